@@ -1,0 +1,114 @@
+"""Campaign payloads. Field specs are checked for shape here and for meaning in fields.py."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FieldType = Literal["text", "integer", "number", "boolean", "date", "choice"]
+CampaignStatus = Literal["draft", "open", "closed"]
+GeometryType = Literal["Point", "LineString", "Polygon", "MultiPolygon"]
+PublicationPolicy = Literal["all_but_rejected", "validated_only", "all"]
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class Label(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fr: str = Field(min_length=1, max_length=500)
+    en: str = Field(min_length=1, max_length=500)
+
+
+class Choice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    value: str = Field(min_length=1, max_length=200)
+    label: Label
+
+
+class FieldSpec(BaseModel):
+    """One question of the campaign's form."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=63)
+    type: FieldType
+    label: Label
+    help: Label | None = None
+    required: bool = False
+    # text
+    min_length: int | None = Field(default=None, ge=0)
+    max_length: int | None = Field(default=None, ge=1)
+    # integer, number
+    minimum: float | None = None
+    maximum: float | None = None
+    # date
+    min_date: date | None = None
+    max_date: date | None = None
+    # choice
+    choices: list[Choice] | None = None
+    multiple: bool = False
+
+
+class CampaignBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300)
+    description: str = Field(default="", max_length=20_000)
+    area: dict[str, Any] | None = Field(
+        default=None, description="GeoJSON Polygon or MultiPolygon (WGS 84)."
+    )
+    geometry_types: list[GeometryType] = Field(default_factory=lambda: ["Point"], min_length=1)
+    fields: list[FieldSpec] = Field(default_factory=list, max_length=200)
+    licence: str = Field(
+        default="ODbL-1.0",
+        min_length=1,
+        max_length=100,
+        description="SPDX identifier (ODbL-1.0, CC-BY-4.0, CC0-1.0...) or etalab-2.0.",
+    )
+    attribution: str = Field(default="", max_length=1000)
+    status: CampaignStatus = "draft"
+    allow_anonymous: bool = True
+    review_quorum: int = Field(default=3, ge=1, le=50)
+    publication_policy: PublicationPolicy = "all_but_rejected"
+    location_precision_m: int | None = Field(default=None, ge=1, le=100_000)
+
+
+class CampaignCreate(CampaignBase):
+    slug: str = Field(min_length=2, max_length=80, pattern=SLUG_PATTERN)
+
+
+class CampaignUpdate(BaseModel):
+    """Every member optional: only those sent are changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=20_000)
+    area: dict[str, Any] | None = None
+    geometry_types: list[GeometryType] | None = Field(default=None, min_length=1)
+    fields: list[FieldSpec] | None = Field(default=None, max_length=200)
+    licence: str | None = Field(default=None, min_length=1, max_length=100)
+    attribution: str | None = Field(default=None, max_length=1000)
+    status: CampaignStatus | None = None
+    allow_anonymous: bool | None = None
+    review_quorum: int | None = Field(default=None, ge=1, le=50)
+    publication_policy: PublicationPolicy | None = None
+    location_precision_m: int | None = Field(default=None, ge=1, le=100_000)
+
+
+class CampaignOut(CampaignBase):
+    id: uuid.UUID
+    slug: str
+    observation_count: int | None = None
+    created_at: datetime
+    updated_at: datetime
+    links: list[dict[str, str]] = Field(default_factory=list)
+
+
+class CampaignList(BaseModel):
+    campaigns: list[CampaignOut]

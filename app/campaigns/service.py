@@ -1,0 +1,149 @@
+"""Campaigns: creation and changes (admins for now), reading, and the compiled form."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import orjson
+import shapely
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.models import User
+from app.campaigns import repository
+from app.campaigns.fields import PropertiesValidator, check_field_specs
+from app.campaigns.models import Campaign
+from app.campaigns.schemas import CampaignCreate, CampaignOut, CampaignUpdate, FieldSpec
+from app.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.observations.geojson import parse_feature
+
+
+def _area_wkb(area: dict[str, Any]) -> bytes:
+    """Validate a GeoJSON (Multi)Polygon and return it as MultiPolygon WKB."""
+    feature = {"type": "Feature", "properties": {}, "geometry": area}
+    try:
+        parsed = parse_feature(feature, ("Polygon", "MultiPolygon"))
+    except ValidationFailed as failure:
+        raise ValidationFailed(
+            [
+                FieldError(e.path.replace("/geometry", "/area", 1), e.code, e.params)
+                for e in failure.errors
+            ]
+        ) from failure
+    geometry = shapely.from_wkb(parsed.wkb)
+    if isinstance(geometry, shapely.Polygon):
+        geometry = shapely.MultiPolygon([geometry])
+    return shapely.to_wkb(geometry)
+
+
+def _check_fields(fields: list[FieldSpec]) -> None:
+    errors = check_field_specs(fields)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+async def create_campaign(session: AsyncSession, data: CampaignCreate, user: User) -> Campaign:
+    _check_fields(data.fields)
+    values = data.model_dump(exclude={"area", "fields"})
+    campaign = Campaign(**values, fields=[f.model_dump(mode="json") for f in data.fields])
+    campaign.created_by = user.id
+    if data.area is not None:
+        campaign.area = repository.area_element(_area_wkb(data.area))
+    try:
+        async with session.begin_nested():
+            return await repository.add(session, campaign)
+    except IntegrityError as error:
+        raise Conflict("conflict_slug", slug=data.slug) from error
+
+
+async def update_campaign(
+    session: AsyncSession, campaign: Campaign, data: CampaignUpdate
+) -> Campaign:
+    changes = data.model_dump(exclude_unset=True, exclude={"area", "fields"})
+    if data.fields is not None:
+        _check_fields(data.fields)
+        changes["fields"] = [f.model_dump(mode="json") for f in data.fields]
+    if "area" in data.model_fields_set:
+        changes["area"] = repository.area_element(_area_wkb(data.area)) if data.area else None
+    for name, value in changes.items():
+        setattr(campaign, name, value)
+    return await repository.save(session, campaign)
+
+
+def can_see(campaign: Campaign, user: User | None) -> bool:
+    return campaign.status != "draft" or (
+        user is not None and (user.is_admin or user.id == campaign.created_by)
+    )
+
+
+async def get_campaign(session: AsyncSession, slug: str, user: User | None) -> Campaign:
+    """The campaign, or NotFound when it does not exist or is a draft the user cannot see."""
+    campaign = await repository.get_by_slug(session, slug)
+    if campaign is None or not can_see(campaign, user):
+        raise NotFound(what=f"Campaign '{slug}'")
+    return campaign
+
+
+async def list_campaigns(session: AsyncSession, user: User | None) -> list[Campaign]:
+    campaigns = await repository.list_campaigns(session, include_drafts=True)
+    return [c for c in campaigns if can_see(c, user)]
+
+
+async def describe(
+    session: AsyncSession, campaigns: list[Campaign], base_url: str
+) -> list[CampaignOut]:
+    """Campaigns as the API shows them: area as GeoJSON, counts and links."""
+    ids = [c.id for c in campaigns]
+    areas = await repository.area_geojson(session, ids)
+    counts = await repository.observation_counts(session, ids)
+    return [_out(c, areas.get(c.id), counts.get(c.id, 0), base_url) for c in campaigns]
+
+
+def _out(campaign: Campaign, area: str | None, count: int, base_url: str) -> CampaignOut:
+    url = f"{base_url}api/v1/campaigns/{campaign.slug}"
+    return CampaignOut(
+        id=campaign.id,
+        slug=campaign.slug,
+        title=campaign.title,
+        description=campaign.description,
+        area=orjson.loads(area) if area else None,
+        geometry_types=campaign.geometry_types,  # type: ignore[arg-type]
+        fields=[FieldSpec.model_validate(f) for f in campaign.fields],
+        licence=campaign.licence,
+        attribution=campaign.attribution,
+        status=campaign.status,  # type: ignore[arg-type]
+        allow_anonymous=campaign.allow_anonymous,
+        review_quorum=campaign.review_quorum,
+        publication_policy=campaign.publication_policy,  # type: ignore[arg-type]
+        location_precision_m=campaign.location_precision_m,
+        observation_count=count,
+        created_at=campaign.created_at,
+        updated_at=campaign.updated_at,
+        links=[
+            {"rel": "self", "href": url},
+            {"rel": "items", "href": f"{url}/observations"},
+            {"rel": "license", "href": licence_url(campaign.licence)},
+        ],
+    )
+
+
+_LICENCE_URLS = {
+    "etalab-2.0": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    "ODbL-1.0": "https://opendatacommons.org/licenses/odbl/1-0/",
+}
+
+
+def licence_url(licence: str) -> str:
+    return _LICENCE_URLS.get(licence, f"https://spdx.org/licenses/{licence}.html")
+
+
+@lru_cache(maxsize=256)
+def _validator(campaign_id: Any, updated_at: Any, fields_json: bytes) -> PropertiesValidator:
+    specs = [FieldSpec.model_validate(f) for f in orjson.loads(fields_json)]
+    return PropertiesValidator(specs)
+
+
+def properties_validator(campaign: Campaign) -> PropertiesValidator:
+    """The compiled form of the campaign, cached until the campaign changes."""
+    return _validator(campaign.id, campaign.updated_at, orjson.dumps(campaign.fields))

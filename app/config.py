@@ -1,0 +1,27 @@
+"""Settings, read from the environment with the ``RELEVE_`` prefix (never at import time)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RELEVE_", env_file=".env", extra="ignore")
+
+    # With no database URL, `releve serve` starts the embedded PostGIS cluster in data_dir.
+    database_url: SecretStr | None = None
+    data_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    migrate_on_start: bool = True
+    db_pool_size: int = 10
+    # Largest request body accepted by the observation endpoints, in bytes.
+    max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    max_batch_features: int = Field(default=1000, ge=1, le=100_000)
+    public_url: str | None = None
+
+    def database_url_value(self) -> str | None:
+        return self.database_url.get_secret_value() if self.database_url else None

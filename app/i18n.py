@@ -1,0 +1,31 @@
+"""User-facing messages in French and English, chosen by ``Accept-Language``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["fr", "en"]
+SUPPORTED: tuple[Language, ...] = ("en", "fr")
+DEFAULT_LANGUAGE: Language = "en"
+
+
+def negotiate_language(header: str | None) -> Language:
+    """Pick fr or en from an Accept-Language header, honouring q-values; default en."""
+    if not header:
+        return DEFAULT_LANGUAGE
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                quality = float(params[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, position, tag.strip().lower()))
+    for negative_quality, _, tag in sorted(ranked):
+        primary = tag.split("-")[0]
+        if negative_quality < 0 and primary in SUPPORTED:
+            return primary  # type: ignore[return-value]
+    return DEFAULT_LANGUAGE

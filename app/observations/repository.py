@@ -1,0 +1,254 @@
+"""All SQL about observations. Features are serialised to GeoJSON by PostGIS, not Python."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ColumnElement, Select, Text, func, literal, select, text, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.models import User
+from app.campaigns.models import Campaign
+from app.observations.models import Observation, ObservationVersion
+
+
+@dataclass(slots=True)
+class NewObservation:
+    id: uuid.UUID
+    wkb: bytes
+    properties_json: str
+    observed_at: datetime | None
+    accuracy_m: float | None
+    submission_hash: bytes
+
+
+# One statement for a whole batch: unnest the columns, insert what is new, copy each new row
+# into the version history, and say which ids were inserted. Existing ids are left untouched
+# (ON CONFLICT DO NOTHING waits for a concurrent insert of the same id to commit or abort).
+_INSERT_BATCH = text(
+    """
+    WITH input AS (
+        SELECT * FROM unnest(
+            CAST(:ids AS uuid[]), CAST(:wkbs AS bytea[]), CAST(:properties AS text[]),
+            CAST(:observed_at AS timestamptz[]), CAST(:accuracy AS float8[]),
+            CAST(:hashes AS bytea[])
+        ) AS t(id, wkb, properties, observed_at, accuracy_m, submission_hash)
+    ), inserted AS (
+        INSERT INTO observations (id, campaign_id, geom, properties, observed_at, accuracy_m,
+                                  created_by, status, version, submission_hash)
+        SELECT id, :campaign_id, ST_GeomFromWKB(wkb, 4326), CAST(properties AS jsonb),
+               observed_at, accuracy_m, :user_id, :status, 1, submission_hash
+        FROM input
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id, geom, properties, observed_at, accuracy_m, status, change_seq, created_at
+    ), history AS (
+        INSERT INTO observation_versions (observation_id, version, change_kind, geom, properties,
+                                          observed_at, accuracy_m, status, changed_by,
+                                          changed_at, change_seq)
+        SELECT id, 1, 'created', geom, properties, observed_at, accuracy_m, status, :user_id,
+               created_at, change_seq
+        FROM inserted
+    )
+    SELECT id FROM inserted
+    """
+)
+
+
+async def insert_batch(
+    session: AsyncSession,
+    campaign_id: uuid.UUID,
+    user_id: uuid.UUID,
+    status: str,
+    rows: Sequence[NewObservation],
+) -> set[uuid.UUID]:
+    """Insert the rows whose id is new; returns the ids actually inserted."""
+    if not rows:
+        return set()
+    result = await session.execute(
+        _INSERT_BATCH,
+        {
+            "ids": [row.id for row in rows],
+            "wkbs": [row.wkb for row in rows],
+            "properties": [row.properties_json for row in rows],
+            "observed_at": [row.observed_at for row in rows],
+            "accuracy": [row.accuracy_m for row in rows],
+            "hashes": [row.submission_hash for row in rows],
+            "campaign_id": campaign_id,
+            "user_id": user_id,
+            "status": status,
+        },
+    )
+    return {row[0] for row in result}
+
+
+async def submission_hashes(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[bytes, int, str]]:
+    """For existing ids: (submission hash, version, status)."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(
+            Observation.id, Observation.submission_hash, Observation.version, Observation.status
+        ).where(Observation.id.in_(ids))
+    )
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+
+def feature_json() -> ColumnElement[Any]:
+    """The GeoJSON Feature of an observation (joined with its campaign), built in SQL."""
+    members = func.jsonb_build_object(
+        "status", Observation.status,
+        "version", Observation.version,
+        "observed_at", Observation.observed_at,
+        "accuracy_m", Observation.accuracy_m,
+        "created_at", Observation.created_at,
+        "updated_at", Observation.updated_at,
+        "campaign", Campaign.slug,
+    )  # fmt: skip
+    return func.json_build_object(
+        "type", "Feature",
+        "id", Observation.id,
+        "geometry", func.ST_AsGeoJSON(Observation.geom, 9).cast(JSON),
+        "properties", Observation.properties.op("||")(members),
+    )  # fmt: skip
+
+
+def _feature_query() -> Select[Any]:
+    return select(
+        feature_json().cast(Text),
+        Observation.version,
+        Observation.created_at,
+        Observation.id,
+    ).join(Campaign, Campaign.id == Observation.campaign_id)
+
+
+@dataclass(slots=True)
+class FeatureRow:
+    json: str
+    version: int
+    created_at: datetime
+    id: uuid.UUID
+
+
+async def feature(session: AsyncSession, observation_id: uuid.UUID) -> FeatureRow | None:
+    row = (await session.execute(_feature_query().where(Observation.id == observation_id))).first()
+    return FeatureRow(*row) if row else None
+
+
+async def feature_page(
+    session: AsyncSession,
+    campaign_id: uuid.UUID,
+    bbox: tuple[float, float, float, float] | None,
+    statuses: Sequence[str] | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[FeatureRow]:
+    """One page in (created_at, id) order, keyset-paginated after ``after``."""
+    query = _feature_query().where(Observation.campaign_id == campaign_id)
+    if statuses:
+        query = query.where(Observation.status.in_(statuses))
+    else:
+        query = query.where(Observation.status != "withdrawn")
+    if bbox is not None:
+        envelope = func.ST_MakeEnvelope(*bbox, 4326)
+        query = query.where(
+            Observation.geom.op("&&")(envelope), func.ST_Intersects(Observation.geom, envelope)
+        )
+    if after is not None:
+        query = query.where(
+            tuple_(Observation.created_at, Observation.id)
+            > tuple_(literal(after[0]), literal(after[1]))
+        )
+    query = query.order_by(Observation.created_at, Observation.id).limit(limit)
+    return [FeatureRow(*row) for row in await session.execute(query)]
+
+
+async def lock(session: AsyncSession, observation_id: uuid.UUID) -> Observation | None:
+    query = select(Observation).where(Observation.id == observation_id).with_for_update()
+    return await session.scalar(query)
+
+
+async def geometry_geojson(session: AsyncSession, observation: Observation) -> str:
+    return str(
+        await session.scalar(
+            select(func.ST_AsGeoJSON(Observation.geom, 9)).where(Observation.id == observation.id)
+        )
+    )
+
+
+_NEW_VERSION = text(
+    """
+    WITH changed AS (
+        UPDATE observations SET
+            geom = COALESCE(ST_GeomFromWKB(CAST(:wkb AS bytea), 4326), geom),
+            properties = CAST(:properties AS jsonb),
+            observed_at = :observed_at,
+            accuracy_m = :accuracy_m,
+            status = :status,
+            withdrawn_at = CASE WHEN :status = 'withdrawn' THEN now() ELSE withdrawn_at END,
+            version = version + 1,
+            change_seq = nextval('observation_change_seq'),
+            updated_at = now()
+        WHERE id = :id
+        RETURNING id, version, geom, properties, observed_at, accuracy_m, status, change_seq,
+                  updated_at
+    )
+    INSERT INTO observation_versions (observation_id, version, change_kind, geom, properties,
+                                      observed_at, accuracy_m, status, changed_by, changed_at,
+                                      change_seq, reason)
+    SELECT id, version, :kind, geom, properties, observed_at, accuracy_m, status, :user_id,
+           updated_at, change_seq, :reason
+    FROM changed
+    """
+)
+
+
+async def write_version(
+    session: AsyncSession,
+    observation_id: uuid.UUID,
+    *,
+    kind: str,
+    user_id: uuid.UUID,
+    wkb: bytes | None,
+    properties_json: str,
+    observed_at: datetime | None,
+    accuracy_m: float | None,
+    status: str,
+    reason: str | None,
+) -> None:
+    """Apply a change to the head row and record it as a new immutable version."""
+    await session.execute(
+        _NEW_VERSION,
+        {
+            "id": observation_id, "kind": kind, "user_id": user_id, "wkb": wkb,
+            "properties": properties_json, "observed_at": observed_at,
+            "accuracy_m": accuracy_m, "status": status, "reason": reason,
+        },
+    )  # fmt: skip
+    session.expire_all()
+
+
+async def versions(session: AsyncSession, observation_id: uuid.UUID) -> list[Any]:
+    query = (
+        select(
+            ObservationVersion.version,
+            ObservationVersion.change_kind,
+            ObservationVersion.changed_at,
+            User.display_name,
+            ObservationVersion.reason,
+            ObservationVersion.status,
+            ObservationVersion.properties,
+            ObservationVersion.observed_at,
+            ObservationVersion.accuracy_m,
+            func.ST_AsGeoJSON(ObservationVersion.geom, 9),
+        )
+        .outerjoin(User, User.id == ObservationVersion.changed_by)
+        .where(ObservationVersion.observation_id == observation_id)
+        .order_by(ObservationVersion.version)
+    )
+    return list(await session.execute(query))

@@ -1,0 +1,46 @@
+"""HTTP helpers shared by routers: bounded JSON bodies and pre-serialised JSON responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+from starlette.responses import Response
+
+from app.errors import BadRequest, PayloadTooLarge
+
+GEOJSON = "application/geo+json"
+
+
+async def read_json(request: Request, limit: int) -> Any:
+    """The request body parsed as JSON, refusing bodies over ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(limit=limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise PayloadTooLarge(limit=limit)
+    if not body:
+        raise BadRequest(reason="empty body")
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise BadRequest(reason=str(error)) from error
+
+
+def json_response(
+    content: Any, status_code: int = 200, headers: dict[str, str] | None = None,
+    media_type: str = "application/json",
+) -> Response:  # fmt: skip
+    return Response(orjson.dumps(content), status_code, headers, media_type)
+
+
+def raw_json_response(
+    body: str | bytes, status_code: int = 200, headers: dict[str, str] | None = None,
+    media_type: str = GEOJSON,
+) -> Response:  # fmt: skip
+    """A response whose JSON was already built (by PostGIS): no Python objects in between."""
+    return Response(body, status_code, headers, media_type)

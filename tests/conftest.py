@@ -1,0 +1,131 @@
+"""Test fixtures: a throwaway embedded PostGIS, a database per worker built by Alembic, and
+one rolled-back transaction per test (or committed data, cleaned after, for concurrency tests).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.config import Settings
+from app.db import migrate
+from app.db.embedded import EmbeddedPostgres
+from app.db.session import Database, create_engine
+from app.main import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+TABLES = "observation_versions, observations, campaigns, api_tokens, users"
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[EmbeddedPostgres]:
+    data_dir = Path(os.environ.get("RELEVE_TEST_DATA_DIR", ROOT / "var" / "test"))
+    postgres = EmbeddedPostgres(data_dir, fast=True)
+    postgres.start()
+    yield postgres
+    postgres.stop()
+
+
+def _worker_database(cluster: EmbeddedPostgres, prefix: str) -> str:
+    name = f"{prefix}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    cluster.drop_database(name)
+    cluster.create_database(name)
+    return name
+
+
+@pytest.fixture(scope="session")
+def database_url(cluster: EmbeddedPostgres) -> str:
+    url = cluster.sqlalchemy_url(_worker_database(cluster, "releve_test"))
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def empty_database_url(cluster: EmbeddedPostgres) -> str:
+    """A database with nothing in it, for the migration tests."""
+    return cluster.sqlalchemy_url(_worker_database(cluster, "releve_migrations"))
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url, pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, migrate_on_start=False)  # type: ignore[arg-type]
+
+
+class TransactionDatabase(Database):
+    """Every session joins one outer transaction that the test rolls back at the end."""
+
+    def __init__(self, engine: AsyncEngine, connection: AsyncConnection) -> None:
+        super().__init__(engine)
+        self.sessionmaker = async_sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        yield connection
+        await transaction.rollback()
+
+
+@pytest.fixture
+async def db(engine: AsyncEngine, connection: AsyncConnection) -> Database:
+    return TransactionDatabase(engine, connection)
+
+
+@pytest.fixture
+async def session(db: Database) -> AsyncIterator[AsyncSession]:
+    async with db.session() as session:
+        yield session
+
+
+async def _client(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, database)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+@pytest.fixture
+async def client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    async for value in _client(settings, db):
+        yield value
+
+
+@pytest.fixture
+async def committed_db(engine: AsyncEngine) -> AsyncIterator[Database]:
+    """Real commits (for concurrency tests); every table is emptied afterwards."""
+    yield Database(engine)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {TABLES} CASCADE"))
+
+
+@pytest.fixture
+async def committed_client(
+    settings: Settings, committed_db: Database
+) -> AsyncIterator[httpx.AsyncClient]:
+    async for value in _client(settings, committed_db):
+        yield value
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not found beside the checkout ({SHARED_DATA.name})")
+    return SHARED_DATA
