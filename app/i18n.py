@@ -27,5 +27,5 @@ def negotiate_language(header: str | None) -> Language:
     for negative_quality, _, tag in sorted(ranked):
         primary = tag.split("-")[0]
         if negative_quality < 0 and primary in SUPPORTED:
-            return primary  # type: ignore[return-value]
+            return primary  # type: ignore[return-value,unused-ignore]
     return DEFAULT_LANGUAGE

@@ -11,6 +11,14 @@ from app.i18n import Language
 MESSAGES: dict[str, dict[Language, str]] = {
     # Generic problems
     "not_found": {"en": "{what} not found.", "fr": "{what} introuvable."},
+    "campaign_not_found": {
+        "en": "Campaign '{slug}' not found.",
+        "fr": "Campagne « {slug} » introuvable.",
+    },
+    "observation_not_found": {
+        "en": "Observation {id} not found.",
+        "fr": "Observation {id} introuvable.",
+    },
     "unauthenticated": {
         "en": "Authentication required: send 'Authorization: Bearer <token>'.",
         "fr": "Authentification requise : envoyez « Authorization: Bearer <jeton> ».",

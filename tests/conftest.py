@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +19,7 @@ from app.db import migrate
 from app.db.embedded import EmbeddedPostgres
 from app.db.session import Database, create_engine
 from app.main import create_app
+from tests.factories import campaign_body, make_user
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -129,3 +131,23 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data not found beside the checkout ({SHARED_DATA.name})")
     return SHARED_DATA
+
+
+@pytest.fixture
+async def admin_headers(db: Database) -> dict[str, str]:
+    _, headers = await make_user(db, admin=True)
+    return headers
+
+
+@pytest.fixture
+async def contributor_headers(db: Database) -> dict[str, str]:
+    _, headers = await make_user(db)
+    return headers
+
+
+@pytest.fixture
+async def campaign(client: httpx.AsyncClient, admin_headers: dict[str, str]) -> dict[str, Any]:
+    """An open campaign 'arbres' over Toulouse, with one field of each type."""
+    response = await client.post("/api/v1/campaigns", json=campaign_body(), headers=admin_headers)
+    assert response.status_code == 201, response.text
+    return response.json()

@@ -16,6 +16,10 @@ PublicationPolicy = Literal["all_but_rejected", "validated_only", "all"]
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
+def _points_only() -> list[GeometryType]:
+    return ["Point"]
+
+
 class Label(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -62,7 +66,7 @@ class CampaignBase(BaseModel):
     area: dict[str, Any] | None = Field(
         default=None, description="GeoJSON Polygon or MultiPolygon (WGS 84)."
     )
-    geometry_types: list[GeometryType] = Field(default_factory=lambda: ["Point"], min_length=1)
+    geometry_types: list[GeometryType] = Field(default_factory=_points_only, min_length=1)
     fields: list[FieldSpec] = Field(default_factory=list, max_length=200)
     licence: str = Field(
         default="ODbL-1.0",

@@ -81,7 +81,7 @@ async def get_campaign(session: AsyncSession, slug: str, user: User | None) -> C
     """The campaign, or NotFound when it does not exist or is a draft the user cannot see."""
     campaign = await repository.get_by_slug(session, slug)
     if campaign is None or not can_see(campaign, user):
-        raise NotFound(what=f"Campaign '{slug}'")
+        raise NotFound("campaign_not_found", slug=slug)
     return campaign
 
 
@@ -108,14 +108,14 @@ def _out(campaign: Campaign, area: str | None, count: int, base_url: str) -> Cam
         title=campaign.title,
         description=campaign.description,
         area=orjson.loads(area) if area else None,
-        geometry_types=campaign.geometry_types,  # type: ignore[arg-type]
+        geometry_types=campaign.geometry_types,
         fields=[FieldSpec.model_validate(f) for f in campaign.fields],
         licence=campaign.licence,
         attribution=campaign.attribution,
-        status=campaign.status,  # type: ignore[arg-type]
+        status=campaign.status,
         allow_anonymous=campaign.allow_anonymous,
         review_quorum=campaign.review_quorum,
-        publication_policy=campaign.publication_policy,  # type: ignore[arg-type]
+        publication_policy=campaign.publication_policy,
         location_precision_m=campaign.location_precision_m,
         observation_count=count,
         created_at=campaign.created_at,

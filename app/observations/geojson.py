@@ -241,7 +241,8 @@ def _position(draft: _Draft, value: Any, path: str, index: int | None = None) ->
             and -90 <= lat <= 90
             and (len(value) == 2 or _is_finite_number(value[2]))
         ):
-            draft.has_z = draft.has_z or len(value) == 3
+            if len(value) == 3:
+                draft.has_z = True
             return [float(lon), float(lat)]
     return _checked_position(draft, value, path if index is None else f"{path}/{index}")
 
@@ -377,30 +378,36 @@ def _lines(drafts: list[_Draft]) -> np.ndarray:
 
 
 def _polygonal(drafts: list[_Draft]) -> np.ndarray:
-    """Polygons and MultiPolygons, rings rewound to exterior CCW and holes CW (RFC 7946 §3.1.6)."""
+    """Polygons and MultiPolygons, built from rewound rings."""
+    # Every draft as a list of polygons, so that both types share one construction.
     parts = [[d.coordinates] if d.geometry_type == "Polygon" else d.coordinates for d in drafts]
+    rings_per_polygon = [len(polygon) for polygons in parts for polygon in polygons]
     rings = [ring for polygons in parts for polygon in polygons for ring in polygon]
-    exterior = [i == 0 for polygons in parts for polygon in polygons for i in range(len(polygon))]
-    ring_ids = np.repeat(np.arange(len(rings)), [len(ring) for ring in rings])
-    flat = _float_array(chain.from_iterable(rings))
-    linear_rings = shapely.linearrings(flat, indices=ring_ids)
-    # Rewinding rings, rather than shapely.orient_polygons on the result, keeps the returned
-    # GeoJSON and the WKB built from the same rewound lists, with no float round trip.
-    flip = shapely.is_ccw(linear_rings) != np.array(exterior)
-    for position in np.flatnonzero(flip):
-        rings[position].reverse()
-    linear_rings[flip] = shapely.reverse(linear_rings[flip])
-    polygon_ids = np.cumsum(exterior) - 1
-    polygons = shapely.polygons(linear_rings, indices=polygon_ids)
-    counts = [len(polygons_of) for polygons_of in parts]
+    polygon_ids = np.repeat(np.arange(len(rings_per_polygon)), rings_per_polygon)
+    polygons = shapely.polygons(_oriented_rings(rings, polygon_ids), indices=polygon_ids)
+    owners = np.repeat(np.arange(len(drafts)), [len(polygons) for polygons in parts])
     multi = np.array([draft.geometry_type == "MultiPolygon" for draft in drafts])
     result = np.empty(len(drafts), dtype=object)
-    result[~multi] = polygons[np.cumsum(counts)[~multi] - 1]
+    result[~multi] = polygons[~multi[owners]]  # a Polygon draft owns exactly one polygon
     if multi.any():
-        owners = np.repeat(np.arange(len(drafts)), counts)
         in_multi = multi[owners]
         result[multi] = shapely.multipolygons(polygons[in_multi], indices=_dense(owners[in_multi]))
     return result
+
+
+def _oriented_rings(rings: list[list[list[float]]], polygon_ids: np.ndarray) -> np.ndarray:
+    """LinearRings with exteriors CCW and holes CW (RFC 7946 §3.1.6); ``rings`` rewound too."""
+    ring_ids = np.repeat(np.arange(len(rings)), [len(ring) for ring in rings])
+    linear_rings = shapely.linearrings(_float_array(chain.from_iterable(rings)), indices=ring_ids)
+    exterior = np.ones(len(rings), dtype=bool)  # the first ring of each polygon
+    exterior[1:] = polygon_ids[1:] != polygon_ids[:-1]
+    # Rewinding rings, rather than shapely.orient_polygons on the result, keeps the returned
+    # GeoJSON and the WKB built from the same rewound lists, with no float round trip.
+    flip = np.flatnonzero(shapely.is_ccw(linear_rings) != exterior)
+    for position in flip.tolist():
+        rings[position].reverse()
+    linear_rings[flip] = shapely.reverse(linear_rings[flip])
+    return linear_rings
 
 
 def _dense(ids: np.ndarray) -> np.ndarray:

@@ -118,7 +118,7 @@ def feature_json() -> ColumnElement[Any]:
     )  # fmt: skip
 
 
-def _feature_query() -> Select[Any]:
+def _feature_query() -> Select[str, int, datetime, uuid.UUID]:
     return select(
         feature_json().cast(Text),
         Observation.version,
@@ -137,7 +137,7 @@ class FeatureRow:
 
 async def feature(session: AsyncSession, observation_id: uuid.UUID) -> FeatureRow | None:
     row = (await session.execute(_feature_query().where(Observation.id == observation_id))).first()
-    return FeatureRow(*row) if row else None
+    return FeatureRow(row[0], row[1], row[2], row[3]) if row else None
 
 
 async def feature_page(
@@ -165,7 +165,7 @@ async def feature_page(
             > tuple_(literal(after[0]), literal(after[1]))
         )
     query = query.order_by(Observation.created_at, Observation.id).limit(limit)
-    return [FeatureRow(*row) for row in await session.execute(query)]
+    return [FeatureRow(r[0], r[1], r[2], r[3]) for r in await session.execute(query)]
 
 
 async def lock(session: AsyncSession, observation_id: uuid.UUID) -> Observation | None:

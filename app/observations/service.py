@@ -121,7 +121,7 @@ def _prepare(
 
 def _raw_id(feature: Any) -> uuid.UUID | None:
     try:
-        return uuid.UUID(feature.get("id"))  # type: ignore[union-attr]
+        return uuid.UUID(feature.get("id"))
     except (AttributeError, TypeError, ValueError):
         return None
 
@@ -189,7 +189,7 @@ async def submit_one(
 async def get_feature(session: AsyncSession, observation_id: uuid.UUID) -> FeatureRow:
     row = await repository.feature(session, observation_id)
     if row is None:
-        raise NotFound(what=f"Observation {observation_id}")
+        raise NotFound("observation_not_found", id=str(observation_id))
     return row
 
 
@@ -251,7 +251,7 @@ async def _locked_for_change(
 ) -> tuple[Observation, Campaign]:
     observation = await repository.lock(session, observation_id)
     if observation is None:
-        raise NotFound(what=f"Observation {observation_id}")
+        raise NotFound("observation_not_found", id=str(observation_id))
     if not (user.is_admin or observation.created_by == user.id):
         raise Forbidden(action="change this observation")
     if if_match is not None and if_match != observation.version:
@@ -343,7 +343,7 @@ async def history(session: AsyncSession, observation_id: uuid.UUID) -> list[dict
     """Every version, oldest first, with who, when, why and what changed from the previous."""
     rows = await repository.versions(session, observation_id)
     if not rows:
-        raise NotFound(what=f"Observation {observation_id}")
+        raise NotFound("observation_not_found", id=str(observation_id))
     entries: list[dict[str, Any]] = []
     previous: dict[str, Any] | None = None
     for row in rows:

@@ -1,0 +1,127 @@
+"""The demo campaign: IGN survey markers of Haute-Garonne, on real, openly licensed data.
+
+Loaded through the same services as the API (campaign creation, batch submission), so the demo
+is also a check that the write path takes real data.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth import repository as users
+from app.auth import service as auth
+from app.auth.models import User
+from app.campaigns import repository as campaigns_repository
+from app.campaigns import service as campaigns
+from app.campaigns.schemas import CampaignCreate
+from app.observations import service as observations
+
+DATA = Path(__file__).resolve().parent / "data"
+SLUG = "reperes-geodesiques-31"
+IMPORT_USER = "ign-import"
+# Stable ids: loading the demo twice stores every marker once (the submit is idempotent).
+NAMESPACE = uuid.UUID("5d0f8c3e-4b8a-4f0e-9a3c-2f1d7e6b5a40")
+_LAST_VISIT = re.compile(r"en (\d{4})\.?\s*$")
+
+
+def _label(fr: str, en: str) -> dict[str, str]:
+    return {"fr": fr, "en": en}
+
+
+FIELDS: list[dict[str, Any]] = [
+    {"name": "site_ref", "type": "text", "required": True, "max_length": 40,
+     "label": _label("Référence IGN du repère", "IGN marker reference")},
+    {"name": "description", "type": "text", "max_length": 500,
+     "label": _label("Description du repère", "Marker description")},
+    {"name": "condition", "type": "choice", "required": True,
+     "label": _label("État constaté", "Condition found"),
+     "choices": [
+         {"value": "seen", "label": _label("Vu en place", "Seen in place")},
+         {"value": "damaged", "label": _label("En mauvais état", "Damaged")},
+         {"value": "destroyed", "label": _label("Détruit", "Destroyed")},
+         {"value": "not_found", "label": _label("Non retrouvé", "Not found")},
+     ]},
+    {"name": "last_visit_year", "type": "integer", "minimum": 1800, "maximum": 2100,
+     "label": _label("Année de la dernière visite IGN", "Year of IGN's last visit")},
+    {"name": "ele_m", "type": "number", "minimum": -100, "maximum": 5000,
+     "label": _label("Altitude (m)", "Elevation (m)")},
+]  # fmt: skip
+
+DESCRIPTION = (
+    "Retrouvez les repères géodésiques de l'IGN en Haute-Garonne et dites dans quel état ils "
+    "sont. Find IGN's geodetic survey markers in Haute-Garonne and report their condition. "
+    "The first observations are IGN's own last field visits."
+)
+
+
+def _condition(description: str) -> str:
+    text = description.lower()
+    if "détruit" in text:
+        return "destroyed"
+    if "non retrouvé" in text or "abandonné" in text:
+        return "not_found"
+    if "mauvais état" in text:
+        return "damaged"
+    return "seen"
+
+
+def marker_feature(source: dict[str, Any]) -> dict[str, Any]:
+    """An observation Feature from one source marker."""
+    props = source["properties"]
+    year = _LAST_VISIT.search(props["description"])
+    properties = {
+        "site_ref": props["site_ref"],
+        "description": props["description"],
+        "condition": _condition(props["description"]),
+        "last_visit_year": int(year.group(1)) if year else None,
+        "ele_m": props.get("ele_m"),
+    }
+    return {
+        "type": "Feature",
+        "id": str(uuid.uuid5(NAMESPACE, props["id"])),
+        "geometry": source["geometry"],
+        "properties": {k: v for k, v in properties.items() if v is not None},
+    }
+
+
+async def _import_user(session: AsyncSession) -> User:
+    user = await users.user_by_username(session, IMPORT_USER)
+    return user or await auth.create_user(session, IMPORT_USER, None, is_admin=True)
+
+
+async def load_demo(session: AsyncSession) -> dict[str, int]:
+    """Create the demo campaign if missing and submit its markers; returns the outcome counts."""
+    user = await _import_user(session)
+    campaign = await campaigns_repository.get_by_slug(session, SLUG)
+    if campaign is None:
+        area = orjson.loads((DATA / "departement-31-haute-garonne.geojson").read_bytes())
+        data = CampaignCreate.model_validate(
+            {
+                "slug": SLUG,
+                "title": "Repères géodésiques de Haute-Garonne",
+                "description": DESCRIPTION,
+                "area": area["geometry"],
+                "geometry_types": ["Point"],
+                "fields": FIELDS,
+                "licence": "etalab-2.0",
+                "attribution": "© IGN (repères géodésiques, Licence Ouverte Etalab 2.0), "
+                "contributeurs Relevé",
+                "status": "open",
+                "review_quorum": 2,
+            }
+        )
+        campaign = await campaigns.create_campaign(session, data, user)
+    markers = orjson.loads((DATA / "ign_geodesie_31_sample.geojson").read_bytes())["features"]
+    results = await observations.submit_batch(
+        session, campaign, user, [marker_feature(m) for m in markers]
+    )
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.outcome] = counts.get(result.outcome, 0) + 1
+    return counts
