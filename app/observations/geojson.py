@@ -3,7 +3,7 @@
 Two passes. The structural checks run in plain Python, one walk per feature, so that every error
 carries the JSON Pointer of the member at fault. Geometry construction, ring orientation, validity
 and WKB then run once per batch with Shapely's vectorised functions (one GEOS call per step, not
-one per feature): a batch of 1,000 features costs a few milliseconds.
+one per feature): 1,000 points take about 4 ms, 1,000 small polygons about 10 ms.
 
 Antimeridian: polygons are not split or unwrapped. A ring crossing ±180° is read in plain lon/lat,
 as PostGIS stores it; a phone capturing a field survey does not draw across the date line, and
@@ -43,6 +43,7 @@ WGS84_CRS_NAMES = frozenset(
 )
 # A ring of 10,000 string coordinates must not answer with 20,000 errors.
 MAX_ERRORS_PER_FEATURE = 20
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _REASON = re.compile(r"^(?P<kind>[^\[]+)\[(?P<x>\S+) (?P<y>\S+)\]$")
 
 
@@ -80,7 +81,11 @@ class _Draft:
 
 
 def parse_feature(obj: Any, allowed_types: Collection[str], path: str = "") -> ParsedFeature:
-    """Check one Feature; raise ValidationFailed with every error found (paths under ``path``)."""
+    """Check one Feature; raise ValidationFailed with every error found.
+
+    Error paths start with ``path``; a root that is not even an object is reported at ``path``
+    itself (with the default "", the whole document, as RFC 6901 has it).
+    """
     draft = _Draft(0, path)
     _check_feature(draft, obj, allowed_types)
     _finish([draft])
@@ -174,11 +179,11 @@ def _bbox_error(container: dict[str, Any], path: str) -> FieldError | None:
 
 def _crs_error(container: dict[str, Any], path: str) -> FieldError | None:
     crs = container.get("crs")
-    if crs is None:
+    if crs is None:  # absent, or null: either way RFC 7946's WGS 84
         return None
     properties = crs.get("properties") if type(crs) is dict else None
     name = properties.get("name") if type(properties) is dict else None
-    if name in WGS84_CRS_NAMES:
+    if type(name) is str and name in WGS84_CRS_NAMES:
         return None
     return FieldError(path + "/crs", "crs_not_supported", {"name": _got(name or crs)})
 
@@ -219,7 +224,7 @@ def _check_geometry_type(
     elif kind in GEOMETRY_TYPES:
         allowed = ", ".join(t for t in GEOMETRY_TYPES if t in allowed_types)
         draft.fail(path + "/type", "geometry_type_not_allowed", got=kind, allowed=allowed)
-    elif kind in UNSUPPORTED_TYPES:
+    elif type(kind) is str and kind in UNSUPPORTED_TYPES:  # a dict or list is unhashable
         draft.fail(path + "/type", "geometry_type_unsupported", got=kind)
     else:
         draft.fail(path + "/type", "geometry_type_unknown", got=_got(kind))
@@ -350,9 +355,9 @@ def _finish(drafts: list[_Draft]) -> None:
     """Build every sound geometry, refuse the invalid ones, and encode the accepted as WKB."""
     ready = [draft for draft in drafts if draft.geometry_type is not None]
     geometries = np.empty(len(ready), dtype=object)
-    groups: dict[str, list[int]] = {kind: [] for kind in GEOMETRY_TYPES}
+    groups: dict[str | None, list[int]] = {kind: [] for kind in GEOMETRY_TYPES}
     for position, draft in enumerate(ready):
-        groups[draft.geometry_type].append(position)  # type: ignore[index]
+        groups[draft.geometry_type].append(position)
     if groups["Point"]:
         xy = _float_array(ready[i].coordinates for i in groups["Point"])
         geometries[groups["Point"]] = shapely.points(xy)
@@ -458,8 +463,11 @@ def _float_array(positions: Iterable[list[float]]) -> np.ndarray:
 
 
 def _is_finite_number(value: Any) -> bool:
-    # ``type() is`` rather than isinstance: JSON true/false must not pass as 1/0.
-    return type(value) is int or (type(value) is float and math.isfinite(value))
+    # ``type() is`` rather than isinstance: JSON true/false must not pass as 1/0. Integers beyond
+    # 64 bits (stdlib json reads them exactly) could not be echoed back in an orjson error body.
+    if type(value) is int:
+        return _INT64_MIN <= value <= _INT64_MAX
+    return type(value) is float and math.isfinite(value)
 
 
 def _got(value: Any) -> str:
@@ -468,7 +476,7 @@ def _got(value: Any) -> str:
         return {None: "null", True: "true", False: "false"}[value]
     if type(value) is str:
         return '"' + (value if len(value) <= 40 else value[:40] + "…") + '"'
-    if type(value) is int or type(value) is float:
+    if type(value) is float or (type(value) is int and _INT64_MIN <= value <= _INT64_MAX):
         return repr(value)
     if type(value) is dict:
         return "object"

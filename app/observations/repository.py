@@ -245,7 +245,7 @@ async def versions(session: AsyncSession, observation_id: uuid.UUID) -> list[Any
             ObservationVersion.properties,
             ObservationVersion.observed_at,
             ObservationVersion.accuracy_m,
-            func.ST_AsGeoJSON(ObservationVersion.geom, 9),
+            func.ST_AsGeoJSON(ObservationVersion.geom, 9).label("geometry"),
         )
         .outerjoin(User, User.id == ObservationVersion.changed_by)
         .where(ObservationVersion.observation_id == observation_id)

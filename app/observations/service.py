@@ -306,11 +306,17 @@ async def edit(
                 )
             ]
         )
-    wkb = _patch_geometry(campaign, body)
+    errors: list[FieldError] = []
+    try:
+        wkb = _patch_geometry(campaign, body)
+    except ValidationFailed as failure:
+        wkb, errors = None, failure.errors
     validator = campaigns.properties_validator(campaign)
-    clean, errors = validator.validate(_merged_properties(observation, patch), "/properties")
-    if errors or clean is None:
-        raise ValidationFailed(errors)
+    clean, property_errors = validator.validate(
+        _merged_properties(observation, patch), "/properties"
+    )
+    if errors or property_errors or clean is None:
+        raise ValidationFailed(errors + property_errors)
     await repository.write_version(
         session, observation_id, kind="edited", user_id=user.id, wkb=wkb,
         properties_json=orjson.dumps(clean.values).decode(), observed_at=clean.observed_at,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import shapely
 
@@ -51,6 +53,16 @@ def error_of(obj: Any, allowed: tuple[str, ...] = GEOMETRY_TYPES) -> FieldError:
         parse_feature(obj, allowed)
     assert len(caught.value.errors) == 1, caught.value.errors
     return caught.value.errors[0]
+
+
+def assert_reportable(errors: list[FieldError]) -> None:
+    """Refused for a stated reason: known codes, templates filled, a body orjson can send."""
+    assert errors, "a refused feature must say why"
+    for error in errors:
+        assert error.code in MESSAGES, error
+        for language in ("en", "fr"):
+            assert "{" not in error.to_json(language)["detail"], error
+    orjson.dumps([error.to_json("fr") for error in errors])
 
 
 def assert_same_geometry(parsed: ParsedFeature) -> None:
@@ -373,6 +385,44 @@ def test_parse_feature_paths_start_at_the_given_prefix() -> None:
     assert caught.value.errors[0].path == "/observation/geometry/coordinates/1"
 
 
+# -1e309 is -Infinity; 10**400 is what stdlib json makes of a 401-digit integer.
+ODD_VALUES: list[Any] = [None, True, 0, -1e309, math.nan, 10**400, "", "x", [], [[]], {"type": {}}]
+
+
+def mutations(node: Any) -> Iterator[Any]:
+    """Copies of ``node`` with one member, at any depth, replaced by each odd JSON value."""
+    yield from ODD_VALUES
+    children = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for key, child in list(children):
+        for replacement in mutations(child):
+            copy = dict(node) if isinstance(node, dict) else list(node)
+            copy[key] = replacement
+            yield copy
+
+
+def test_no_mutation_of_a_valid_feature_escapes_as_an_exception() -> None:
+    crs = {"type": "name", "properties": {"name": "EPSG:4326"}}
+    multi = {"type": "MultiPolygon", "coordinates": [[SQUARE[:4] + SQUARE[:1], HOLE]]}
+    originals = [
+        feature(point(1, 43, 5), id=str(uuid.uuid4()), bbox=[1, 43, 1, 43], crs=crs),
+        feature({"type": "LineString", "coordinates": [[1, 43], [2, 44]]}),
+        feature(multi),
+    ]
+    for original in originals:
+        batch = list(mutations(original))
+        outcomes = parse_features(batch, GEOMETRY_TYPES)
+        assert len(outcomes) == len(batch)
+        for outcome in outcomes:
+            if isinstance(outcome, list):
+                assert_reportable(outcome)
+
+
 # The FeatureCollection envelope
 
 
@@ -538,10 +588,8 @@ def test_corpus_file_gives_accepted_features_or_located_known_errors(path: Path)
             assert outcome.wkb
             assert_same_geometry(outcome)
             continue
-        assert outcome, "a refused feature must say why"
-        for error in outcome:
-            assert error.path.startswith("/"), error
-            assert error.code in MESSAGES, error
+        assert_reportable(outcome)
+        assert all(error.path.startswith("/") for error in outcome), outcome
 
 
 @pytest.mark.parametrize("path", CORPUS_PARAMS)
