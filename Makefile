@@ -37,8 +37,8 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 lint: setup
-	$(BIN)/ruff check app tests migrations bench
-	$(BIN)/ruff format --check app tests migrations bench
+	$(BIN)/ruff check app tests migrations $(wildcard bench)
+	$(BIN)/ruff format --check app tests migrations $(wildcard bench)
 
 typecheck: setup
 	$(BIN)/mypy
