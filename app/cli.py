@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Annotated, TypeVar
 
 import typer
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
@@ -87,7 +88,7 @@ def serve(
             migrate.upgrade(url)
         if demo:
             _load_demo(url)
-        app = create_app(settings.model_copy(update={"database_url": url}))
+        app = create_app(settings.model_copy(update={"database_url": SecretStr(url)}))
         typer.echo(f"Relevé on http://{host or settings.host}:{port or settings.port}/")
         uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
 

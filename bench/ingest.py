@@ -1,0 +1,741 @@
+"""Ingest benchmark: observations per second through the batch API, against the COPY floor.
+
+One run starts a throwaway embedded PostGIS (durable, as in production, unless --fast), serves
+the real app with uvicorn in a subprocess on loopback, and writes the same generated point
+observations in five ways, each starting from the same empty, checkpointed tables:
+
+1. COPY floor: asyncpg ``copy_records_to_table`` into observations and observation_versions;
+2. unnest floor: one ``INSERT ... SELECT FROM unnest(...)`` statement per batch, both tables;
+3. ``repository.insert_batch``: the app's own SQL statement through SQLAlchemy, without HTTP;
+4. the API, ``POST /api/v1/campaigns/{slug}/observations/batch``, one client;
+5. the same with concurrent clients (--clients).
+
+Each batch is its own transaction, committed durably. Request bodies, COPY records and
+statement parameters are all built before the clock starts: only the write path is timed.
+With --profile, one batch request is then replayed in-process with its steps timed.
+
+Usage: .venv/bin/python bench/ingest.py [--observations N] [--batch-size N] [--fast] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import hashlib
+import importlib
+import inspect
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import AsyncExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+import asyncpg
+import httpx
+import orjson
+import uvloop
+
+from app.auth import service as auth
+from app.campaigns import service as campaigns
+from app.campaigns.schemas import CampaignCreate
+from app.db import migrate
+from app.db.embedded import EmbeddedPostgres, install_signal_handlers
+from app.db.session import Database, create_engine
+from app.observations import repository
+from app.observations.repository import NewObservation
+
+SLUG = "bench-ingest"
+FIELDS: list[dict[str, Any]] = [
+    {"name": "species", "type": "text", "label": {"fr": "Espèce", "en": "Species"},
+     "required": True, "max_length": 80},
+    {"name": "height_m", "type": "number", "label": {"fr": "Hauteur (m)", "en": "Height (m)"},
+     "minimum": 0, "maximum": 120},
+    {"name": "trunks", "type": "integer", "label": {"fr": "Troncs", "en": "Trunks"}, "minimum": 1},
+    {"name": "health", "type": "choice", "label": {"fr": "État", "en": "Health"},
+     "choices": [{"value": v, "label": {"fr": v, "en": v}} for v in ("good", "fair", "poor")]},
+    {"name": "remarkable", "type": "boolean", "label": {"fr": "Remarquable", "en": "Remarkable"}},
+]  # fmt: skip
+SPECIES = ("Platanus x hispanica", "Celtis australis", "Tilia cordata", "Quercus ilex",
+           "Acer campestre", "Pinus pinea", "Fraxinus excelsior", "Sophora japonica")  # fmt: skip
+TOULOUSE = (1.4442, 43.6045)
+CLUSTERS = 25
+FIRST_OBSERVED = datetime(2025, 5, 1, tzinfo=UTC)
+SERVER_START_TIMEOUT_S = 30
+REQUEST_TIMEOUT_S = 120
+COPY_TARGET = "COPY floor (asyncpg copy_records_to_table, 2 tables)"
+TABLES = "observation_versions, observations"
+
+
+# --- the data: the same generated observations for every method ------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class Sample:
+    id: uuid.UUID
+    lon: float
+    lat: float
+    values: dict[str, Any]  # the form's answers, as the app stores them
+    observed_at: datetime
+    accuracy_m: float
+
+    def feature(self) -> dict[str, Any]:
+        observed_at = self.observed_at.isoformat().replace("+00:00", "Z")
+        properties = {**self.values, "observed_at": observed_at, "accuracy_m": self.accuracy_m}
+        geometry = {"type": "Point", "coordinates": [self.lon, self.lat]}
+        return {"type": "Feature", "id": str(self.id), "geometry": geometry,
+                "properties": properties}  # fmt: skip
+
+    def wkb(self, srid: int | None = None) -> bytes:
+        """Little-endian (E)WKB of the point, as Shapely writes it (EWKB with ``srid``)."""
+        if srid is None:
+            return struct.pack("<BIdd", 1, 1, self.lon, self.lat)
+        return struct.pack("<BIIdd", 1, 0x20000001, srid, self.lon, self.lat)
+
+    def digest(self) -> bytes:
+        # Stands for the app's submission hash: same size, same kind of work, done beforehand.
+        return hashlib.sha256(orjson.dumps(self.feature(), option=orjson.OPT_SORT_KEYS)).digest()
+
+
+def generate(count: int, seed: int) -> list[Sample]:
+    """Points in clusters around Toulouse (street trees come in avenues and parks)."""
+    rng = random.Random(seed)
+    centres = [
+        (TOULOUSE[0] + rng.uniform(-0.08, 0.08), TOULOUSE[1] + rng.uniform(-0.06, 0.06))
+        for _ in range(CLUSTERS)
+    ]
+    return [_sample(rng, *rng.choice(centres)) for _ in range(count)]
+
+
+def _sample(rng: random.Random, lon: float, lat: float) -> Sample:
+    values = {
+        "species": rng.choice(SPECIES),
+        "height_m": round(rng.uniform(1, 35), 1),
+        "trunks": rng.randint(1, 4),
+        "health": rng.choice(("good", "fair", "poor")),
+        "remarkable": rng.random() < 0.05,
+    }
+    return Sample(
+        id=uuid.UUID(int=rng.getrandbits(128), version=4),
+        lon=round(lon + rng.gauss(0, 0.004), 7),
+        lat=round(lat + rng.gauss(0, 0.003), 7),
+        values=values,
+        observed_at=FIRST_OBSERVED + timedelta(seconds=rng.randrange(30 * 86400)),
+        accuracy_m=round(rng.uniform(2, 15), 1),
+    )
+
+
+def chunks(samples: list[Sample], size: int) -> list[list[Sample]]:
+    return [samples[start : start + size] for start in range(0, len(samples), size)]
+
+
+def collection_body(batch: list[Sample]) -> bytes:
+    features = [sample.feature() for sample in batch]
+    return orjson.dumps({"type": "FeatureCollection", "features": features})
+
+
+# --- the methods ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class Fixtures:
+    token: str
+    user_id: uuid.UUID
+    campaign_id: uuid.UUID
+
+
+class Method:
+    """One way of writing batches: ``prepare`` runs before the clock, ``run`` is timed and
+    returns each batch's latency in seconds, ``verify`` runs after the clock."""
+
+    name = ""
+
+    def prepare(self, batches: list[list[Sample]]) -> list[Any]:
+        raise NotImplementedError
+
+    async def run(self, payloads: list[Any]) -> list[float]:
+        raise NotImplementedError
+
+    def verify(self, batches: list[list[Sample]]) -> None:
+        """Raise when an answer was not the expected one (only the API has answers to check)."""
+
+
+class CopyFloor(Method):
+    name = COPY_TARGET
+    OBSERVATIONS = ("id", "campaign_id", "geom", "properties", "observed_at", "accuracy_m",
+                    "created_by", "status", "version", "submission_hash", "change_seq")  # fmt: skip
+    VERSIONS = ("observation_id", "version", "change_kind", "geom", "properties", "observed_at",
+                "accuracy_m", "status", "changed_by", "change_seq")  # fmt: skip
+
+    def __init__(self, connection: asyncpg.Connection, fixtures: Fixtures) -> None:
+        self.connection, self.fixtures = connection, fixtures
+
+    def prepare(self, batches: list[list[Sample]]) -> list[Any]:
+        return [[self._heads(sample) for sample in batch] for batch in batches]
+
+    def _heads(self, sample: Sample) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        user, geom = self.fixtures.user_id, sample.wkb(4326)
+        props, observed = orjson.dumps(sample.values).decode(), sample.observed_at
+        accuracy = sample.accuracy_m
+        head = (sample.id, self.fixtures.campaign_id, geom, props, observed, accuracy, user,
+                "pending", 1, sample.digest())  # fmt: skip
+        version = (sample.id, 1, "created", geom, props, observed, accuracy, "pending", user)
+        return head, version
+
+    async def run(self, payloads: list[Any]) -> list[float]:
+        latencies = []
+        for heads in payloads:
+            start = time.perf_counter()
+            await self._write(heads)
+            latencies.append(time.perf_counter() - start)
+        return latencies
+
+    async def _write(self, heads: list[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> None:
+        # change_seq is taken per row from the sequence, as the app's column default does.
+        async with self.connection.transaction():
+            seqs = await self.connection.fetch(
+                "SELECT nextval('observation_change_seq') FROM generate_series(1, $1)", len(heads)
+            )
+            observations = [(*head, seq[0]) for (head, _), seq in zip(heads, seqs, strict=True)]
+            versions = [(*version, seq[0]) for (_, version), seq in zip(heads, seqs, strict=True)]
+            await self.connection.copy_records_to_table(
+                "observations", records=observations, columns=self.OBSERVATIONS
+            )
+            await self.connection.copy_records_to_table(
+                "observation_versions", records=versions, columns=self.VERSIONS
+            )
+
+
+# The app's statement shape (one CTE writes both tables, change_seq from the column default)
+# with typed arrays, without ON CONFLICT and without text-to-jsonb or WKB-to-geometry casts.
+UNNEST_INSERT = """
+WITH inserted AS (
+    INSERT INTO observations (id, campaign_id, geom, properties, observed_at, accuracy_m,
+                              created_by, status, version, submission_hash)
+    SELECT id, $7::uuid, geom, properties, observed_at, accuracy_m, $8::uuid, 'pending', 1,
+           submission_hash
+    FROM unnest($1::uuid[], $2::geometry[], $3::jsonb[], $4::timestamptz[], $5::float8[],
+                $6::bytea[]) AS t(id, geom, properties, observed_at, accuracy_m, submission_hash)
+    RETURNING id, geom, properties, observed_at, accuracy_m, status, change_seq, created_at
+)
+INSERT INTO observation_versions (observation_id, version, change_kind, geom, properties,
+                                  observed_at, accuracy_m, status, changed_by, changed_at,
+                                  change_seq)
+SELECT id, 1, 'created', geom, properties, observed_at, accuracy_m, status, $8::uuid, created_at,
+       change_seq
+FROM inserted
+"""
+
+
+class UnnestFloor(Method):
+    name = "unnest floor (INSERT … SELECT FROM unnest, 1 statement, 2 tables)"
+
+    def __init__(self, connection: asyncpg.Connection, fixtures: Fixtures) -> None:
+        self.connection, self.fixtures = connection, fixtures
+
+    def prepare(self, batches: list[list[Sample]]) -> list[Any]:
+        return [self._columns(batch) for batch in batches]
+
+    def _columns(self, batch: list[Sample]) -> tuple[Any, ...]:
+        return (
+            [sample.id for sample in batch],
+            [sample.wkb(4326) for sample in batch],
+            [orjson.dumps(sample.values).decode() for sample in batch],
+            [sample.observed_at for sample in batch],
+            [sample.accuracy_m for sample in batch],
+            [sample.digest() for sample in batch],
+            self.fixtures.campaign_id,
+            self.fixtures.user_id,
+        )
+
+    async def run(self, payloads: list[Any]) -> list[float]:
+        latencies = []
+        for columns in payloads:
+            start = time.perf_counter()
+            # A single statement outside a transaction block is its own transaction.
+            status = await self.connection.execute(UNNEST_INSERT, *columns)
+            latencies.append(time.perf_counter() - start)
+            assert status == f"INSERT 0 {len(columns[0])}", status
+        return latencies
+
+
+class RepositoryInsert(Method):
+    name = "repository.insert_batch (app's SQL via SQLAlchemy, no HTTP)"
+
+    def __init__(self, database: Database, fixtures: Fixtures) -> None:
+        self.database, self.fixtures = database, fixtures
+
+    def prepare(self, batches: list[list[Sample]]) -> list[Any]:
+        return [[self._row(sample) for sample in batch] for batch in batches]
+
+    def _row(self, sample: Sample) -> NewObservation:
+        return NewObservation(
+            id=sample.id,
+            wkb=sample.wkb(),
+            properties_json=orjson.dumps(sample.values).decode(),
+            observed_at=sample.observed_at,
+            accuracy_m=sample.accuracy_m,
+            submission_hash=sample.digest(),
+        )
+
+    async def run(self, payloads: list[Any]) -> list[float]:
+        latencies = []
+        for rows in payloads:
+            start = time.perf_counter()
+            async with self.database.session() as session:
+                inserted = await repository.insert_batch(
+                    session, self.fixtures.campaign_id, self.fixtures.user_id, "pending", rows
+                )
+                await session.commit()
+            latencies.append(time.perf_counter() - start)
+            assert len(inserted) == len(rows)
+        return latencies
+
+
+class ApiBatches(Method):
+    """POSTs pre-serialised FeatureCollections; each client sends its next batch when the
+    previous one is answered (a phone or a sync script does the same)."""
+
+    def __init__(self, clients: list[httpx.AsyncClient]) -> None:
+        self.clients = clients
+        self.name = f"API POST …/observations/batch, {len(clients)} client" + (
+            "s" if len(clients) > 1 else ""
+        )
+        self.answers: dict[int, bytes] = {}
+
+    def prepare(self, batches: list[list[Sample]]) -> list[Any]:
+        return [collection_body(batch) for batch in batches]
+
+    async def run(self, payloads: list[Any]) -> list[float]:
+        self.answers = {}
+        latencies = [0.0] * len(payloads)
+        queue = iter(enumerate(payloads))  # shared: one event loop, so no lock is needed
+        await asyncio.gather(*(self._drain(c, queue, latencies) for c in self.clients))
+        return latencies
+
+    async def _drain(
+        self, client: httpx.AsyncClient, queue: Iterator[tuple[int, bytes]], latencies: list[float]
+    ) -> None:
+        for index, body in queue:
+            start = time.perf_counter()
+            response = await client.post(
+                f"/api/v1/campaigns/{SLUG}/observations/batch", content=body
+            )
+            latencies[index] = time.perf_counter() - start
+            self.answers[index] = response.content
+            response.raise_for_status()
+
+    def verify(self, batches: list[list[Sample]]) -> None:
+        for index, batch in enumerate(batches):
+            summary = orjson.loads(self.answers[index])["summary"]
+            if summary["created"] != len(batch):
+                raise AssertionError(f"batch {index}: {summary}, expected {len(batch)} created")
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Result:
+    method: str
+    rows: int
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[round(fraction * (len(ordered) - 1))]
+
+
+async def reset_tables(admin: asyncpg.Connection) -> None:
+    # Every method starts from empty tables and indexes, and a checkpoint, so that none pays
+    # for the dirty pages (or gains from the full-page writes) left by the one before.
+    await admin.execute(f"TRUNCATE {TABLES}")
+    await admin.execute("CHECKPOINT")
+
+
+async def check_counts(admin: asyncpg.Connection, expected: int) -> None:
+    for table in TABLES.split(", "):
+        count = await admin.fetchval(f"SELECT count(*) FROM {table}")
+        if count != expected:
+            raise AssertionError(f"{table}: {count} rows, expected {expected}")
+
+
+async def measure(
+    method: Method, warmup: list[Sample], batches: list[list[Sample]], admin: asyncpg.Connection
+) -> Result:
+    warm, payloads = method.prepare([warmup]), method.prepare(batches)
+    # The warm-up opens connections and fills type, plan and validator caches: not measured.
+    await method.run(warm)
+    await reset_tables(admin)
+    start = time.perf_counter()
+    latencies = await method.run(payloads)
+    seconds = time.perf_counter() - start
+    method.verify(batches)
+    rows = sum(map(len, batches))
+    await check_counts(admin, rows)
+    print(f"  {method.name}: {rows / seconds:,.0f} rows/s", file=sys.stderr)
+    return Result(method.name, rows, seconds, latencies)
+
+
+# --- setting up: cluster, fixtures, server ----------------------------------------------------
+
+
+async def create_fixtures(url: str) -> Fixtures:
+    """An admin, their token and an open campaign, made by the app's own services."""
+    database = Database(create_engine(url, pool_size=1))
+    body = {"slug": SLUG, "title": "Arbres de Toulouse (bench)", "geometry_types": ["Point"],
+            "fields": FIELDS, "status": "open"}  # fmt: skip
+    try:
+        async with database.session() as session:
+            user = await auth.create_user(session, "bench-admin", None, is_admin=True)
+            token = await auth.issue_token(session, user, name="bench")
+            data = CampaignCreate.model_validate(body)
+            campaign = await campaigns.create_campaign(session, data, user)
+            await session.commit()
+    finally:
+        await database.dispose()
+    return Fixtures(token, user.id, campaign.id)
+
+
+async def connect(dsn: str) -> asyncpg.Connection:
+    connection = await asyncpg.connect(dsn, command_timeout=REQUEST_TIMEOUT_S)
+    # PostGIS's binary input is EWKB: geometries go over the wire as they are, unparsed.
+    await connection.set_type_codec(
+        "geometry", schema="public", encoder=bytes, decoder=bytes, format="binary"
+    )
+    return connection
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serve_app(url: str, workdir: Path, max_batch: int) -> Iterator[str]:
+    """The real app under uvicorn (one process, uvloop and httptools as installed)."""
+    port = free_port()
+    env = {**os.environ, "RELEVE_DATABASE_URL": url, "RELEVE_MAX_BATCH_FEATURES": str(max_batch)}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app",
+               "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+               "--log-level", "warning"]  # fmt: skip
+    log_path = workdir / "uvicorn.log"
+    with log_path.open("wb") as log:
+        # cwd: the temporary directory, so that a developer's .env does not change the figures.
+        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(process, base_url, log_path)
+        yield base_url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_healthy(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"uvicorn did not become healthy:\n{log_path.read_text()[-3000:]}")
+
+
+# --- profile: the steps of one batch request, timed in-process -------------------------------
+
+PROFILE_BATCHES = 5
+REQUEST = "whole request (in-process, httpx.ASGITransport)"
+# (module, attribute, label, parent label): the app's own functions, wrapped with timers for the
+# profile only. Unlike cProfile, a timer per call does not inflate the Python-heavy steps, so
+# the parts add up to the request. A probe whose function is gone is left out of the table.
+PROBES: tuple[tuple[str, str, str, str | None], ...] = (
+    ("app.observations.router", "read_json", "read body + JSON parse (read_json)", None),
+    ("app.auth.service", "authenticate", "auth: token lookup (SQL)", None),
+    ("app.campaigns.service", "get_campaign", "campaign lookup (SQL)", None),
+    ("app.observations.service", "submit_batch", "service.submit_batch", None),
+    ("app.observations.service", "parse_features", "GeoJSON checks + WKB (parse_features)",
+     "service.submit_batch"),
+    ("app.campaigns.fields", "PropertiesValidator.validate", "properties validation",
+     "service.submit_batch"),
+    ("app.observations.service", "submission_digest", "submission hash (SHA-256)",
+     "service.submit_batch"),
+    ("app.observations.repository", "insert_batch", "SQL insert (repository.insert_batch)",
+     "service.submit_batch"),
+    ("app.observations.router", "_item_json", "response items (router._item_json)", None),
+    ("app.observations.router", "json_response", "response serialisation (json_response)", None),
+    ("sqlalchemy.ext.asyncio", "AsyncSession.commit", "commit", None),
+)  # fmt: skip
+
+
+def _timer(function: Any, label: str, totals: dict[str, float]) -> Any:
+    if inspect.iscoroutinefunction(function):
+
+        async def timed_coroutine(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return await function(*args, **kwargs)
+            finally:
+                totals[label] = totals.get(label, 0.0) + time.perf_counter() - start
+
+        return functools.wraps(function)(timed_coroutine)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            totals[label] = totals.get(label, 0.0) + time.perf_counter() - start
+
+    return functools.wraps(function)(timed)
+
+
+@contextmanager
+def timed_probes(totals: dict[str, float]) -> Iterator[None]:
+    """Wrap every probe's function with a timer adding to ``totals``; unwrap on exit."""
+    patched: list[tuple[Any, str, Any]] = []
+    for module_name, path, label, _ in PROBES:
+        owner: Any = importlib.import_module(module_name)
+        *parents, name = path.split(".")
+        for parent in parents:
+            owner = getattr(owner, parent, None)
+        original = getattr(owner, name, None)
+        if original is not None:
+            setattr(owner, name, _timer(original, label, totals))
+            patched.append((owner, name, original))
+    try:
+        yield
+    finally:
+        for owner, name, original in reversed(patched):
+            setattr(owner, name, original)
+
+
+async def profile_batches(
+    url: str, fixtures: Fixtures, args: argparse.Namespace, admin: asyncpg.Connection
+) -> str:
+    """Post batches to the app in-process (same database) and time each step of each."""
+    from app.config import Settings
+    from app.main import create_app
+
+    settings = Settings(_env_file=None, database_url=url, max_batch_features=args.batch_size)
+    database = Database(create_engine(url))
+    app = create_app(settings, database)
+    count = args.batch_size * (PROFILE_BATCHES + 1)
+    bodies = [collection_body(batch) for batch in chunks(generate(count, args.seed + 2),
+                                                          args.batch_size)]  # fmt: skip
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {fixtures.token}", "Content-Type": "application/json"}
+    runs: list[dict[str, float]] = []
+    await reset_tables(admin)
+    try:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://bench", headers=headers) as c,
+        ):
+            for body in bodies:
+                runs.append(await _profiled_post(c, body))
+    finally:
+        await database.dispose()
+    return render_profile(runs[1:], args.batch_size)  # the first one filled the caches
+
+
+async def _profiled_post(client: httpx.AsyncClient, body: bytes) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    with timed_probes(totals):
+        start = time.perf_counter()
+        response = await client.post(f"/api/v1/campaigns/{SLUG}/observations/batch", content=body)
+        totals[REQUEST] = time.perf_counter() - start
+    response.raise_for_status()
+    return totals
+
+
+def render_profile(runs: list[dict[str, float]], batch_size: int) -> str:
+    children: dict[str | None, list[str]] = {}
+    for _, _, label, parent in PROBES:
+        if all(label in run for run in runs):
+            children.setdefault(parent, []).append(label)
+    rest = {None: "rest: FastAPI, dependencies, ASGI, pool", "service.submit_batch":
+            "rest of submit_batch: row building, bookkeeping"}  # fmt: skip
+    for run in runs:
+        run[rest[None]] = run[REQUEST] - sum(run[label] for label in children[None])
+        inner = children.get("service.submit_batch", [])
+        if "service.submit_batch" in run:
+            run[rest["service.submit_batch"]] = run["service.submit_batch"] - sum(
+                run[label] for label in inner
+            )
+    request = median(run[REQUEST] for run in runs)
+    lines = [
+        f"\nServer side of one {batch_size:,}-feature batch, median of {len(runs)} "
+        "(in-process, same database):\n",
+        "| step | ms | share |",
+        "|---|---:|---:|",
+    ]
+
+    def row(label: str, depth: int) -> None:
+        value = median(run[label] for run in runs)
+        lines.append(f"| {'… ' * depth}{label} | {value * 1000:.1f} | {value / request:.0%} |")
+
+    for label in [*children[None], rest[None]]:
+        row(label, 0)
+        if label == "service.submit_batch":
+            for inner in [*children.get(label, []), rest[label]]:
+                row(inner, 1)
+    row(REQUEST, 0)
+    return "\n".join(lines) + "\n"
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+async def open_methods(
+    stack: AsyncExitStack, args: argparse.Namespace, postgres: EmbeddedPostgres, base_url: str,
+    fixtures: Fixtures,
+) -> list[Method]:  # fmt: skip
+    connection = await connect(postgres.dsn())
+    stack.push_async_callback(connection.close)
+    database = Database(create_engine(postgres.sqlalchemy_url(), pool_size=2))
+    stack.push_async_callback(database.dispose)
+    methods: list[Method] = [
+        CopyFloor(connection, fixtures),
+        UnnestFloor(connection, fixtures),
+        RepositoryInsert(database, fixtures),
+    ]
+    for count in sorted({1, args.clients}):
+        clients = [await stack.enter_async_context(api_client(base_url, fixtures)) for _ in
+                   range(count)]  # fmt: skip
+        methods.append(ApiBatches(clients))
+    return methods
+
+
+def api_client(base_url: str, fixtures: Fixtures) -> httpx.AsyncClient:
+    headers = {"Authorization": f"Bearer {fixtures.token}", "Content-Type": "application/json"}
+    return httpx.AsyncClient(base_url=base_url, headers=headers, timeout=REQUEST_TIMEOUT_S)
+
+
+async def benchmark(args: argparse.Namespace, postgres: EmbeddedPostgres, base_url: str) -> str:
+    fixtures = await create_fixtures(postgres.sqlalchemy_url())
+    batches = chunks(generate(args.observations, args.seed), args.batch_size)
+    warmup = generate(min(args.batch_size, 100), args.seed + 1)
+    load_before = os.getloadavg()
+    async with AsyncExitStack() as stack:
+        admin = await connect(postgres.dsn())
+        stack.push_async_callback(admin.close)
+        methods = await open_methods(stack, args, postgres, base_url, fixtures)
+        results = [await measure(method, warmup, batches, admin) for method in methods]
+        machine = {**describe_machine(), **await describe_server(admin)}
+        machine["load average (1 min) before / after"] = (
+            f"{load_before[0]:.2f} / {os.getloadavg()[0]:.2f}"
+        )
+        report = render(results, machine, args)
+        if args.profile:
+            report += await profile_batches(postgres.sqlalchemy_url(), fixtures, args, admin)
+    return report
+
+
+def describe_machine() -> dict[str, str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), "?")
+    meminfo = Path("/proc/meminfo").read_text().split()
+    ram_gib = int(meminfo[meminfo.index("MemTotal:") + 1]) / 1024**2
+    return {
+        "CPUs (nproc)": str(len(os.sched_getaffinity(0))),
+        "CPU model": model,
+        "RAM": f"{ram_gib:.1f} GiB",
+        "Python": platform.python_version(),
+    }
+
+
+async def describe_server(admin: asyncpg.Connection) -> dict[str, str]:
+    version = await admin.fetchval("SHOW server_version")
+    postgis = await admin.fetchval(
+        "SELECT postgis_lib_version() || ', GEOS ' || postgis_geos_version()"
+    )
+    durability = await admin.fetchval(
+        "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings "
+        "WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')"
+    )
+    return {"PostgreSQL": version, "PostGIS": postgis, "durability": durability}
+
+
+def render(results: list[Result], machine: dict[str, str], args: argparse.Namespace) -> str:
+    floor = next(result.rate for result in results if result.method == COPY_TARGET)
+    lines = [
+        f"{args.observations:,} point observations, batches of {args.batch_size:,}, "
+        "each batch its own transaction\n",
+        "| method | rows/s | p50 batch (ms) | p95 batch (ms) | ratio to COPY floor |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        lines.append(
+            f"| {result.method} | {result.rate:,.0f} | {result.percentile(0.5) * 1000:,.0f} "
+            f"| {result.percentile(0.95) * 1000:,.0f} | {result.rate / floor:.2f} |"
+        )
+    api = next(result for result in results if result.method.endswith("1 client"))
+    verdict = "reached" if api.rate >= floor / 3 else "NOT reached"
+    lines.append(f"\nGoal (API, 1 client, ≥ 1/3 of the COPY floor): {verdict} "
+                 f"({api.rate / floor:.2f}).\n")  # fmt: skip
+    lines += [f"- {name}: {value}" for name, value in machine.items()]
+    return "\n".join(lines) + "\n"
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--observations", type=int, default=20_000, help="rows per method")
+    parser.add_argument("--batch-size", type=int, default=1_000, help="features per batch")
+    parser.add_argument("--clients", type=int, default=2, help="concurrent API clients (row 5)")
+    parser.add_argument("--seed", type=int, default=20250501)
+    parser.add_argument("--fast", action="store_true", help="fsync off (not production-like)")
+    parser.add_argument("--profile", action="store_true", help="time the steps of one batch")
+    args = parser.parse_args(argv)
+    if args.observations < 1 or args.batch_size < 1 or args.clients < 1:
+        parser.error("--observations, --batch-size and --clients must be positive")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    install_signal_handlers()  # SIGTERM and SIGHUP still run the clean-up below
+    workdir = Path(tempfile.mkdtemp(prefix="releve-bench-"))
+    postgres = EmbeddedPostgres(workdir / "data", fast=args.fast)
+    try:
+        postgres.start()
+        migrate.upgrade(postgres.sqlalchemy_url())
+        with serve_app(postgres.sqlalchemy_url(), workdir, max(args.batch_size, 1000)) as url:
+            report: str = uvloop.run(benchmark(args, postgres, url))
+        print(report)
+    finally:
+        postgres.destroy()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
