@@ -32,12 +32,17 @@ class FieldError:
     path: str
     code: str
     params: dict[str, Any] = field(default_factory=dict)
+    # Already-worded messages by language (a quality rule's own wording), else the catalogue.
+    messages: dict[str, str] | None = None
 
     def to_json(self, language: Language) -> dict[str, Any]:
+        detail = (
+            self.messages[language] if self.messages else render(self.code, language, self.params)
+        )
         return {
             "path": self.path,
             "code": self.code,
-            "detail": render(self.code, language, self.params),
+            "detail": detail,
             **({"params": self.params} if self.params else {}),
         }
 

@@ -18,6 +18,7 @@ from app.config import Settings
 from app.db.session import Database, create_engine
 from app.errors import ServiceUnavailable, install_problem_handlers
 from app.observations.router import router as observations_router
+from app.quality.router import router as quality_router
 from app.web import json_response
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(auth_router)
     api.include_router(campaigns_router)
     api.include_router(observations_router)
+    api.include_router(quality_router)
     app.include_router(api)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["service"])
     if PWA_DIR.is_dir():

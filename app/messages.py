@@ -7,6 +7,7 @@ states the figures that caused it.
 from __future__ import annotations
 
 from app.i18n import Language
+from app.quality.messages import RULE_MESSAGES
 
 MESSAGES: dict[str, dict[Language, str]] = {
     # Generic problems
@@ -276,6 +277,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Les altitudes (Z) ont été ignorées : seules longitude et latitude sont stockées.",
     },
 }
+
+
+# Quality rule messages live beside the rule engine; they share this catalogue.
+MESSAGES.update(RULE_MESSAGES)
 
 
 def render(code: str, language: Language, params: dict[str, object] | None = None) -> str:

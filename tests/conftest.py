@@ -23,7 +23,10 @@ from tests.factories import campaign_body, make_user
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
-TABLES = "observation_versions, observations, campaigns, api_tokens, users"
+TABLES = (
+    "observation_events, observation_versions, observations, quality_rules, reference_features, "
+    "reference_layers, campaigns, api_tokens, users"
+)
 
 
 @pytest.fixture(scope="session")

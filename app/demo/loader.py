@@ -20,7 +20,7 @@ from app.auth.models import User
 from app.campaigns import repository as campaigns_repository
 from app.campaigns import service as campaigns
 from app.campaigns.schemas import CampaignCreate
-from app.observations import service as observations
+from app.observations import submission
 
 DATA = Path(__file__).resolve().parent / "data"
 SLUG = "reperes-geodesiques-31"
@@ -118,7 +118,7 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
         )
         campaign = await campaigns.create_campaign(session, data, user)
     markers = orjson.loads((DATA / "ign_geodesie_31_sample.geojson").read_bytes())["features"]
-    results = await observations.submit_batch(
+    results = await submission.submit_batch(
         session, campaign, user, [marker_feature(m) for m in markers]
     )
     counts: dict[str, int] = {}

@@ -52,6 +52,8 @@ class Observation(Base):
     quality_issues: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONB, default=list, server_default="[]"
     )
+    # Properties copied from reference layers by `enrich` rules (commune code and name...).
+    derived: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     version: Mapped[int] = mapped_column(Integer, default=1)
     change_seq: Mapped[int] = mapped_column(
         BigInteger, change_seq, server_default=change_seq.next_value()

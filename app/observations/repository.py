@@ -24,27 +24,37 @@ class NewObservation:
     observed_at: datetime | None
     accuracy_m: float | None
     submission_hash: bytes
+    status: str
+    quality_score: float | None
+    quality_issues_json: str
+    derived_json: str
 
 
 # One statement for a whole batch: unnest the columns, insert what is new, copy each new row
-# into the version history, and say which ids were inserted. Existing ids are left untouched
-# (ON CONFLICT DO NOTHING waits for a concurrent insert of the same id to commit or abort).
+# into the version history, start its timeline, and say which ids were inserted. Existing ids
+# are left untouched (ON CONFLICT DO NOTHING waits for a concurrent insert of the same id to
+# commit or abort).
 _INSERT_BATCH = text(
     """
     WITH input AS (
         SELECT * FROM unnest(
             CAST(:ids AS uuid[]), CAST(:wkbs AS bytea[]), CAST(:properties AS text[]),
             CAST(:observed_at AS timestamptz[]), CAST(:accuracy AS float8[]),
-            CAST(:hashes AS bytea[])
-        ) AS t(id, wkb, properties, observed_at, accuracy_m, submission_hash)
+            CAST(:hashes AS bytea[]), CAST(:statuses AS text[]), CAST(:scores AS float8[]),
+            CAST(:issues AS text[]), CAST(:derived AS text[])
+        ) AS t(id, wkb, properties, observed_at, accuracy_m, submission_hash, status,
+               quality_score, quality_issues, derived)
     ), inserted AS (
         INSERT INTO observations (id, campaign_id, geom, properties, observed_at, accuracy_m,
-                                  created_by, status, version, submission_hash)
+                                  created_by, status, version, submission_hash, quality_score,
+                                  quality_issues, derived)
         SELECT id, :campaign_id, ST_GeomFromWKB(wkb, 4326), CAST(properties AS jsonb),
-               observed_at, accuracy_m, :user_id, :status, 1, submission_hash
+               observed_at, accuracy_m, :user_id, status, 1, submission_hash, quality_score,
+               CAST(quality_issues AS jsonb), CAST(derived AS jsonb)
         FROM input
         ON CONFLICT (id) DO NOTHING
-        RETURNING id, geom, properties, observed_at, accuracy_m, status, change_seq, created_at
+        RETURNING id, geom, properties, observed_at, accuracy_m, status, change_seq, created_at,
+                  quality_score, quality_issues
     ), history AS (
         INSERT INTO observation_versions (observation_id, version, change_kind, geom, properties,
                                           observed_at, accuracy_m, status, changed_by,
@@ -52,6 +62,16 @@ _INSERT_BATCH = text(
         SELECT id, 1, 'created', geom, properties, observed_at, accuracy_m, status, :user_id,
                created_at, change_seq
         FROM inserted
+    ), timeline AS (
+        INSERT INTO observation_events (observation_id, kind, payload, actor_id, created_at)
+        SELECT id, 'submitted', jsonb_build_object('version', 1, 'status', status), :user_id,
+               created_at
+        FROM inserted
+        UNION ALL
+        SELECT id, 'quality_checked',
+               jsonb_build_object('score', quality_score, 'issues', quality_issues), NULL,
+               created_at
+        FROM inserted WHERE :checked
     )
     SELECT id FROM inserted
     """
@@ -62,8 +82,8 @@ async def insert_batch(
     session: AsyncSession,
     campaign_id: uuid.UUID,
     user_id: uuid.UUID,
-    status: str,
     rows: Sequence[NewObservation],
+    checked: bool = True,
 ) -> set[uuid.UUID]:
     """Insert the rows whose id is new; returns the ids actually inserted."""
     if not rows:
@@ -77,9 +97,13 @@ async def insert_batch(
             "observed_at": [row.observed_at for row in rows],
             "accuracy": [row.accuracy_m for row in rows],
             "hashes": [row.submission_hash for row in rows],
+            "statuses": [row.status for row in rows],
+            "scores": [row.quality_score for row in rows],
+            "issues": [row.quality_issues_json for row in rows],
+            "derived": [row.derived_json for row in rows],
             "campaign_id": campaign_id,
             "user_id": user_id,
-            "status": status,
+            "checked": checked,
         },
     )
     return {row[0] for row in result}
@@ -109,12 +133,14 @@ def feature_json() -> ColumnElement[Any]:
         "created_at", Observation.created_at,
         "updated_at", Observation.updated_at,
         "campaign", Campaign.slug,
+        "quality_score", Observation.quality_score,
+        "quality_issues", Observation.quality_issues,
     )  # fmt: skip
     return func.json_build_object(
         "type", "Feature",
         "id", Observation.id,
         "geometry", func.ST_AsGeoJSON(Observation.geom, 9).cast(JSON),
-        "properties", Observation.properties.op("||")(members),
+        "properties", Observation.properties.op("||")(Observation.derived).op("||")(members),
     )  # fmt: skip
 
 

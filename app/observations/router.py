@@ -11,7 +11,7 @@ from app.auth.deps import CurrentUser, OptionalUser
 from app.campaigns import service as campaigns
 from app.db.session import SessionDep
 from app.errors import PayloadTooLarge, request_language
-from app.observations import service
+from app.observations import service, submission
 from app.observations.geojson import features_of_collection
 from app.observations.schemas import BATCH_EXAMPLE, FEATURE_EXAMPLE, parse_bbox, parse_statuses
 from app.web import json_response, raw_json_response, read_json
@@ -32,7 +32,7 @@ async def submit_observation(
     """Submit one GeoJSON Feature. Send your own UUID as `id` to make retries safe."""
     campaign = await campaigns.get_campaign(session, slug, user)
     body = await read_json(request, request.app.state.settings.max_body_bytes)
-    result, row = await service.submit_one(session, campaign, user, body)
+    result, row = await submission.submit_one(session, campaign, user, body)
     language = request_language(request)
     content: bytes | str = row.json
     if result.warnings:
@@ -55,7 +55,7 @@ async def submit_batch(
         raise PayloadTooLarge(
             "batch_too_large", limit=settings.max_batch_features, count=len(features)
         )
-    results = await service.submit_batch(session, campaign, user, features)
+    results = await submission.submit_batch(session, campaign, user, features)
     language = request_language(request)
     summary = {outcome: 0 for outcome in ("created", "replayed", "conflict", "invalid")}
     items = []
@@ -65,7 +65,7 @@ async def submit_batch(
     return json_response({"summary": summary, "results": items})
 
 
-def _item_json(result: service.ItemResult, language: Any) -> dict[str, Any]:
+def _item_json(result: submission.ItemResult, language: Any) -> dict[str, Any]:
     item: dict[str, Any] = {"index": result.index, "id": result.id, "result": result.outcome}
     if result.version is not None:
         item["version"] = result.version
@@ -79,6 +79,17 @@ def _item_json(result: service.ItemResult, language: Any) -> dict[str, Any]:
 
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
+
+
+@router.post("/campaigns/{slug}/check", openapi_extra=FEATURE_EXAMPLE)
+async def check_observation(
+    slug: str, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    """Run the campaign's quality rules on a Feature without storing it."""
+    campaign = await campaigns.get_campaign(session, slug, user)
+    body = await read_json(request, request.app.state.settings.max_body_bytes)
+    item, verdict = await submission.check(session, campaign, body)
+    return json_response(submission.check_report(item, verdict, request_language(request)))
 
 
 @router.get("/campaigns/{slug}/observations")

@@ -1,25 +1,22 @@
-"""Submitting, editing, withdrawing and reading observations.
+"""Reading, editing, withdrawing observations, and their history.
 
-Submission is idempotent on the observation's UUID: the same id with the same content returns
-the stored observation; the same id with other content is a conflict. A batch answers each
-feature on its own, and writes all new ones in one statement.
+Edits use optimistic locking: If-Match carries the version the client edited; each change is
+a new immutable version.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.campaigns import service as campaigns
-from app.campaigns.fields import READ_ONLY_NAMES, CleanProperties
+from app.campaigns.fields import READ_ONLY_NAMES
 from app.campaigns.models import Campaign
 from app.errors import (
     Conflict,
@@ -29,159 +26,11 @@ from app.errors import (
     PreconditionFailed,
     PreconditionRequired,
     ValidationFailed,
-    pointer,
 )
 from app.observations import repository
-from app.observations.geojson import ParsedFeature, parse_feature, parse_features
+from app.observations.geojson import parse_feature
 from app.observations.models import Observation
-from app.observations.repository import FeatureRow, NewObservation
-
-Outcome = Literal["created", "replayed", "conflict", "invalid"]
-INITIAL_STATUS = "pending"
-
-
-@dataclass(slots=True)
-class ItemResult:
-    index: int
-    id: uuid.UUID | None
-    outcome: Outcome
-    errors: list[FieldError] = field(default_factory=list)
-    warnings: list[FieldError] = field(default_factory=list)
-    version: int | None = None
-    status: str | None = None
-
-
-@dataclass(slots=True)
-class _Ready:
-    parsed: ParsedFeature
-    clean: CleanProperties
-    id: uuid.UUID
-    digest: bytes
-    path: str
-
-
-def ensure_can_contribute(campaign: Campaign, user: User) -> None:
-    if campaign.status != "open" and not (user.is_admin and campaign.status == "draft"):
-        raise Conflict("campaign_not_open", slug=campaign.slug, status=campaign.status)
-    if user.is_device and not campaign.allow_anonymous:
-        raise Forbidden("anonymous_not_allowed", slug=campaign.slug)
-
-
-def submission_digest(campaign: Campaign, parsed: ParsedFeature, clean: CleanProperties) -> bytes:
-    """SHA-256 of the canonical content: what 'the same submission' means for a replay."""
-    canonical = [
-        str(campaign.id),
-        parsed.geometry,
-        clean.values,
-        clean.observed_at.isoformat() if clean.observed_at else None,
-        clean.accuracy_m,
-    ]
-    return hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).digest()
-
-
-def _parse(
-    campaign: Campaign, features: list[Any], single: bool
-) -> list[ParsedFeature | list[FieldError]]:
-    if not single:
-        return parse_features(features, campaign.geometry_types, "/features")
-    try:
-        return [parse_feature(features[0], campaign.geometry_types, "")]
-    except ValidationFailed as failure:
-        return [failure.errors]
-
-
-def _prepare(
-    campaign: Campaign, features: list[Any], single: bool
-) -> tuple[list[_Ready], list[ItemResult]]:
-    """Parse and validate every feature; split into ready rows and refused items."""
-    validator = campaigns.properties_validator(campaign)
-    ready: list[_Ready] = []
-    refused: list[ItemResult] = []
-    first_index: dict[uuid.UUID, int] = {}
-    for index, outcome in enumerate(_parse(campaign, features, single)):
-        item_path = "" if single else pointer("features", index)
-        if isinstance(outcome, list):
-            refused.append(ItemResult(index, _raw_id(features[index]), "invalid", outcome))
-            continue
-        clean, errors = validator.validate(outcome.properties, item_path + "/properties")
-        observation_id = outcome.id or uuid.uuid4()
-        if outcome.id in first_index:
-            errors.append(
-                FieldError(item_path + "/id", "duplicate_id_in_batch",
-                           {"id": str(outcome.id), "first": first_index[outcome.id]})
-            )  # fmt: skip
-        if errors or clean is None:
-            refused.append(ItemResult(index, outcome.id, "invalid", errors, outcome.warnings))
-            continue
-        first_index[observation_id] = index
-        digest = submission_digest(campaign, outcome, clean)
-        ready.append(_Ready(outcome, clean, observation_id, digest, item_path))
-    return ready, refused
-
-
-def _raw_id(feature: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(feature.get("id"))
-    except (AttributeError, TypeError, ValueError):
-        return None
-
-
-async def submit_batch(
-    session: AsyncSession, campaign: Campaign, user: User, features: list[Any], single: bool = False
-) -> list[ItemResult]:
-    """Store every valid new feature; answer each feature with its own outcome, in order."""
-    ensure_can_contribute(campaign, user)
-    ready, results = _prepare(campaign, features, single)
-    rows = [
-        NewObservation(
-            id=item.id,
-            wkb=item.parsed.wkb,
-            properties_json=orjson.dumps(item.clean.values).decode(),
-            observed_at=item.clean.observed_at,
-            accuracy_m=item.clean.accuracy_m,
-            submission_hash=item.digest,
-        )
-        for item in ready
-    ]
-    inserted = await repository.insert_batch(session, campaign.id, user.id, INITIAL_STATUS, rows)
-    existing = await repository.submission_hashes(
-        session, [item.id for item in ready if item.id not in inserted]
-    )
-    for item in ready:
-        results.append(_outcome(item, inserted, existing))
-    results.sort(key=lambda result: result.index)
-    return results
-
-
-def _outcome(
-    item: _Ready, inserted: set[uuid.UUID], existing: dict[uuid.UUID, tuple[bytes, int, str]]
-) -> ItemResult:
-    index, warnings = item.parsed.index, item.parsed.warnings
-    if item.id in inserted:
-        return ItemResult(index, item.id, "created", [], warnings, 1, INITIAL_STATUS)
-    digest, version, status = existing[item.id]
-    if digest == item.digest:
-        return ItemResult(index, item.id, "replayed", [], warnings, version, status)
-    error = FieldError(item.path + "/id", "idempotency_conflict", {"id": str(item.id)})
-    return ItemResult(index, item.id, "conflict", [error], warnings, version, status)
-
-
-async def submit_one(
-    session: AsyncSession, campaign: Campaign, user: User, feature: Any
-) -> tuple[ItemResult, FeatureRow]:
-    """Submit a single Feature: raises ValidationFailed (422) or Conflict (409) when refused."""
-    (result,) = await submit_batch(session, campaign, user, [feature], single=True)
-    if result.outcome == "invalid":
-        raise ValidationFailed(result.errors)
-    if result.outcome == "conflict":
-        conflict = Conflict("idempotency_conflict", id=str(result.id))
-        conflict.extra["current_version"] = result.version
-        raise conflict
-    assert result.id is not None
-    row = await repository.feature(session, result.id)
-    assert row is not None
-    return result, row
-
+from app.observations.repository import FeatureRow
 
 # Reading ---------------------------------------------------------------------------------
 

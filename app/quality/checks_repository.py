@@ -1,0 +1,290 @@
+"""The SQL of the rule engine: one set-based statement per rule over a whole batch.
+
+Candidates travel as parallel arrays and are unnested once per statement (``_CANDIDATES``);
+each statement returns one row per candidate with the figures the rule needs, and Python only
+compares figures to thresholds. Distances and areas are computed on the geography type (true
+metres); the geometry GiST index (layer_id, geom) narrows the search first, with k-nearest
+neighbour ordering (``<->``) where the rule is about distance.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+@dataclass(slots=True)
+class CandidateArrays:
+    """A batch of geometries to check, as the parallel arrays the statements unnest."""
+
+    indexes: list[int]
+    ids: list[uuid.UUID]
+    wkbs: list[bytes]
+    properties: list[str]  # JSON text of each candidate's validated properties
+    created_at: list[datetime | None]  # None: a new submission (newer than everything stored)
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "idx": self.indexes,
+            "ids": self.ids,
+            "wkbs": self.wkbs,
+            "props": self.properties,
+            "created": self.created_at,
+        }
+
+
+_CANDIDATES = """
+WITH cand AS (
+    SELECT idx, id, ST_GeomFromWKB(wkb, 4326) AS geom, CAST(props AS jsonb) AS props,
+           COALESCE(created, 'infinity') AS created_at
+    FROM unnest(CAST(:idx AS int[]), CAST(:ids AS uuid[]), CAST(:wkbs AS bytea[]),
+                CAST(:props AS text[]), CAST(:created AS timestamptz[]))
+         AS t(idx, id, wkb, props, created)
+)
+"""
+# Degrees that cover :metres at the candidate's latitude (longitude degrees shrink with it).
+_MARGIN = (
+    "CAST(:metres AS float8) / 111320.0 / "
+    "cos(radians(least(abs(ST_Y(ST_Centroid(c.geom))) + 1.0, 89.0)))"
+)
+# Optional filter on the layer's features: f.properties->>:where_property IN :where_values.
+_WHERE = (
+    "(CAST(:where_property AS text) IS NULL "
+    "OR f.properties ->> :where_property = ANY(CAST(:where_values AS text[])))"
+)
+
+
+def _filter_params(where: Any) -> dict[str, Any]:
+    if where is None:
+        return {"where_property": None, "where_values": []}
+    values = [str(v).lower() if isinstance(v, bool) else str(v) for v in where.values]
+    return {"where_property": where.property, "where_values": values}
+
+
+async def _rows(session: AsyncSession, sql: str, params: dict[str, Any]) -> Sequence[Any]:
+    return (await session.execute(text(_CANDIDATES + sql), params)).all()
+
+
+# The features to compare with: a layer's (optionally filtered), or the campaign's area.
+_LAYER_FEATURES = f"""
+    SELECT f.id, f.properties, f.geom FROM reference_features f
+    WHERE f.layer_id = :layer_id AND {_WHERE}
+"""
+_AREA_FEATURES = """
+    SELECT NULL::bigint AS id, '{}'::jsonb AS properties, a.area AS geom FROM campaigns a
+    WHERE a.id = :campaign_id AND a.area IS NOT NULL
+"""
+
+
+async def inside(
+    session: AsyncSession, candidates: CandidateArrays, *, layer_id: uuid.UUID | None,
+    campaign_id: uuid.UUID, where: Any,
+) -> Sequence[Any]:  # fmt: skip
+    """Per candidate: metres its farthest vertex lies outside the best feature (0 = inside)."""
+    features = _LAYER_FEATURES if layer_id else _AREA_FEATURES
+    sql = f"""
+    SELECT c.idx, best.id, best.properties, best.outside_m
+    FROM cand c
+    LEFT JOIN LATERAL (
+        SELECT f.id, f.properties,
+               CASE WHEN ST_Covers(f.geom, c.geom) THEN 0.0 ELSE (
+                   SELECT max(ST_Distance(p.geom::geography, f.geom::geography))
+                   FROM ST_DumpPoints(c.geom) AS p) END AS outside_m
+        FROM ({features} ORDER BY f.geom <-> c.geom LIMIT 4) AS f
+        ORDER BY outside_m LIMIT 1
+    ) AS best ON true
+    """
+    params = {**candidates.params(), **_filter_params(where), "layer_id": layer_id,
+              "campaign_id": campaign_id}  # fmt: skip
+    return await _rows(session, sql, params)
+
+
+async def nearest(
+    session: AsyncSession, candidates: CandidateArrays, *, layer_id: uuid.UUID, where: Any
+) -> Sequence[Any]:
+    """Per candidate: the nearest feature of the layer and its distance in metres."""
+    sql = f"""
+    SELECT c.idx, best.id, best.properties, best.distance_m
+    FROM cand c
+    LEFT JOIN LATERAL (
+        SELECT f.id, f.properties, ST_Distance(f.geom::geography, c.geom::geography) AS distance_m
+        FROM ({_LAYER_FEATURES} ORDER BY f.geom <-> c.geom LIMIT 8) AS f
+        ORDER BY distance_m LIMIT 1
+    ) AS best ON true
+    """
+    params = {**candidates.params(), **_filter_params(where), "layer_id": layer_id}
+    return await _rows(session, sql, params)
+
+
+async def intersecting(
+    session: AsyncSession, candidates: CandidateArrays, *, layer_id: uuid.UUID, where: Any
+) -> Sequence[Any]:
+    """Per candidate that intersects a feature of the layer: one such feature."""
+    sql = f"""
+    SELECT c.idx, hit.id, hit.properties
+    FROM cand c
+    JOIN LATERAL (
+        SELECT f.id, f.properties FROM ({_LAYER_FEATURES}) AS f
+        WHERE ST_Intersects(f.geom, c.geom) LIMIT 1
+    ) AS hit ON true
+    """
+    params = {**candidates.params(), **_filter_params(where), "layer_id": layer_id}
+    return await _rows(session, sql, params)
+
+
+async def overlap_percent(
+    session: AsyncSession, candidates: CandidateArrays, *, layer_id: uuid.UUID, where: Any
+) -> Sequence[Any]:
+    """Per polygonal candidate: the share (%) of its area covered by the layer's features."""
+    sql = f"""
+    SELECT c.idx, u.ids,
+           100.0 * ST_Area(ST_Intersection(c.geom, u.geom)::geography)
+                 / NULLIF(ST_Area(c.geom::geography), 0) AS percent
+    FROM cand c
+    JOIN LATERAL (
+        SELECT ST_Union(f.geom) AS geom, array_agg(f.id) AS ids FROM ({_LAYER_FEATURES}) AS f
+        WHERE ST_Intersects(f.geom, c.geom)
+    ) AS u ON u.geom IS NOT NULL
+    WHERE ST_Dimension(c.geom) = 2
+    """
+    params = {**candidates.params(), **_filter_params(where), "layer_id": layer_id}
+    return await _rows(session, sql, params)
+
+
+_IOU = (
+    "ST_Area(ST_Intersection({a}, {b})::geography) / "
+    "NULLIF(ST_Area(ST_Union({a}, {b})::geography), 0)"
+)
+
+
+async def best_match(
+    session: AsyncSession, candidates: CandidateArrays, *, layer_id: uuid.UUID, where: Any
+) -> Sequence[Any]:
+    """Per polygonal candidate: the feature with the highest intersection over union."""
+    iou = _IOU.format(a="f.geom", b="c.geom")
+    sql = f"""
+    SELECT c.idx, best.id, best.properties, best.iou
+    FROM cand c
+    LEFT JOIN LATERAL (
+        SELECT f.id, f.properties, {iou} AS iou FROM ({_LAYER_FEATURES}) AS f
+        WHERE ST_Intersects(f.geom, c.geom)
+        ORDER BY iou DESC NULLS LAST LIMIT 1
+    ) AS best ON true
+    WHERE ST_Dimension(c.geom) = 2
+    """
+    params = {**candidates.params(), **_filter_params(where), "layer_id": layer_id}
+    return await _rows(session, sql, params)
+
+
+# Live observations that may be the original of a candidate: older ones in the same campaign,
+# and, for new submissions, those earlier in the same batch.
+_SAME_FIELD = "(CAST(:field AS text) IS NULL OR o.props -> :field = c.props -> :field)"
+_OTHERS = """
+    SELECT o.id, o.geom, o.properties AS props FROM observations o
+    WHERE o.campaign_id = :campaign_id AND o.id <> c.id AND o.created_at < c.created_at
+      AND o.status NOT IN ('withdrawn', 'rejected', 'duplicate')
+"""
+_EARLIER_IN_BATCH = """
+    SELECT c2.id, c2.geom, c2.props FROM cand c2
+    WHERE :within_batch AND c2.idx < c.idx AND c2.id <> c.id
+"""
+
+
+async def duplicate_points(
+    session: AsyncSession, candidates: CandidateArrays, *, campaign_id: uuid.UUID,
+    field: str | None, metres: float, within_batch: bool,
+) -> Sequence[Any]:  # fmt: skip
+    """Per point or line candidate: the nearest possible original within ``metres``."""
+    sql = f"""
+    SELECT c.idx, best.id, best.distance_m
+    FROM cand c
+    JOIN LATERAL (
+        SELECT o.id, ST_Distance(o.geom::geography, c.geom::geography) AS distance_m
+        FROM (
+            (SELECT * FROM ({_OTHERS} ORDER BY o.geom <-> c.geom LIMIT 8) AS near_stored)
+            UNION ALL
+            ({_EARLIER_IN_BATCH} AND c2.geom && ST_Expand(c.geom, {_MARGIN}))
+        ) AS o
+        WHERE {_SAME_FIELD} AND ST_DWithin(o.geom::geography, c.geom::geography, :metres)
+        ORDER BY distance_m LIMIT 1
+    ) AS best ON true
+    WHERE ST_Dimension(c.geom) < 2
+    """
+    params = {**candidates.params(), "campaign_id": campaign_id, "field": field,
+              "metres": metres, "within_batch": within_batch}  # fmt: skip
+    return await _rows(session, sql, params)
+
+
+async def duplicate_polygons(
+    session: AsyncSession, candidates: CandidateArrays, *, campaign_id: uuid.UUID,
+    field: str | None, within_batch: bool,
+) -> Sequence[Any]:  # fmt: skip
+    """Per polygonal candidate: the overlapping possible original with the highest IoU."""
+    iou = _IOU.format(a="o.geom", b="c.geom")
+    sql = f"""
+    SELECT c.idx, best.id, best.iou
+    FROM cand c
+    JOIN LATERAL (
+        SELECT o.id, {iou} AS iou
+        FROM (({_OTHERS} AND o.geom && c.geom)
+              UNION ALL ({_EARLIER_IN_BATCH} AND c2.geom && c.geom)) AS o
+        WHERE {_SAME_FIELD} AND ST_Dimension(o.geom) = 2 AND ST_Intersects(o.geom, c.geom)
+        ORDER BY iou DESC NULLS LAST LIMIT 1
+    ) AS best ON true
+    WHERE ST_Dimension(c.geom) = 2
+    """
+    params = {**candidates.params(), "campaign_id": campaign_id, "field": field,
+              "within_batch": within_batch}  # fmt: skip
+    return await _rows(session, sql, params)
+
+
+async def sizes(session: AsyncSession, candidates: CandidateArrays) -> Sequence[Any]:
+    """Per candidate: dimension, area (m²) and length (m) on the ellipsoid."""
+    sql = """
+    SELECT c.idx, ST_Dimension(c.geom) AS dimension,
+           ST_Area(c.geom::geography) AS area_m2, ST_Length(c.geom::geography) AS length_m
+    FROM cand c
+    """
+    return await _rows(session, sql, candidates.params())
+
+
+async def containing_or_nearest(
+    session: AsyncSession, candidates: CandidateArrays, *, layer_id: uuid.UUID,
+    nearest: bool, metres: float,
+) -> Sequence[Any]:  # fmt: skip
+    """Per candidate: the feature containing it (or the nearest within ``metres``)."""
+    if nearest:
+        pick = """ORDER BY f.geom <-> c.geom LIMIT 1) AS f
+            WHERE ST_DWithin(f.geom::geography, c.geom::geography, :metres)"""
+    else:
+        pick = ") AS f WHERE ST_Intersects(f.geom, ST_PointOnSurface(c.geom)) LIMIT 1"
+    sql = f"""
+    SELECT c.idx, hit.id, hit.properties
+    FROM cand c
+    LEFT JOIN LATERAL (
+        SELECT f.id, f.properties FROM ({_LAYER_FEATURES} {pick}
+    ) AS hit ON true
+    """
+    params = {**candidates.params(), **_filter_params(None), "layer_id": layer_id, "metres": metres}
+    return await _rows(session, sql, params)
+
+
+async def layers_by_slug(
+    session: AsyncSession, slugs: Sequence[str]
+) -> dict[str, tuple[uuid.UUID, str]]:
+    """Slug -> (id, title) of the visible layers among ``slugs``."""
+    if not slugs:
+        return {}
+    rows = await session.execute(
+        text(
+            "SELECT slug, id, title FROM reference_layers WHERE slug = ANY(CAST(:slugs AS text[]))"
+        ),
+        {"slugs": list(slugs)},
+    )
+    return {row.slug: (row.id, row.title) for row in rows}

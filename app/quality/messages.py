@@ -1,0 +1,131 @@
+"""Wording of quality findings, in French and English, with the figures that caused them.
+
+Figures are filled in from the finding (distances in metres, percentages, names), so a message
+always says by how much a rule was missed. A rule may replace its kind's wording with its own
+``message`` using the same figure names.
+"""
+
+from __future__ import annotations
+
+from app.i18n import Language
+
+RULE_MESSAGES: dict[str, dict[Language, str]] = {
+    "quality_inside_area": {
+        "en": "The observation is {outside_m} m outside the campaign area "
+        "(tolerance {tolerance_m} m).",
+        "fr": "L'observation est à {outside_m} m en dehors de la zone de la campagne "
+        "(tolérance {tolerance_m} m).",
+    },
+    "quality_inside_layer": {
+        "en": "The observation is {outside_m} m outside any feature of “{layer}” "
+        "(tolerance {tolerance_m} m).",
+        "fr": "L'observation est à {outside_m} m en dehors de toute entité de « {layer} » "
+        "(tolérance {tolerance_m} m).",
+    },
+    "quality_layer_empty": {
+        "en": "No feature of “{layer}” to check against.",
+        "fr": "Aucune entité de « {layer} » à laquelle se comparer.",
+    },
+    "quality_near": {
+        "en": "The observation is {distance_m} m from the nearest feature of “{layer}” "
+        "({feature}; maximum {max_m} m).",
+        "fr": "L'observation est à {distance_m} m de l'entité la plus proche de « {layer} » "
+        "({feature} ; maximum {max_m} m).",
+    },
+    "quality_not_inside": {
+        "en": "The observation lies inside a feature of “{layer}” ({feature}).",
+        "fr": "L'observation se trouve à l'intérieur d'une entité de « {layer} » ({feature}).",
+    },
+    "quality_max_overlap": {
+        "en": "The polygon overlaps “{layer}” by {overlap_percent} % of its area "
+        "(maximum {max_percent} %).",
+        "fr": "Le polygone recouvre « {layer} » sur {overlap_percent} % de sa surface "
+        "(maximum {max_percent} %).",
+    },
+    "quality_matches": {
+        "en": "The polygon matches no feature of “{layer}” well enough: best overlap "
+        "{iou_percent} % with {feature} (minimum {min_percent} %).",
+        "fr": "Le polygone ne correspond assez à aucune entité de « {layer} » : meilleur "
+        "recouvrement {iou_percent} % avec {feature} (minimum {min_percent} %).",
+    },
+    "quality_matches_none": {
+        "en": "The polygon overlaps no feature of “{layer}”.",
+        "fr": "Le polygone ne recouvre aucune entité de « {layer} ».",
+    },
+    "quality_duplicate_near": {
+        "en": "Observation {original} is only {distance_m} m away (minimum spacing "
+        "{min_m} m): probably the same thing.",
+        "fr": "L'observation {original} n'est qu'à {distance_m} m (écart minimum {min_m} m) : "
+        "sans doute la même chose.",
+    },
+    "quality_duplicate_overlap": {
+        "en": "Observation {original} covers the same area ({iou_percent} % overlap, "
+        "maximum {max_percent} %): probably the same thing.",
+        "fr": "L'observation {original} couvre la même surface ({iou_percent} % de "
+        "recouvrement, maximum {max_percent} %) : sans doute la même chose.",
+    },
+    "quality_accuracy": {
+        "en": "The position accuracy is {accuracy_m} m (maximum {max_m} m).",
+        "fr": "La précision de la position est de {accuracy_m} m (maximum {max_m} m).",
+    },
+    "quality_accuracy_missing": {
+        "en": "The position accuracy (accuracy_m) is missing.",
+        "fr": "La précision de la position (accuracy_m) est manquante.",
+    },
+    "quality_area_too_small": {
+        "en": "The area is {area_m2} m² (minimum {min} m²).",
+        "fr": "La surface est de {area_m2} m² (minimum {min} m²).",
+    },
+    "quality_area_too_large": {
+        "en": "The area is {area_m2} m² (maximum {max} m²).",
+        "fr": "La surface est de {area_m2} m² (maximum {max} m²).",
+    },
+    "quality_length_too_short": {
+        "en": "The line is {length_m} m long (minimum {min} m).",
+        "fr": "La ligne mesure {length_m} m (minimum {min} m).",
+    },
+    "quality_length_too_long": {
+        "en": "The line is {length_m} m long (maximum {max} m).",
+        "fr": "La ligne mesure {length_m} m (maximum {max} m).",
+    },
+    "quality_observed_future": {
+        "en": "The observation date {observed_at} is in the future.",
+        "fr": "La date d'observation {observed_at} est dans le futur.",
+    },
+    "quality_observed_too_old": {
+        "en": "The observation is {age_days} days old (maximum {max_days} days).",
+        "fr": "L'observation date de {age_days} jours (maximum {max_days} jours).",
+    },
+    "quality_observed_missing": {
+        "en": "The observation date (observed_at) is missing.",
+        "fr": "La date d'observation (observed_at) est manquante.",
+    },
+    "quality_enrich_none": {
+        "en": "No feature of “{layer}” found to take {properties} from.",
+        "fr": "Aucune entité de « {layer} » trouvée d'où reprendre {properties}.",
+    },
+    "quality_blocked": {
+        "en": "Refused by rule “{rule}”: {message}",
+        "fr": "Refusé par la règle « {rule} » : {message}",
+    },
+    "quality_unknown_layer": {
+        "en": "Unknown reference layer '{layer}'.",
+        "fr": "Couche de référence « {layer} » inconnue.",
+    },
+    "quality_unknown_field": {
+        "en": "Unknown field '{name}' (the campaign's fields: {fields}).",
+        "fr": "Champ « {name} » inconnu (champs de la campagne : {fields}).",
+    },
+    "quality_derived_collision": {
+        "en": "The derived property '{name}' collides with a field or a reserved name.",
+        "fr": "La propriété dérivée « {name} » entre en conflit avec un champ ou un nom réservé.",
+    },
+    "quality_rule_params": {
+        "en": "Invalid parameters: {reason}",
+        "fr": "Paramètres invalides : {reason}",
+    },
+    "quality_duplicate_rule_name": {
+        "en": "The rule name '{name}' is used twice.",
+        "fr": "Le nom de règle « {name} » est utilisé deux fois.",
+    },
+}
