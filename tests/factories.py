@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
+import orjson
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth
 from app.auth.models import User
 from app.db.session import Database
+from app.quality.models import ReferenceLayer
 
 FIELDS: list[dict[str, Any]] = [
     {"name": "species", "type": "text", "label": {"fr": "Espèce", "en": "Species"},
@@ -77,3 +81,46 @@ def point_feature(
         "geometry": {"type": "Point", "coordinates": [lon, lat]},
         "properties": {"species": "Platanus", **properties},
     }
+
+
+async def load_layer(
+    session: AsyncSession,
+    slug: str,
+    path: Path,
+    *,
+    title: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> uuid.UUID:
+    """A reference layer straight from a GeoJSON file (optionally only features in ``bbox``).
+
+    A test shortcut that bypasses the importer, so rule tests do not depend on it.
+    """
+    features = orjson.loads(path.read_bytes())["features"]
+    if bbox is not None:
+        features = [f for f in features if _in_bbox(f["geometry"], bbox)]
+    layer = ReferenceLayer(slug=slug, title=title or slug, feature_count=len(features))
+    session.add(layer)
+    await session.flush()
+    await session.execute(
+        text(
+            "INSERT INTO reference_features (layer_id, source_id, properties, geom) "
+            "SELECT :layer, t.sid, CAST(t.props AS jsonb), "
+            "ST_SetSRID(ST_GeomFromGeoJSON(t.geom), 4326) "
+            "FROM unnest(CAST(:sids AS text[]), CAST(:props AS text[]), CAST(:geoms AS text[])) "
+            "AS t(sid, props, geom)"
+        ),
+        {
+            "layer": layer.id,
+            "sids": [str(n) for n in range(len(features))],
+            "props": [orjson.dumps(f["properties"]).decode() for f in features],
+            "geoms": [orjson.dumps(f["geometry"]).decode() for f in features],
+        },
+    )
+    return layer.id
+
+
+def _in_bbox(geometry: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
+    first = geometry["coordinates"]
+    while isinstance(first[0], list):
+        first = first[0]
+    return bbox[0] <= first[0] <= bbox[2] and bbox[1] <= first[1] <= bbox[3]

@@ -82,7 +82,7 @@ def _record(verdict: Verdict, rule: CompiledRule, finding: Finding) -> None:
     if finding.code is None:
         return
     figures = {"layer": rule.layer_title or rule.layer_slug, **finding.figures}
-    figures = {k: v for k, v in figures.items() if v is not None}
+    figures = {k: _plain(v) for k, v in figures.items() if v is not None}
     issue = {
         "rule": rule.name,
         "kind": rule.kind,
@@ -93,6 +93,11 @@ def _record(verdict: Verdict, rule: CompiledRule, finding: Finding) -> None:
         "message": {lang: _message(rule, finding.code, lang, figures) for lang in ("fr", "en")},
     }
     (verdict.blocking if rule.severity == "block" else verdict.issues).append(issue)
+
+
+def _plain(value: Any) -> Any:
+    """30.0 reads "30" in a message; 42.25 stays as it is."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _message(rule: CompiledRule, code: str, language: str, figures: dict[str, Any]) -> str:
