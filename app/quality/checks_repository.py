@@ -77,8 +77,8 @@ _LAYER_FEATURES = f"""
     WHERE f.layer_id = :layer_id AND {_WHERE}
 """
 _AREA_FEATURES = """
-    SELECT NULL::bigint AS id, '{}'::jsonb AS properties, a.area AS geom FROM campaigns a
-    WHERE a.id = :campaign_id AND a.area IS NOT NULL
+    SELECT NULL::bigint AS id, '{}'::jsonb AS properties, f.area AS geom FROM campaigns f
+    WHERE f.id = :campaign_id AND f.area IS NOT NULL
 """
 
 
@@ -87,7 +87,7 @@ async def inside(
     campaign_id: uuid.UUID, where: Any,
 ) -> Sequence[Any]:  # fmt: skip
     """Per candidate: metres its farthest vertex lies outside the best feature (0 = inside)."""
-    features = _LAYER_FEATURES if layer_id else _AREA_FEATURES
+    features, column = (_LAYER_FEATURES, "f.geom") if layer_id else (_AREA_FEATURES, "f.area")
     sql = f"""
     SELECT c.idx, best.id, best.properties, best.outside_m
     FROM cand c
@@ -96,7 +96,7 @@ async def inside(
                CASE WHEN ST_Covers(f.geom, c.geom) THEN 0.0 ELSE (
                    SELECT max(ST_Distance(p.geom::geography, f.geom::geography))
                    FROM ST_DumpPoints(c.geom) AS p) END AS outside_m
-        FROM ({features} ORDER BY f.geom <-> c.geom LIMIT 4) AS f
+        FROM ({features} ORDER BY {column} <-> c.geom LIMIT 4) AS f
         ORDER BY outside_m LIMIT 1
     ) AS best ON true
     """

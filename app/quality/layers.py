@@ -1,0 +1,236 @@
+"""Reference layers: import a file as a layer, replace a slug atomically, list, describe, delete.
+
+An import streams. GDAL reads the source in chunks in a worker thread (layers_source.py), so
+the event loop keeps serving; each chunk is COPYed into a staging table while the next one is
+read, then one INSERT ... SELECT reprojects to EPSG:4326 and repairs invalid geometries in
+PostGIS (layers_repository.py). The features go under a new layer row with no slug; only once
+they are all in does the swap delete the old layer of the slug and hand the slug over, in the
+caller's transaction: readers see the old layer or the new one, never half of one, and a failed
+import leaves the old one as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.campaigns.service import licence_url
+from app.errors import Conflict, NotFound
+from app.quality import layers_repository as repository
+from app.quality.layers_repository import StagingRecord
+from app.quality.layers_source import LayerSourceError, Source, open_source, read_chunk
+from app.quality.models import ReferenceLayer
+from app.quality.schemas import LayerImport, LayerImportReport, LayerOut, LayerProperty
+
+DEFAULT_CRS = "EPSG:4326"
+Progress = Callable[[int], object]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCrs:
+    label: str  # as given or declared, for the report
+    srid: int | None  # when spatial_ref_sys knows it
+    proj: str | None  # otherwise: PROJ string or WKT, which PostGIS hands to PROJ
+
+
+async def import_layer(
+    session: AsyncSession,
+    path: Path,
+    options: LayerImport,
+    *,
+    name: str | None = None,
+    user_id: uuid.UUID | None = None,
+    progress: Progress | None = None,
+) -> ReferenceLayer:
+    """Import ``path`` as layer ``options.slug``, replacing any layer of that slug.
+
+    Flushes only: the caller's transaction makes the new layer visible when it commits.
+    Raises LayerSourceError (422) naming what is wrong with the file or the options."""
+    started = time.perf_counter()
+    source = await asyncio.to_thread(open_source, path, name or path.name, options)
+    async with session.begin_nested():  # a failure leaves the session usable and clean
+        crs = await _resolve_crs(session, source, options)
+        layer = await repository.add_layer(session, _new_layer(source, options, user_id))
+        await repository.create_staging(session)
+        await _stage(session, source, progress)
+        counts = await _write_features(session, layer, crs, source.name)
+        await repository.drop_staging(session)
+        _record(layer, source, crs, counts, time.perf_counter() - started)
+        await repository.swap_in(session, layer, options.slug)
+    return layer
+
+
+def _new_layer(source: Source, options: LayerImport, user_id: uuid.UUID | None) -> ReferenceLayer:
+    schema = [
+        LayerProperty(name=name, type=kind).model_dump()
+        for name, kind in zip(source.fields, source.kinds, strict=True)
+    ]
+    return ReferenceLayer(
+        id=uuid.uuid4(),
+        slug=None,
+        title=options.title or source.layer,
+        licence=options.licence,
+        attribution=options.attribution,
+        properties_schema=schema,
+        created_by=user_id,
+    )
+
+
+_AUTHORITY_CODE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):(\d+)$")
+
+
+async def _resolve_crs(session: AsyncSession, source: Source, options: LayerImport) -> SourceCrs:
+    """The source CRS: the ``crs`` option, else the file's own, else EPSG:4326."""
+    given, member = (options.crs, "/crs") if options.crs else (source.crs, "/file")
+    label = (given or DEFAULT_CRS).strip()
+    if label.isdigit():
+        label = f"EPSG:{label}"
+    match = _AUTHORITY_CODE.match(label)
+    srid = await repository.srid_for(session, match[1], int(match[2])) if match else None
+    if srid is not None:
+        return SourceCrs(label, srid, None)
+    error = await repository.proj_error(session, label)
+    if error is not None:
+        raise LayerSourceError("layer_unknown_crs", member, crs=_shorten(label), reason=error)
+    return SourceCrs(label, None, label)
+
+
+def _shorten(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def _stage(session: AsyncSession, source: Source, progress: Progress | None) -> None:
+    """COPY the source into the staging table, reading the next chunk during each COPY."""
+    size = source.chunk_size()
+    pending: asyncio.Future[list[StagingRecord]] | None
+    pending = asyncio.ensure_future(asyncio.to_thread(read_chunk, source, 0, size))
+    staged = 0
+    try:
+        while pending is not None:
+            records = await pending
+            staged += len(records)
+            pending = None
+            if len(records) == size:
+                pending = asyncio.ensure_future(asyncio.to_thread(read_chunk, source, staged, size))
+            if records:
+                await repository.copy_to_staging(session, records)
+            if progress is not None:
+                progress(len(records))
+    finally:
+        if pending is not None:
+            pending.cancel()
+
+
+async def _write_features(
+    session: AsyncSession, layer: ReferenceLayer, crs: SourceCrs, name: str
+) -> repository.WriteCounts:
+    try:
+        async with session.begin_nested():
+            counts = await repository.write_features(session, layer.id, crs.srid, crs.proj)
+    except DBAPIError as error:
+        # PostGIS and PROJ refuse some data (coordinates outside the CRS's domain, broken
+        # WKB): internal (XX000) or data (22xxx) errors. Anything else is not the file's fault.
+        sqlstate = str(getattr(error.orig, "sqlstate", "") or "")
+        if not sqlstate.startswith(("XX", "22")):
+            raise
+        reason = str(error.orig).strip().splitlines()[-1]
+        raise LayerSourceError("layer_geometry_error", "/file", name=name, reason=reason) from error
+    if counts.extent is not None and not _is_lon_lat(counts.extent):
+        extent = ", ".join(f"{value:.6g}" for value in counts.extent)
+        raise LayerSourceError(
+            "layer_coordinates_out_of_range", "/crs", crs=_shorten(crs.label), extent=extent
+        )
+    return counts
+
+
+def _is_lon_lat(extent: list[float]) -> bool:
+    min_x, min_y, max_x, max_y = extent
+    return -180.0 <= min_x <= max_x <= 180.0 and -90.0 <= min_y <= max_y <= 90.0
+
+
+def _record(
+    layer: ReferenceLayer,
+    source: Source,
+    crs: SourceCrs,
+    counts: repository.WriteCounts,
+    seconds: float,
+) -> None:
+    """Store what the import found on the layer row: counts, extent, types and the report."""
+    layer.feature_count = counts.imported
+    layer.extent = counts.extent
+    layer.geometry_types = sorted(counts.geometry_types)
+    layer.import_report = LayerImportReport(
+        features_read=counts.features_read,
+        imported=counts.imported,
+        repaired=counts.repaired,
+        skipped_empty=counts.skipped_empty,
+        skipped_unrepairable=counts.skipped_unrepairable,
+        geometry_types=counts.geometry_types,
+        source_crs=crs.label,
+        source_driver=source.driver,
+        source_layer=source.layer,
+        z_dropped=" Z" in (source.geometry_type or ""),
+        seconds=round(seconds, 3),
+    ).model_dump()
+
+
+# --- reading, describing and deleting layers ---------------------------------------------------
+
+
+async def list_layers(session: AsyncSession) -> list[ReferenceLayer]:
+    return await repository.list_layers(session)
+
+
+async def get_layer(session: AsyncSession, slug: str) -> ReferenceLayer:
+    layer = await repository.get_by_slug(session, slug)
+    if layer is None:
+        raise NotFound("reference_layer_not_found", slug=slug)
+    return layer
+
+
+async def delete_layer(session: AsyncSession, slug: str) -> None:
+    """Delete layer ``slug`` and its features; Conflict while a campaign rule checks against it."""
+    layer = await get_layer(session, slug)
+    uses = await repository.rules_using(session, slug)
+    if uses:
+        error = Conflict(
+            "reference_layer_in_use",
+            slug=slug,
+            count=len(uses),
+            rules=", ".join(f"{campaign}/{rule}" for campaign, rule in uses),
+        )
+        error.extra["usedBy"] = [{"campaign": campaign, "rule": rule} for campaign, rule in uses]
+        raise error
+    await repository.delete_layer(session, layer)
+
+
+def describe(layer: ReferenceLayer, base_url: str) -> LayerOut:
+    """The layer as the API shows it, with links to itself and to its licence."""
+    assert layer.slug is not None, "only layers with a slug are described"
+    links = [{"rel": "self", "href": f"{base_url}api/v1/reference-layers/{layer.slug}"}]
+    if layer.licence:
+        links.append({"rel": "license", "href": licence_url(layer.licence)})
+    return LayerOut(
+        id=layer.id,
+        slug=layer.slug,
+        title=layer.title,
+        description=layer.description,
+        licence=layer.licence,
+        attribution=layer.attribution,
+        feature_count=layer.feature_count,
+        extent=layer.extent,
+        geometry_types=layer.geometry_types,
+        properties_schema=[LayerProperty.model_validate(p) for p in layer.properties_schema],
+        import_report=LayerImportReport.model_validate(layer.import_report),
+        created_at=layer.created_at,
+        updated_at=layer.updated_at,
+        links=links,
+    )
