@@ -37,8 +37,12 @@ def polygon(geojson: str) -> dict[str, Any]:
 async def layers(session: AsyncSession, shared_data: Path) -> dict[str, uuid.UUID]:
     osm = shared_data / "osm"
     ids = {
-        "gib-roads": await load_layer(session, "gib-roads", osm / "gibraltar_roads.geojson", title="routes OSM"),
-        "gib-buildings": await load_layer(session, "gib-buildings", osm / "gibraltar_buildings.geojson", title="bâtiments OSM"),
+        "gib-roads": await load_layer(
+            session, "gib-roads", osm / "gibraltar_roads.geojson", title="routes OSM"
+        ),
+        "gib-buildings": await load_layer(
+            session, "gib-buildings", osm / "gibraltar_buildings.geojson", title="bâtiments OSM"
+        ),
     }  # fmt: skip
     await session.commit()
     return ids
@@ -73,7 +77,8 @@ NOT_IN_BUILDING = {"name": "not-in-building", "kind": "not_inside", "severity": 
 async def nearest_road_m(session: AsyncSession, layer: uuid.UUID, lon: float, lat: float) -> float:
     """The expected figure, by brute force over every road (no index, no k-NN)."""
     value = await session.scalar(
-        text("SELECT min(ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(:x, :y), 4326)::geography)) "
+        text("SELECT min(ST_Distance(geom::geography, "
+             "ST_SetSRID(ST_MakePoint(:x, :y), 4326)::geography)) "
              "FROM reference_features WHERE layer_id = :layer"),
         {"x": lon, "y": lat, "layer": layer},
     )  # fmt: skip
@@ -182,7 +187,8 @@ async def test_building_polygon_must_match_a_footprint(
     )
     (issue,) = response.json()["properties"]["quality_issues"]
     expected = await session.scalar(
-        text("SELECT round((100 * ST_Area(ST_Intersection(a, b)::geography) / ST_Area(ST_Union(a, b)::geography))::numeric, 1) "
+        text("SELECT round((100 * ST_Area(ST_Intersection(a, b)::geography) "
+             "/ ST_Area(ST_Union(a, b)::geography))::numeric, 1) "
              "FROM (SELECT geom AS a, ST_Translate(geom, 0.00012, 0) AS b FROM reference_features "
              "WHERE properties->>'name' = 'The Convent') AS t")
     )  # fmt: skip

@@ -56,8 +56,9 @@ async def put_rules(
 
 
 INSIDE = {"name": "in-31", "kind": "inside", "severity": "block", "params": {}}
-ENRICH = {"name": "commune", "kind": "enrich", "params": {
-    "layer": "communes-31", "properties": {"code": "commune_code", "nom": "commune_name"}}}  # fmt: skip
+COMMUNE_PROPERTIES = {"code": "commune_code", "nom": "commune_name"}
+ENRICH = {"name": "commune", "kind": "enrich",
+          "params": {"layer": "communes-31", "properties": COMMUNE_PROPERTIES}}  # fmt: skip
 NEAR_ADDRESS = {"name": "near-address", "kind": "near", "severity": "flag",
                 "params": {"layer": "adresses-toulouse", "max_distance_m": 50}}  # fmt: skip
 
@@ -89,7 +90,8 @@ async def test_a_point_outside_the_departement_is_refused_with_the_distance(
     assert response.status_code == 422
     (error,) = response.json()["errors"]
     expected = await session.scalar(
-        text("SELECT round(ST_Distance(area::geography, ST_SetSRID(ST_MakePoint(:x, :y), 4326)::geography)::numeric, 1) "
+        text("SELECT round(ST_Distance(area::geography, "
+             "ST_SetSRID(ST_MakePoint(:x, :y), 4326)::geography)::numeric, 1) "
              "FROM campaigns WHERE slug = :slug"),
         {"x": NORTH_OF_31[0], "y": NORTH_OF_31[1], "slug": SLUG},
     )  # fmt: skip
@@ -107,9 +109,10 @@ async def test_tolerance_lets_a_point_just_outside_pass(
 ) -> None:  # fmt: skip
     # A point 100 m outside the area: from a boundary vertex, away from the centroid.
     point = await session.scalar(
-        text("SELECT ST_AsGeoJSON(ST_Project(ST_PointN(ST_ExteriorRing(ST_GeometryN(area, 1)), 1)::geography, 100, "
-             "ST_Azimuth(ST_Centroid(area), ST_PointN(ST_ExteriorRing(ST_GeometryN(area, 1)), 1)))::geometry) "
-             "FROM campaigns WHERE slug = :slug"), {"slug": SLUG})  # fmt: skip
+        text("SELECT ST_AsGeoJSON(ST_Project(v::geography, 100, ST_Azimuth(ST_Centroid(area), v))"
+             "::geometry) FROM (SELECT area, "
+             "ST_PointN(ST_ExteriorRing(ST_GeometryN(area, 1)), 1) AS v "
+             "FROM campaigns WHERE slug = :slug) AS t"), {"slug": SLUG})  # fmt: skip
     lon, lat = orjson.loads(point)["coordinates"]
     tolerant = {**INSIDE, "params": {"tolerance_m": 150}}
     await put_rules(client, admin_headers, tolerant)
@@ -220,7 +223,8 @@ async def test_accuracy_size_and_date_rules(
         client, admin_headers,
         {"name": "gps", "kind": "accuracy", "severity": "flag", "params": {"max_m": 10}},
         {"name": "area", "kind": "size", "severity": "flag", "params": {"min": 10, "max": 5000}},
-        {"name": "date", "kind": "observed_at", "severity": "block", "params": {"max_age_days": 365}},
+        {"name": "date", "kind": "observed_at", "severity": "block",
+         "params": {"max_age_days": 365}},
     )  # fmt: skip
     vague = feature(*CAPITOLE, accuracy_m=25)
     issue = (await client.post(f"{URL}/check", json=vague, headers=contributor_headers)).json()[
@@ -228,7 +232,8 @@ async def test_accuracy_size_and_date_rules(
     ][0]
     assert issue["detail"] == "The position accuracy is 25 m (maximum 10 m)."
     square = {**feature(*CAPITOLE), "geometry": {"type": "Polygon", "coordinates": [
-        [[1.4430, 43.6040], [1.4440, 43.6040], [1.4440, 43.6050], [1.4430, 43.6050], [1.4430, 43.6040]]]}}  # fmt: skip
+        [[1.443, 43.604], [1.444, 43.604], [1.444, 43.605], [1.443, 43.605],
+         [1.443, 43.604]]]}}  # fmt: skip
     big = (await client.post(f"{URL}/check", json=square, headers=contributor_headers)).json()[
         "issues"
     ][0]
@@ -253,7 +258,8 @@ async def test_rules_are_checked_before_any_is_stored(
         {"name": "a", "kind": "near", "params": {"layer": "nowhere", "max_distance_m": 5}},
         {"name": "a", "kind": "near", "params": {"layer": "communes-31"}},
         {"name": "b", "kind": "duplicate", "params": {"same_field": "colour"}},
-        {"name": "c", "kind": "enrich", "params": {"layer": "communes-31", "properties": {"nom": "site_ref"}}},
+        {"name": "c", "kind": "enrich",
+         "params": {"layer": "communes-31", "properties": {"nom": "site_ref"}}},
         {"name": "d", "kind": "size", "params": {}},
     )  # fmt: skip
     assert response.status_code == 422
