@@ -182,12 +182,13 @@ async def best_match(
     return await _rows(session, sql, params)
 
 
-# Live observations that may be the original of a candidate: older ones in the same campaign,
-# and, for new submissions, those earlier in the same batch.
+# Live observations that may be the original of a candidate: older ones in the same campaign
+# (ties on created_at, as within one batch, broken by id), and, for new submissions, those
+# earlier in the same batch.
 _SAME_FIELD = "(CAST(:field AS text) IS NULL OR o.props -> :field = c.props -> :field)"
 _OTHERS = """
     SELECT o.id, o.geom, o.properties AS props FROM observations o
-    WHERE o.campaign_id = :campaign_id AND o.id <> c.id AND o.created_at < c.created_at
+    WHERE o.campaign_id = :campaign_id AND (o.created_at, o.id) < (c.created_at, c.id)
       AND o.status NOT IN ('withdrawn', 'rejected', 'duplicate')
 """
 _EARLIER_IN_BATCH = """

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-SCORE_FACTORS = {"flag": 0.5, "info": 0.9}
+# A blocking finding on an already stored observation (found by a recheck) counts as a flag.
+SCORE_FACTORS = {"block": 0.5, "flag": 0.5, "info": 0.9}
 LABEL_PROPERTIES = ("name", "nom", "label", "libelle", "ref", "code")
 
 
