@@ -128,6 +128,19 @@ def _out(campaign: Campaign, area: str | None, count: int, base_url: str) -> Cam
     )
 
 
+# Which statuses each publication policy makes public (open data outputs: OGC API, tiles,
+# exports, the change feed's public view). Withdrawn observations are never published.
+PUBLISHED_STATUSES: dict[str, tuple[str, ...]] = {
+    "validated_only": ("validated",),
+    "all_but_rejected": ("pending", "needs_review", "flagged", "validated"),
+    "all": ("pending", "needs_review", "flagged", "validated", "rejected", "duplicate"),
+}
+
+
+def published_statuses(campaign: Campaign) -> tuple[str, ...]:
+    return PUBLISHED_STATUSES[campaign.publication_policy]
+
+
 _LICENCE_URLS = {
     "etalab-2.0": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
     "ODbL-1.0": "https://opendatacommons.org/licenses/odbl/1-0/",
