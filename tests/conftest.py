@@ -24,8 +24,9 @@ from tests.factories import campaign_body, make_user
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 TABLES = (
-    "observation_events, observation_versions, observations, quality_rules, reference_features, "
-    "reference_layers, campaigns, api_tokens, users"
+    "webhook_deliveries, webhooks, rate_counters, reviews, outcomes, observation_events, "
+    "observation_versions, observations, quality_rules, reference_features, reference_layers, "
+    "campaign_members, campaigns, api_tokens, users"
 )
 
 

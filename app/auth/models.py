@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, LargeBinary, Text, func
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, LargeBinary, Text, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -23,6 +23,12 @@ class User(Base):
     is_device: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Opt-ins: named in open outputs (otherwise contributions are anonymous there), and listed
+    # on campaign leaderboards.
+    publish_identity: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    leaderboard_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    # The contributor has read their timeline up to this event id (unread counts).
+    timeline_read_up_to: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class ApiToken(Base):

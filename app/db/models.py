@@ -1,21 +1,34 @@
 """Imports every model so that Base.metadata knows all tables (Alembic, tests)."""
 
 from app.auth.models import ApiToken, User
-from app.campaigns.models import Campaign
+from app.campaigns.models import Campaign, CampaignMember
 from app.db.base import Base
 from app.observations.models import Observation, ObservationVersion
 from app.quality.models import QualityRule, ReferenceFeature, ReferenceLayer
-from app.review.models import ObservationEvent
+from app.review.models import (
+    ObservationEvent,
+    Outcome,
+    RateCounter,
+    Review,
+    Webhook,
+    WebhookDelivery,
+)
 
 __all__ = [
     "ApiToken",
     "Base",
     "Campaign",
+    "CampaignMember",
     "Observation",
     "ObservationEvent",
     "ObservationVersion",
+    "Outcome",
     "QualityRule",
+    "RateCounter",
     "ReferenceFeature",
     "ReferenceLayer",
+    "Review",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]

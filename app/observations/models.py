@@ -16,6 +16,7 @@ from sqlalchemy import (
     Sequence,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -63,12 +64,17 @@ class Observation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when marked as a duplicate: the observation it repeats.
+    duplicate_of: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # Moderation: hidden from every public output, kept with its history (not a delete).
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ObservationVersion(Base):
     """An immutable copy of every version of an observation: who, when, what and why."""
 
     __tablename__ = "observation_versions"
+    __table_args__ = (Index("ix_observation_versions_feed", "xid", "change_seq"),)
 
     observation_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("observations.id", ondelete="CASCADE"), primary_key=True
@@ -86,3 +92,8 @@ class ObservationVersion(Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     reason: Mapped[str | None] = mapped_column(Text)
     change_seq: Mapped[int] = mapped_column(BigInteger)
+    # The writing transaction's id (pg_current_xact_id()): the change feed only hands out
+    # changes of transactions older than the oldest one still running, so none is skipped.
+    xid: Mapped[int] = mapped_column(
+        BigInteger, server_default=text("(pg_current_xact_id()::text)::bigint")
+    )
