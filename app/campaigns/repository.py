@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from geoalchemy2 import WKBElement
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.campaigns.models import Campaign
+from app.auth.models import User
+from app.campaigns.models import Campaign, CampaignMember
 from app.observations.models import Observation
 
 
@@ -55,3 +57,37 @@ async def save(session: AsyncSession, campaign: Campaign) -> Campaign:
     await session.flush()
     await session.refresh(campaign)
     return campaign
+
+
+async def member_campaign_ids(session: AsyncSession, user_id: Any) -> set[Any]:
+    query = select(CampaignMember.campaign_id).where(CampaignMember.user_id == user_id)
+    return set(await session.scalars(query))
+
+
+async def set_member(session: AsyncSession, campaign_id: Any, user_id: Any, role: str) -> None:
+    statement = insert(CampaignMember).values(campaign_id=campaign_id, user_id=user_id, role=role)
+    statement = statement.on_conflict_do_update(
+        index_elements=[CampaignMember.campaign_id, CampaignMember.user_id],
+        set_={"role": statement.excluded.role},
+    )
+    await session.execute(statement)
+
+
+async def remove_member(session: AsyncSession, campaign_id: Any, user_id: Any) -> bool:
+    result = await session.execute(
+        delete(CampaignMember).where(
+            CampaignMember.campaign_id == campaign_id, CampaignMember.user_id == user_id
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def members(session: AsyncSession, campaign_id: Any) -> list[Any]:
+    query = (
+        select(CampaignMember.user_id, User.display_name, User.username, CampaignMember.role,
+               CampaignMember.created_at)
+        .join(User, User.id == CampaignMember.user_id)
+        .where(CampaignMember.campaign_id == campaign_id)
+        .order_by(CampaignMember.role, User.display_name)
+    )  # fmt: skip
+    return list(await session.execute(query))

@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, Request, status
 
-from app.auth.deps import AdminUser, OptionalUser
+from app.auth.deps import AdminUser, CurrentUser, OptionalUser
 from app.campaigns import service
-from app.campaigns.schemas import CampaignCreate, CampaignList, CampaignOut, CampaignUpdate
+from app.campaigns.schemas import (
+    CampaignCreate,
+    CampaignList,
+    CampaignOut,
+    CampaignUpdate,
+    MemberIn,
+    MemberList,
+)
 from app.db.session import SessionDep
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
@@ -34,8 +43,34 @@ async def get_campaign(
 
 @router.patch("/{slug}", response_model=CampaignOut)
 async def update_campaign(
-    slug: str, body: CampaignUpdate, request: Request, session: SessionDep, user: AdminUser
+    slug: str, body: CampaignUpdate, request: Request, session: SessionDep, user: CurrentUser
 ) -> CampaignOut:
-    campaign = await service.get_campaign(session, slug, user)
+    campaign = await service.get_campaign_as(session, slug, user, "owner", "change this campaign")
     campaign = await service.update_campaign(session, campaign, body)
     return (await service.describe(session, [campaign], str(request.base_url)))[0]
+
+
+@router.get("/{slug}/members", response_model=MemberList)
+async def list_members(slug: str, session: SessionDep, user: CurrentUser) -> MemberList:
+    """The campaign's owners, validators and contributors (owners only)."""
+    campaign = await service.get_campaign_as(session, slug, user, "owner", "manage members")
+    return MemberList(members=await service.list_members(session, campaign))
+
+
+@router.put("/{slug}/members/{user_id}", response_model=MemberList)
+async def set_member(
+    slug: str, user_id: uuid.UUID, body: MemberIn, session: SessionDep, user: CurrentUser
+) -> MemberList:
+    """Give a user a role in the campaign (owners only)."""
+    campaign = await service.get_campaign_as(session, slug, user, "owner", "manage members")
+    await service.set_member(session, campaign, user_id, body.role)
+    return MemberList(members=await service.list_members(session, campaign))
+
+
+@router.delete("/{slug}/members/{user_id}", response_model=MemberList)
+async def remove_member(
+    slug: str, user_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> MemberList:
+    campaign = await service.get_campaign_as(session, slug, user, "owner", "manage members")
+    await service.remove_member(session, campaign, user_id)
+    return MemberList(members=await service.list_members(session, campaign))

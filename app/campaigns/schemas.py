@@ -116,3 +116,21 @@ class CampaignOut(CampaignBase):
 
 class CampaignList(BaseModel):
     campaigns: list[CampaignOut]
+
+
+class MemberIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["owner", "validator", "contributor"]
+
+
+class MemberOut(BaseModel):
+    user_id: uuid.UUID
+    display_name: str
+    username: str | None
+    role: str
+    since: datetime
+
+
+class MemberList(BaseModel):
+    members: list[MemberOut]

@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
-from app.campaigns import repository
+from app.campaigns import permissions, repository
 from app.campaigns.fields import PropertiesValidator, check_field_specs
 from app.campaigns.models import Campaign
-from app.campaigns.schemas import CampaignCreate, CampaignOut, CampaignUpdate, FieldSpec
+from app.campaigns.schemas import CampaignCreate, CampaignOut, CampaignUpdate, FieldSpec, MemberOut
 from app.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.observations.geojson import parse_feature
 
@@ -52,9 +52,11 @@ async def create_campaign(session: AsyncSession, data: CampaignCreate, user: Use
         campaign.area = repository.area_element(_area_wkb(data.area))
     try:
         async with session.begin_nested():
-            return await repository.add(session, campaign)
+            campaign = await repository.add(session, campaign)
     except IntegrityError as error:
         raise Conflict("conflict_slug", slug=data.slug) from error
+    await repository.set_member(session, campaign.id, user.id, "owner")
+    return campaign
 
 
 async def update_campaign(
@@ -71,23 +73,32 @@ async def update_campaign(
     return await repository.save(session, campaign)
 
 
-def can_see(campaign: Campaign, user: User | None) -> bool:
-    return campaign.status != "draft" or (
-        user is not None and (user.is_admin or user.id == campaign.created_by)
-    )
-
-
 async def get_campaign(session: AsyncSession, slug: str, user: User | None) -> Campaign:
-    """The campaign, or NotFound when it does not exist or is a draft the user cannot see."""
+    """The campaign, or NotFound when it does not exist or is a draft the user is not part of
+    (a draft's very existence is private)."""
     campaign = await repository.get_by_slug(session, slug)
-    if campaign is None or not can_see(campaign, user):
+    if campaign is None:
         raise NotFound("campaign_not_found", slug=slug)
+    if campaign.status == "draft" and await permissions.role_of(session, campaign, user) is None:
+        raise NotFound("campaign_not_found", slug=slug)
+    return campaign
+
+
+async def get_campaign_as(
+    session: AsyncSession, slug: str, user: User, needed: permissions.Role, action: str
+) -> Campaign:
+    """The campaign when the user holds at least the ``needed`` role in it (403 otherwise)."""
+    campaign = await get_campaign(session, slug, user)
+    await permissions.require_role(session, campaign, user, needed, action)
     return campaign
 
 
 async def list_campaigns(session: AsyncSession, user: User | None) -> list[Campaign]:
     campaigns = await repository.list_campaigns(session, include_drafts=True)
-    return [c for c in campaigns if can_see(c, user)]
+    if user is not None and user.is_admin:
+        return campaigns
+    mine = await repository.member_campaign_ids(session, user.id) if user else set()
+    return [c for c in campaigns if c.status != "draft" or c.id in mine]
 
 
 async def describe(
@@ -160,3 +171,21 @@ def _validator(campaign_id: Any, updated_at: Any, fields_json: bytes) -> Propert
 def properties_validator(campaign: Campaign) -> PropertiesValidator:
     """The compiled form of the campaign, cached until the campaign changes."""
     return _validator(campaign.id, campaign.updated_at, orjson.dumps(campaign.fields))
+
+
+async def list_members(session: AsyncSession, campaign: Campaign) -> list[MemberOut]:
+    return [
+        MemberOut(user_id=r[0], display_name=r[1], username=r[2], role=r[3], since=r[4])
+        for r in await repository.members(session, campaign.id)
+    ]
+
+
+async def set_member(session: AsyncSession, campaign: Campaign, user_id: Any, role: str) -> None:
+    if await session.get(User, user_id) is None:
+        raise NotFound("user_not_found", id=str(user_id))
+    await repository.set_member(session, campaign.id, user_id, role)
+
+
+async def remove_member(session: AsyncSession, campaign: Campaign, user_id: Any) -> None:
+    if not await repository.remove_member(session, campaign.id, user_id):
+        raise NotFound("user_not_found", id=str(user_id))

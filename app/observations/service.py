@@ -15,13 +15,13 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
+from app.campaigns import permissions
 from app.campaigns import service as campaigns
 from app.campaigns.fields import READ_ONLY_NAMES
 from app.campaigns.models import Campaign
 from app.errors import (
     Conflict,
     FieldError,
-    Forbidden,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
@@ -96,20 +96,25 @@ def etag(version: int) -> str:
 
 
 async def _locked_for_change(
-    session: AsyncSession, observation_id: uuid.UUID, user: User, if_match: int | None
+    session: AsyncSession,
+    observation_id: uuid.UUID,
+    user: User,
+    if_match: int | None,
+    needed: permissions.Role = "validator",
 ) -> tuple[Observation, Campaign]:
     observation = await repository.lock(session, observation_id)
     if observation is None:
         raise NotFound("observation_not_found", id=str(observation_id))
-    if not (user.is_admin or observation.created_by == user.id):
-        raise Forbidden(action="change this observation")
+    campaign = await session.get(Campaign, observation.campaign_id)
+    assert campaign is not None
+    # Authors change their own; validators correct while reviewing; admins anything.
+    if observation.created_by != user.id:
+        await permissions.require_role(session, campaign, user, needed, "change this observation")
     if if_match is not None and if_match != observation.version:
         failure = PreconditionFailed(sent=if_match, current=observation.version)
         failure.extra["current_version"] = observation.version
         failure.headers["ETag"] = etag(observation.version)
         raise failure
-    campaign = await session.get(Campaign, observation.campaign_id)
-    assert campaign is not None
     return observation, campaign
 
 
@@ -183,7 +188,7 @@ async def withdraw(
     session: AsyncSession, observation_id: uuid.UUID, user: User, if_match: int | None
 ) -> FeatureRow:
     """Soft-delete by its author (or an admin): a new version with status 'withdrawn'."""
-    observation, _ = await _locked_for_change(session, observation_id, user, if_match)
+    observation, _ = await _locked_for_change(session, observation_id, user, if_match, "owner")
     if observation.status != "withdrawn":
         await repository.write_version(
             session, observation_id, kind="withdrawn", user_id=user.id, wkb=None,

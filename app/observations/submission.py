@@ -17,6 +17,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
+from app.campaigns import permissions
 from app.campaigns import service as campaigns
 from app.campaigns.fields import CleanProperties
 from app.campaigns.models import Campaign
@@ -51,8 +52,12 @@ class _Ready:
     path: str
 
 
-def ensure_can_contribute(campaign: Campaign, user: User) -> None:
-    if campaign.status != "open" and not (user.is_admin and campaign.status == "draft"):
+async def ensure_can_contribute(session: AsyncSession, campaign: Campaign, user: User) -> None:
+    """Open campaigns take anyone's contributions; drafts only their members' (to try the form)."""
+    if campaign.status == "draft":
+        if await permissions.role_of(session, campaign, user) is None:
+            raise Conflict("campaign_not_open", slug=campaign.slug, status=campaign.status)
+    elif campaign.status != "open":
         raise Conflict("campaign_not_open", slug=campaign.slug, status=campaign.status)
     if user.is_device and not campaign.allow_anonymous:
         raise Forbidden("anonymous_not_allowed", slug=campaign.slug)
@@ -121,7 +126,7 @@ async def submit_batch(
     session: AsyncSession, campaign: Campaign, user: User, features: list[Any], single: bool = False
 ) -> list[ItemResult]:
     """Store every valid new feature; answer each feature with its own outcome, in order."""
-    ensure_can_contribute(campaign, user)
+    await ensure_can_contribute(session, campaign, user)
     ready, results = _prepare(campaign, features, single)
     known = await repository.submission_hashes(session, [item.id for item in ready])
     fresh = [item for item in ready if item.id not in known]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.auth.deps import AdminUser, OptionalUser
+from app.auth.deps import CurrentUser, OptionalUser
 from app.campaigns import service as campaigns
 from app.db.session import SessionDep
 from app.quality import service
@@ -19,7 +19,9 @@ async def get_rules(slug: str, session: SessionDep, user: OptionalUser) -> Rules
 
 
 @router.put("/campaigns/{slug}/rules", response_model=RulesOut)
-async def replace_rules(slug: str, body: RulesIn, session: SessionDep, user: AdminUser) -> RulesOut:
+async def replace_rules(
+    slug: str, body: RulesIn, session: SessionDep, user: CurrentUser
+) -> RulesOut:
     """Replace all the campaign's rules at once (all are checked before any is stored)."""
-    campaign = await campaigns.get_campaign(session, slug, user)
+    campaign = await campaigns.get_campaign_as(session, slug, user, "owner", "change the rules")
     return RulesOut(rules=await service.replace_rules(session, campaign, body.rules))
