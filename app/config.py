@@ -21,7 +21,11 @@ class Settings(BaseSettings):
     # Largest request body accepted by the observation endpoints, in bytes.
     max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     max_batch_features: int = Field(default=1000, ge=1, le=100_000)
+    # Largest reference layer file accepted by POST /api/v1/reference-layers, in bytes.
+    max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
     public_url: str | None = None
+    # Writes per minute per token (four times that per client address); 0 turns limits off.
+    rate_limit_per_minute: int = Field(default=120, ge=0)
 
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None

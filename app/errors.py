@@ -126,6 +126,11 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
 }
 
 
+def register_status(error_class: type[DomainError], status: int) -> None:
+    """Let a domain package map its own exception to a status code."""
+    STATUS_BY_ERROR[error_class] = status
+
+
 def problem_response(
     status: int,
     code: str,

@@ -68,7 +68,12 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, migrate_on_start=False)  # type: ignore[arg-type]
+    # Rate limits off: tests send many writes a minute; tests/auth/test_rate_limits.py turns them on.
+    return Settings(
+        database_url=database_url,  # type: ignore[arg-type]
+        migrate_on_start=False,
+        rate_limit_per_minute=0,
+    )
 
 
 class TransactionDatabase(Database):

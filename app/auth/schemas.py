@@ -15,6 +15,9 @@ class UserOut(BaseModel):
     is_admin: bool
     is_device: bool
     created_at: datetime
+    publish_identity: bool = False
+    leaderboard_opt_in: bool = False
+    blocked_at: datetime | None = None
 
 
 class TokenRequest(BaseModel):
@@ -30,3 +33,11 @@ class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
     user: UserOut
+
+
+class PreferencesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=60)
+    publish_identity: bool | None = None
+    leaderboard_opt_in: bool | None = None

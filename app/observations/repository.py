@@ -239,7 +239,7 @@ async def write_version(
     observation_id: uuid.UUID,
     *,
     kind: str,
-    user_id: uuid.UUID,
+    user_id: uuid.UUID | None,
     wkb: bytes | None,
     properties_json: str,
     observed_at: datetime | None,
@@ -256,7 +256,10 @@ async def write_version(
             "accuracy_m": accuracy_m, "status": status, "reason": reason,
         },
     )  # fmt: skip
-    session.expire_all()
+    # The head row changed under the ORM: forget its cached state (the rest stays loaded).
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, Observation) and instance.id == observation_id:
+            session.expire(instance)
 
 
 async def versions(session: AsyncSession, observation_id: uuid.UUID) -> list[Any]:

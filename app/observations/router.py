@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Request
 from starlette.responses import Response
 
 from app.auth.deps import CurrentUser, OptionalUser
+from app.auth.ratelimit import RateLimit
 from app.campaigns import service as campaigns
 from app.db.session import SessionDep
 from app.errors import PayloadTooLarge, request_language
@@ -27,7 +28,7 @@ IfMatch = Annotated[str | None, Header(alias="If-Match")]
     responses={200: {"description": "Replay of an already stored observation"}},
 )
 async def submit_observation(
-    slug: str, request: Request, session: SessionDep, user: CurrentUser
+    slug: str, request: Request, session: SessionDep, user: CurrentUser, _: RateLimit
 ) -> Response:
     """Submit one GeoJSON Feature. Send your own UUID as `id` to make retries safe."""
     campaign = await campaigns.get_campaign(session, slug, user)
@@ -45,7 +46,7 @@ async def submit_observation(
 
 @router.post("/campaigns/{slug}/observations/batch", openapi_extra=BATCH_EXAMPLE)
 async def submit_batch(
-    slug: str, request: Request, session: SessionDep, user: CurrentUser
+    slug: str, request: Request, session: SessionDep, user: CurrentUser, _: RateLimit
 ) -> Response:
     """Submit a FeatureCollection; each feature gets its own result, in order."""
     campaign = await campaigns.get_campaign(session, slug, user)
@@ -129,6 +130,7 @@ async def edit_observation(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
+    _: RateLimit,
     if_match: IfMatch = None,
 ) -> Response:
     """Change geometry and/or properties (JSON Merge Patch); needs If-Match with the version."""

@@ -31,6 +31,7 @@ from app.observations import repository
 from app.observations.geojson import parse_feature
 from app.observations.models import Observation
 from app.observations.repository import FeatureRow
+from app.review import repository as events
 
 # Reading ---------------------------------------------------------------------------------
 
@@ -171,11 +172,13 @@ async def edit(
     )
     if errors or property_errors or clean is None:
         raise ValidationFailed(errors + property_errors)
+    payload = {"version": observation.version + 1, "reason": _reason(body)}
     await repository.write_version(
         session, observation_id, kind="edited", user_id=user.id, wkb=wkb,
         properties_json=orjson.dumps(clean.values).decode(), observed_at=clean.observed_at,
         accuracy_m=clean.accuracy_m, status=observation.status, reason=_reason(body),
     )  # fmt: skip
+    await events.add_event(session, observation_id, "edited", payload, user.id)
     return await get_feature(session, observation_id)
 
 
@@ -196,6 +199,7 @@ async def withdraw(
             observed_at=observation.observed_at, accuracy_m=observation.accuracy_m,
             status="withdrawn", reason=None,
         )  # fmt: skip
+        await events.add_event(session, observation_id, "withdrawn", {}, user.id)
     return await get_feature(session, observation_id)
 
 

@@ -1,0 +1,56 @@
+"""Wording of timeline entries and review problems, in French and English."""
+
+from __future__ import annotations
+
+from app.i18n import Language
+
+REVIEW_MESSAGES: dict[str, dict[Language, str]] = {
+    "timeline_submitted": {"en": "Submitted.", "fr": "Envoyée."},
+    "timeline_quality_checked": {
+        "en": "Checked on arrival: quality score {score}, {count} issue(s).",
+        "fr": "Vérifiée à l'arrivée : score de qualité {score}, {count} problème(s).",
+    },
+    "timeline_quality_rechecked": {
+        "en": "Checked again after the rules changed: status {status}.",
+        "fr": "Vérifiée à nouveau après un changement de règles : statut {status}.",
+    },
+    "timeline_vote_agree": {"en": "{actor} agrees.", "fr": "{actor} est d'accord."},
+    "timeline_vote_disagree": {
+        "en": "{actor} disagrees ({reason}).",
+        "fr": "{actor} n'est pas d'accord ({reason}).",
+    },
+    "timeline_vote_unsure": {"en": "{actor} is unsure.", "fr": "{actor} n'est pas sûr·e."},
+    "timeline_status_changed": {
+        "en": "Status changed from {from} to {to}: {reason}",
+        "fr": "Statut passé de {from} à {to} : {reason}",
+    },
+    "timeline_edited": {"en": "Edited by {actor}.", "fr": "Modifiée par {actor}."},
+    "timeline_withdrawn": {"en": "Withdrawn by {actor}.", "fr": "Retirée par {actor}."},
+    "timeline_outcome": {"en": "Outcome: {message}", "fr": "Suite donnée : {message}"},
+    "timeline_moderated": {
+        "en": "Hidden by the moderators: {reason}",
+        "fr": "Masquée par la modération : {reason}",
+    },
+    "timeline_unhidden": {"en": "Visible again.", "fr": "De nouveau visible."},
+    "review_own_contribution": {
+        "en": "You cannot review your own contribution.",
+        "fr": "Vous ne pouvez pas valider votre propre contribution.",
+    },
+    "review_not_reviewable": {
+        "en": "Observation {id} is {status}: it is no longer under review.",
+        "fr": "L'observation {id} est {status} : elle n'est plus en cours de validation.",
+    },
+    "review_duplicate_of_itself": {
+        "en": "An observation cannot be a duplicate of itself.",
+        "fr": "Une observation ne peut pas être le doublon d'elle-même.",
+    },
+    "review_original_elsewhere": {
+        "en": "Observation {id} is not in the same campaign.",
+        "fr": "L'observation {id} n'est pas dans la même campagne.",
+    },
+    "rate_limited": {
+        "en": "Too many requests: at most {limit} writes per minute. Retry in {retry} s.",
+        "fr": "Trop de requêtes : au plus {limit} écritures par minute. Réessayez dans {retry} s.",
+    },
+    "account_blocked": {"en": "User {id} is blocked.", "fr": "L'utilisateur {id} est bloqué."},
+}

@@ -1,0 +1,169 @@
+"""The review workflow: votes and consensus, owners' decisions, duplicates, moderation, and
+the contributor's timeline. Every status change is a new version of the observation (so the
+change feed and webhooks see it) and an entry on its timeline (so its contributor does)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.models import User
+from app.campaigns import permissions
+from app.campaigns.models import Campaign
+from app.errors import Conflict, Forbidden, NotFound
+from app.messages import render
+from app.observations import repository as observations
+from app.observations.models import Observation
+from app.review import repository
+from app.review.consensus import consensus
+from app.review.repository import REVIEWABLE
+from app.review.schemas import DecisionIn, DuplicateIn, ReviewIn
+
+
+async def _locked(session: AsyncSession, observation_id: uuid.UUID) -> tuple[Observation, Campaign]:
+    observation = await observations.lock(session, observation_id)
+    if observation is None:
+        raise NotFound("observation_not_found", id=str(observation_id))
+    campaign = await session.get(Campaign, observation.campaign_id)
+    assert campaign is not None
+    return observation, campaign
+
+
+async def change_status(
+    session: AsyncSession, observation: Observation, user: User | None, status: str, reason: str,
+    kind: str = "reviewed",
+) -> None:  # fmt: skip
+    """A new version with another status, and the change on the timeline."""
+    before = observation.status
+    await observations.write_version(
+        session, observation.id, kind=kind, user_id=user.id if user else None, wkb=None,
+        properties_json=orjson.dumps(observation.properties).decode(),
+        observed_at=observation.observed_at, accuracy_m=observation.accuracy_m, status=status,
+        reason=reason,
+    )  # fmt: skip
+    payload = {"from": before, "to": status, "reason": reason}
+    await repository.add_event(
+        session, observation.id, "status_changed", payload, user.id if user else None
+    )
+
+
+async def vote(
+    session: AsyncSession, observation_id: uuid.UUID, user: User, body: ReviewIn
+) -> dict[str, Any]:
+    """Record a validator's vote and apply the consensus it may reach."""
+    observation, campaign = await _locked(session, observation_id)
+    await permissions.require_role(session, campaign, user, "validator", "review this campaign")
+    if observation.created_by == user.id:
+        raise Forbidden("review_own_contribution")
+    if observation.status not in REVIEWABLE:
+        raise Conflict("review_not_reviewable", id=str(observation_id), status=observation.status)
+    await repository.upsert_review(
+        session, observation_id, user.id, body.vote, body.reason, body.comment
+    )
+    payload = {"vote": body.vote, "reason": body.reason, "comment": body.comment}
+    await repository.add_event(session, observation_id, "vote", payload, user.id)
+    votes = await repository.votes(session, observation_id)
+    status, agree, counted = consensus(votes, campaign.review_quorum, observation.status)
+    if status != observation.status:
+        reason = f"consensus: {agree} of {counted} agree (quorum {campaign.review_quorum})"
+        await change_status(session, observation, user, status, reason)
+    return {"id": observation_id, "status": status, "agree": agree, "counted": counted,
+            "quorum": campaign.review_quorum}  # fmt: skip
+
+
+async def decide(
+    session: AsyncSession, observation_id: uuid.UUID, user: User, body: DecisionIn
+) -> None:
+    """An owner validates or rejects directly, with a reason."""
+    observation, campaign = await _locked(session, observation_id)
+    await permissions.require_role(session, campaign, user, "owner", "decide on observations")
+    if observation.status == "withdrawn":
+        raise Conflict("observation_withdrawn", id=str(observation_id))
+    if observation.status != body.status:
+        await change_status(session, observation, user, body.status, body.reason, kind="decided")
+
+
+async def mark_duplicate(
+    session: AsyncSession, observation_id: uuid.UUID, user: User, body: DuplicateIn
+) -> None:
+    observation, campaign = await _locked(session, observation_id)
+    await permissions.require_role(session, campaign, user, "validator", "mark duplicates")
+    if body.of == observation_id:
+        raise Conflict("review_duplicate_of_itself")
+    original = await session.get(Observation, body.of)
+    if original is None or original.campaign_id != campaign.id:
+        raise NotFound("review_original_elsewhere", id=str(body.of))
+    await repository.set_duplicate_of(session, observation_id, body.of)
+    reason = body.reason or f"duplicate of {body.of}"
+    await change_status(session, observation, user, "duplicate", reason, kind="duplicate")
+
+
+async def set_hidden(
+    session: AsyncSession, observation_id: uuid.UUID, user: User, hidden: bool, reason: str | None
+) -> None:
+    """Moderation: hide from every public output, or show again; never a delete."""
+    if not user.is_admin:
+        raise Forbidden(action="moderate observations")
+    observation, _ = await _locked(session, observation_id)
+    await repository.set_hidden(session, observation_id, hidden)
+    await observations.write_version(
+        session, observation_id, kind="moderated" if hidden else "unhidden", user_id=user.id,
+        wkb=None, properties_json=orjson.dumps(observation.properties).decode(),
+        observed_at=observation.observed_at, accuracy_m=observation.accuracy_m,
+        status=observation.status, reason=reason,
+    )  # fmt: skip
+    kind = "moderated" if hidden else "unhidden"
+    await repository.add_event(session, observation_id, kind, {"reason": reason}, user.id)
+
+
+async def can_follow(session: AsyncSession, observation: Observation, user: User) -> bool:
+    """The author, the campaign's validators and owners, and admins see the timeline."""
+    if observation.created_by == user.id:
+        return True
+    campaign = await session.get(Campaign, observation.campaign_id)
+    assert campaign is not None
+    return permissions.at_least(await permissions.role_of(session, campaign, user), "validator")
+
+
+async def timeline(
+    session: AsyncSession, observation_id: uuid.UUID, user: User, language: str
+) -> dict[str, Any]:
+    observation = await session.get(Observation, observation_id)
+    if observation is None or not await can_follow(session, observation, user):
+        raise NotFound("observation_not_found", id=str(observation_id))
+    rows = await repository.timeline(session, observation_id)
+    return {
+        "id": observation_id,
+        "status": observation.status,
+        "events": [_event(row, language, user) for row in rows],
+    }
+
+
+def _event(row: Any, language: str, user: User) -> dict[str, Any]:
+    event_id, kind, payload, at, actor = row
+    return {
+        "id": event_id,
+        "kind": kind,
+        "at": at.isoformat(),
+        "actor": actor,
+        "payload": payload,
+        "unread": event_id > user.timeline_read_up_to,
+        "message": {lang: event_message(kind, payload, actor, lang) for lang in ("fr", "en")},
+    }
+
+
+def event_message(kind: str, payload: dict[str, Any], actor: str | None, language: str) -> str:
+    """One line saying what happened, in the contributor's language."""
+    params: dict[str, Any] = {"actor": actor or "—", **payload}
+    if kind == "vote":
+        kind = f"vote_{payload.get('vote')}"
+    elif kind == "quality_checked":
+        params["count"] = len(payload.get("issues") or [])
+    elif kind == "quality_rechecked":
+        params["status"] = (payload.get("status") or {}).get("to")
+    elif kind == "outcome":
+        params["message"] = (payload.get("message") or {}).get(language, "")
+    return render(f"timeline_{kind}", language, params)  # type: ignore[arg-type]
