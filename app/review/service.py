@@ -37,16 +37,16 @@ async def change_status(
     kind: str = "reviewed",
 ) -> None:  # fmt: skip
     """A new version with another status, and the change on the timeline."""
-    before = observation.status
+    observation_id, before = observation.id, observation.status
     await observations.write_version(
-        session, observation.id, kind=kind, user_id=user.id if user else None, wkb=None,
+        session, observation_id, kind=kind, user_id=user.id if user else None, wkb=None,
         properties_json=orjson.dumps(observation.properties).decode(),
         observed_at=observation.observed_at, accuracy_m=observation.accuracy_m, status=status,
         reason=reason,
     )  # fmt: skip
     payload = {"from": before, "to": status, "reason": reason}
     await repository.add_event(
-        session, observation.id, "status_changed", payload, user.id if user else None
+        session, observation_id, "status_changed", payload, user.id if user else None
     )
 
 
