@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from app.config import Settings
 from app.db import migrate
-from app.db.embedded import EmbeddedPostgres
+from app.db.embedded import EmbeddedAlreadyRunning, EmbeddedPostgres
 from app.db.session import Database, create_engine
 from app.main import create_app
 from tests.factories import campaign_body, make_user
@@ -34,9 +34,16 @@ TABLES = (
 def cluster() -> Iterator[EmbeddedPostgres]:
     data_dir = Path(os.environ.get("RELEVE_TEST_DATA_DIR", ROOT / "var" / "test"))
     postgres = EmbeddedPostgres(data_dir, fast=True)
-    postgres.start()
+    throwaway = False
+    try:
+        postgres.start()
+    except EmbeddedAlreadyRunning:
+        # Another test run holds the usual cluster: use a throwaway one of our own.
+        postgres = EmbeddedPostgres(data_dir.with_name(f"{data_dir.name}-{os.getpid()}"), fast=True)
+        postgres.start()
+        throwaway = True
     yield postgres
-    postgres.stop()
+    postgres.destroy() if throwaway else postgres.stop()
 
 
 def _worker_database(cluster: EmbeddedPostgres, prefix: str) -> str:
