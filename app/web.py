@@ -35,7 +35,12 @@ def json_response(
     content: Any, status_code: int = 200, headers: dict[str, str] | None = None,
     media_type: str = "application/json",
 ) -> Response:  # fmt: skip
-    return Response(orjson.dumps(content), status_code, headers, media_type)
+    return Response(orjson.dumps(content, default=_fallback), status_code, headers, media_type)
+
+
+def _fallback(value: Any) -> Any:
+    """Types orjson does not know (asyncpg's UUID, Decimal...) are written as text."""
+    return str(value)
 
 
 def raw_json_response(
