@@ -144,12 +144,14 @@ def feature_json() -> ColumnElement[Any]:
     )  # fmt: skip
 
 
-def _feature_query() -> Select[str, int, datetime, uuid.UUID]:
+def _feature_query() -> Select[str, int, datetime, uuid.UUID, datetime | None, uuid.UUID | None]:
     return select(
         feature_json().cast(Text),
         Observation.version,
         Observation.created_at,
         Observation.id,
+        Observation.hidden_at,
+        Observation.created_by,
     ).join(Campaign, Campaign.id == Observation.campaign_id)
 
 
@@ -159,11 +161,13 @@ class FeatureRow:
     version: int
     created_at: datetime
     id: uuid.UUID
+    hidden_at: datetime | None = None
+    created_by: uuid.UUID | None = None
 
 
 async def feature(session: AsyncSession, observation_id: uuid.UUID) -> FeatureRow | None:
     row = (await session.execute(_feature_query().where(Observation.id == observation_id))).first()
-    return FeatureRow(row[0], row[1], row[2], row[3]) if row else None
+    return FeatureRow(*row) if row else None
 
 
 async def feature_page(
@@ -175,7 +179,10 @@ async def feature_page(
     limit: int,
 ) -> list[FeatureRow]:
     """One page in (created_at, id) order, keyset-paginated after ``after``."""
-    query = _feature_query().where(Observation.campaign_id == campaign_id)
+    # Hidden by moderation: out of every listing (reviewers reach them through their ids).
+    query = _feature_query().where(
+        Observation.campaign_id == campaign_id, Observation.hidden_at.is_(None)
+    )
     if statuses:
         query = query.where(Observation.status.in_(statuses))
     else:
@@ -191,7 +198,7 @@ async def feature_page(
             > tuple_(literal(after[0]), literal(after[1]))
         )
     query = query.order_by(Observation.created_at, Observation.id).limit(limit)
-    return [FeatureRow(r[0], r[1], r[2], r[3]) for r in await session.execute(query)]
+    return [FeatureRow(*row) for row in await session.execute(query)]
 
 
 async def lock(session: AsyncSession, observation_id: uuid.UUID) -> Observation | None:

@@ -119,8 +119,10 @@ async def list_observations(
 
 
 @router.get("/observations/{observation_id}")
-async def get_observation(observation_id: uuid.UUID, session: SessionDep) -> Response:
-    row = await service.get_feature(session, observation_id)
+async def get_observation(
+    observation_id: uuid.UUID, session: SessionDep, user: OptionalUser
+) -> Response:
+    row = await service.get_feature(session, observation_id, user)
     return raw_json_response(row.json, headers={"ETag": service.etag(row.version)})
 
 
@@ -151,7 +153,11 @@ async def withdraw_observation(
 
 
 @router.get("/observations/{observation_id}/history")
-async def observation_history(observation_id: uuid.UUID, session: SessionDep) -> Response:
+async def observation_history(
+    observation_id: uuid.UUID, session: SessionDep, user: OptionalUser
+) -> Response:
+    """Every version: who, when, why, what changed (hidden observations: reviewers only)."""
+    await service.get_feature(session, observation_id, user)
     return json_response(
         {"id": observation_id, "versions": await service.history(session, observation_id)}
     )

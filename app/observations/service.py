@@ -36,11 +36,28 @@ from app.review import repository as events
 # Reading ---------------------------------------------------------------------------------
 
 
-async def get_feature(session: AsyncSession, observation_id: uuid.UUID) -> FeatureRow:
+async def get_feature(
+    session: AsyncSession, observation_id: uuid.UUID, reader: User | None = None
+) -> FeatureRow:
+    """The observation's Feature; one hidden by moderation only for its author and reviewers."""
     row = await repository.feature(session, observation_id)
     if row is None:
         raise NotFound("observation_not_found", id=str(observation_id))
+    if row.hidden_at is not None and not await _may_see_hidden(session, row, reader):
+        raise NotFound("observation_not_found", id=str(observation_id))
     return row
+
+
+async def _may_see_hidden(session: AsyncSession, row: FeatureRow, reader: User | None) -> bool:
+    if reader is None:
+        return False
+    if reader.is_admin or row.created_by == reader.id:
+        return True
+    observation = await session.get(Observation, row.id)
+    assert observation is not None
+    campaign = await session.get(Campaign, observation.campaign_id)
+    assert campaign is not None
+    return permissions.at_least(await permissions.role_of(session, campaign, reader), "validator")
 
 
 async def list_features(

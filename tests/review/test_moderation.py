@@ -22,10 +22,16 @@ async def test_hide_and_unhide(
         f"{url}/hide", json={"reason": "Contenu inapproprié"}, headers=admin_headers
     )
     assert hidden.status_code == 204
-    history = (await client.get(f"{url}/history")).json()["versions"]
+    assert (await client.get(url)).status_code == 404
+    assert (await client.get(url, headers=contributor_headers)).status_code == 200
+    assert (await client.get(url, headers=admin_headers)).status_code == 200
+    assert (await client.get(URL)).json()["features"] == []
+    assert (await client.get(f"{url}/history")).status_code == 404
+    history = (await client.get(f"{url}/history", headers=admin_headers)).json()["versions"]
     assert history[-1]["change"] == "moderated" and history[-1]["reason"] == "Contenu inapproprié"
     timeline = (await client.get(f"{url}/timeline", headers=contributor_headers)).json()["events"]
     assert timeline[-1]["message"]["fr"] == "Masquée par la modération : Contenu inapproprié"
     await client.post(f"{url}/unhide", headers=admin_headers)
     timeline = (await client.get(f"{url}/timeline", headers=contributor_headers)).json()["events"]
     assert timeline[-1]["kind"] == "unhidden"
+    assert (await client.get(url)).status_code == 200
