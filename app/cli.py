@@ -1,20 +1,28 @@
-"""The `releve` command: serve, db upgrade/downgrade, demo, users create."""
+"""The `releve` command: serve, db upgrade/downgrade, demo, users create, layers import/list."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.campaigns import repository as campaigns_repository
 from app.config import Settings
 from app.db import migrate
 from app.db.embedded import EmbeddedPostgres, EmbeddedPostgresError, install_signal_handlers
 from app.db.session import Database, create_engine
+from app.errors import NotFound
+from app.i18n import Language
+
+if TYPE_CHECKING:
+    from app.quality.schemas import LayerImport
 
 T = TypeVar("T")
 cli = typer.Typer(help="Relevé: crowdsourced geodata collection.", no_args_is_help=True)
@@ -22,6 +30,10 @@ db_cli = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 users_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(users_cli, name="users")
+layers_cli = typer.Typer(
+    help="Reference layers that quality rules check against.", no_args_is_help=True
+)
+cli.add_typer(layers_cli, name="layers")
 
 
 @contextmanager
@@ -134,6 +146,145 @@ def users_create(
         token = run_in_session(url, create)
     typer.echo(f"User '{name}' created{' (admin)' if admin else ''}. Token (shown once):")
     typer.echo(token)
+
+
+@layers_cli.command("import")
+def layers_import(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="GeoJSON, GeoPackage, zipped Shapefile, FlatGeobuf or CSV file.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    name: Annotated[str, typer.Option("--name", help="Slug of the layer; replaces its layer.")],
+    title: Annotated[str | None, typer.Option(help="Title (default: the layer name).")] = None,
+    layer: Annotated[
+        str | None, typer.Option(help="Layer to read (GeoPackage table, dataset in a zip).")
+    ] = None,
+    licence: Annotated[str, typer.Option(help="SPDX id or etalab-2.0.")] = "",
+    attribution: Annotated[str, typer.Option(help="Attribution to show with the data.")] = "",
+    crs: Annotated[
+        str | None, typer.Option(help="Source CRS, e.g. EPSG:2154 (default: the file's own).")
+    ] = None,
+    x_column: Annotated[str | None, typer.Option(help="CSV: the x/longitude column.")] = None,
+    y_column: Annotated[str | None, typer.Option(help="CSV: the y/latitude column.")] = None,
+) -> None:
+    """Import PATH as reference layer NAME, replacing the layer of that name at once."""
+    from app.quality.schemas import LayerImport
+
+    values = {"slug": name, "title": title, "layer": layer, "licence": licence,
+              "attribution": attribution, "crs": crs, "x_column": x_column,
+              "y_column": y_column}  # fmt: skip
+    try:
+        options = LayerImport.model_validate(values)
+    except ValidationError as error:
+        for problem in error.errors(include_url=False):
+            option = "--name" if problem["loc"][0] == "slug" else f"--{problem['loc'][0]}"
+            typer.secho(f"{option.replace('_', '-')}: {problem['msg']}", fg="red", err=True)
+        raise typer.Exit(2) from error
+    with database_url(Settings()) as url:
+        report = _import_layer(url, path, options)
+    typer.echo(f"Layer '{name}' imported.")
+    for key, value in report.items():
+        typer.echo(f"  {key}: {value}")
+
+
+class _ProgressBar:
+    """A tqdm bar of features, opened when the first chunk is in (so errors print cleanly)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, count: int, total: int | None) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=total, unit=" features", unit_scale=True, desc=self.label)
+        self.bar.update(count)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _import_layer(url: str, path: Path, options: LayerImport) -> dict[str, Any]:
+    """Run the import with a progress bar; print a domain error (bad file...) and exit 1."""
+    from app.errors import DomainError
+    from app.messages import render
+    from app.quality import layers
+    from app.quality.schemas import LayerImportReport
+
+    progress = _ProgressBar(options.slug)
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        layer = await layers.import_layer(session, path, options, progress=progress)
+        report = LayerImportReport.model_validate(layer.import_report).model_dump()
+        return {"features": layer.feature_count, "extent": layer.extent, **report}
+
+    try:
+        return run_in_session(url, work)
+    except DomainError as error:
+        progress.close()
+        typer.secho(render(error.code, _language(), error.params), fg="red", err=True)
+        raise typer.Exit(1) from error
+    finally:
+        progress.close()
+
+
+def _language() -> Language:
+    """French when the terminal's locale is French, else English."""
+    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
+    return "fr" if (locale or "").lower().startswith("fr") else "en"
+
+
+@layers_cli.command("list")
+def layers_list() -> None:
+    """List the reference layers: slug, features, geometry types, title."""
+    from app.quality import layers
+
+    with database_url(Settings()) as url:
+        found = run_in_session(url, layers.list_layers)
+    if not found:
+        typer.echo("No reference layers.")
+    for layer in found:
+        types = ",".join(layer.geometry_types) or "-"
+        typer.echo(f"{layer.slug}\t{layer.feature_count} features\t{types}\t{layer.title}")
+
+
+quality_cli = typer.Typer(help="Quality rules.", no_args_is_help=True)
+cli.add_typer(quality_cli, name="quality")
+
+
+@quality_cli.command("recheck")
+def quality_recheck(
+    campaign: Annotated[str, typer.Option(help="Slug of the campaign to re-evaluate.")],
+) -> None:
+    """Re-evaluate every observation of a campaign after its rules or layers changed."""
+    from tqdm import tqdm
+
+    from app.quality.recheck import count_live, recheck_campaign
+
+    async def run(url: str) -> str:
+        database = Database(create_engine(url, pool_size=2))
+        try:
+            async with database.session() as session:
+                found = await campaigns_repository.get_by_slug(session, campaign)
+                total = await count_live(session, found) if found else 0
+            with tqdm(total=total, unit="obs", desc=f"recheck {campaign}") as bar:
+                report = await recheck_campaign(database, campaign, progress=bar.update)
+        finally:
+            await database.dispose()
+        return f"{report.checked} observations checked, {report.changed} changed."
+
+    with database_url(Settings()) as url:
+        try:
+            typer.echo(asyncio.run(run(url)))
+        except NotFound as error:
+            typer.secho(f"Unknown campaign '{campaign}'.", fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from error
 
 
 def main() -> None:

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     public_url: str | None = None
     # Writes per minute per token (four times that per client address); 0 turns limits off.
     rate_limit_per_minute: int = Field(default=120, ge=0)
+    # Run the webhook delivery worker in this process (any number of processes may share it).
+    webhooks_worker: bool = True
+    # Who may show /embed/{slug} in a frame: the value of CSP frame-ancestors ("*": any site;
+    # e.g. "'self' https://www.example.fr" to allow only those).
+    embed_frame_ancestors: str = "*"
 
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None

@@ -31,7 +31,8 @@ from app.quality.models import ReferenceLayer
 from app.quality.schemas import LayerImport, LayerImportReport, LayerOut, LayerProperty
 
 DEFAULT_CRS = "EPSG:4326"
-Progress = Callable[[int], object]
+# Called after each chunk: (features just staged, features in the source if known).
+Progress = Callable[[int, int | None], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ _AUTHORITY_CODE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):(\d+)$")
 
 async def _resolve_crs(session: AsyncSession, source: Source, options: LayerImport) -> SourceCrs:
     """The source CRS: the ``crs`` option, else the file's own, else EPSG:4326."""
-    given, member = (options.crs, "/crs") if options.crs else (source.crs, "/file")
+    given, member = (options.crs, "crs") if options.crs else (source.crs, "file")
     label = (given or DEFAULT_CRS).strip()
     if label.isdigit():
         label = f"EPSG:{label}"
@@ -123,7 +124,7 @@ async def _stage(session: AsyncSession, source: Source, progress: Progress | Non
             if records:
                 await repository.copy_to_staging(session, records)
             if progress is not None:
-                progress(len(records))
+                progress(len(records), source.feature_count)
     finally:
         if pending is not None:
             pending.cancel()
@@ -142,11 +143,11 @@ async def _write_features(
         if not sqlstate.startswith(("XX", "22")):
             raise
         reason = str(error.orig).strip().splitlines()[-1]
-        raise LayerSourceError("layer_geometry_error", "/file", name=name, reason=reason) from error
+        raise LayerSourceError("layer_geometry_error", "file", name=name, reason=reason) from error
     if counts.extent is not None and not _is_lon_lat(counts.extent):
         extent = ", ".join(f"{value:.6g}" for value in counts.extent)
         raise LayerSourceError(
-            "layer_coordinates_out_of_range", "/crs", crs=_shorten(crs.label), extent=extent
+            "layer_coordinates_out_of_range", "crs", crs=_shorten(crs.label), extent=extent
         )
     return counts
 

@@ -21,12 +21,14 @@ from app.campaigns.models import Campaign
 from app.quality.models import QualityRule, ReferenceLayer
 
 STAGING_TABLE = "reference_import_staging"
-# (source_id text, properties: UTF-8 JSON bytes, wkb: source geometry as WKB or NULL)
-StagingRecord = tuple[str | None, bytes, bytes | None]
+# (source id, properties as UTF-8 JSON, geometry as WKB or None, rewritten on reading: the
+# reader mended WKB that PostGIS could not parse, which counts as a repair)
+StagingRecord = tuple[str | None, bytes, bytes | None, bool]
+STAGING_COLUMNS = ("source_id", "properties", "wkb", "mended")
 
 _CREATE_STAGING = text(
-    f"CREATE TEMPORARY TABLE {STAGING_TABLE} "
-    "(source_id text, properties bytea NOT NULL, wkb bytea) ON COMMIT DROP"
+    f"CREATE TEMPORARY TABLE {STAGING_TABLE} (source_id text, properties bytea NOT NULL, "
+    "wkb bytea, mended boolean NOT NULL) ON COMMIT DROP"
 )
 _DROP_STAGING = text(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
 
@@ -36,7 +38,7 @@ _DROP_STAGING = text(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
 # back into a single geometry, so sources keep their types. Properties arrive as UTF-8 bytes.
 _INSERT_FROM_STAGING = text(f"""
 WITH projected AS MATERIALIZED (
-    SELECT source_id, convert_from(properties, 'UTF8')::jsonb AS properties,
+    SELECT source_id, convert_from(properties, 'UTF8')::jsonb AS properties, mended,
            CASE WHEN CAST(:srid AS integer) IS NULL
                 THEN ST_Transform(ST_GeomFromWKB(wkb), CAST(:proj AS text), 4326)
                 ELSE ST_Transform(ST_GeomFromWKB(wkb, CAST(:srid AS integer)), 4326)
@@ -44,8 +46,8 @@ WITH projected AS MATERIALIZED (
     FROM {STAGING_TABLE}
 ), checked AS MATERIALIZED (
     SELECT source_id, properties, geom,
-           coalesce(ST_IsEmpty(geom), true) AS empty,
-           coalesce(NOT ST_IsValid(geom), false) AS invalid
+           coalesce(ST_IsEmpty(geom), true) AND NOT mended AS empty,
+           coalesce(NOT ST_IsValid(geom), false) OR mended AS invalid
     FROM projected
 ), fixed AS MATERIALIZED (
     SELECT source_id, properties, empty, invalid,
@@ -111,9 +113,7 @@ async def drop_staging(session: AsyncSession) -> None:
 
 async def copy_to_staging(session: AsyncSession, records: Sequence[StagingRecord]) -> None:
     connection = await _asyncpg_connection(session)
-    await connection.copy_records_to_table(
-        STAGING_TABLE, records=records, columns=("source_id", "properties", "wkb")
-    )
+    await connection.copy_records_to_table(STAGING_TABLE, records=records, columns=STAGING_COLUMNS)
 
 
 async def write_features(

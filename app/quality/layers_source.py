@@ -19,6 +19,7 @@ import numpy as np
 import orjson
 import pyogrio
 import pyogrio.raw
+import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from app.errors import FieldError, ValidationFailed, pointer
@@ -82,13 +83,13 @@ def open_source(path: Path, name: str, options: LayerImport) -> Source:
     if info["driver"] not in SUPPORTED_DRIVERS:
         raise LayerSourceError(
             "layer_format_unsupported",
-            "/file",
+            "file",
             name=name,
             driver=info["driver"],
             supported=", ".join(SUPPORTED_DRIVERS.values()),
         )
     if info["geometry_type"] is None:
-        raise LayerSourceError("layer_without_geometry", "/file", name=name, layer=layer)
+        raise LayerSourceError("layer_without_geometry", "file", name=name, layer=layer)
     kinds = [_kind(t, s) for t, s in zip(info["ogr_types"], info["ogr_subtypes"], strict=True)]
     count = int(info["features"])  # -1 when the driver cannot tell without reading all
     return Source(
@@ -112,9 +113,7 @@ def _gdal(function: Callable[..., Any], name: str, gdal_path: str, **kwargs: Any
         return function(gdal_path, **kwargs)
     except GDAL_ERRORS as error:
         reason = str(error).replace(gdal_path, name)
-        raise LayerSourceError(
-            "layer_file_unreadable", "/file", name=name, reason=reason
-        ) from error
+        raise LayerSourceError("layer_file_unreadable", "file", name=name, reason=reason) from error
 
 
 def _dataset_path(path: Path, name: str, layer: str | None) -> tuple[str, str | None]:
@@ -129,7 +128,7 @@ def _dataset_path(path: Path, name: str, layer: str | None) -> tuple[str, str | 
             members = archive.namelist()
     except (zipfile.BadZipFile, OSError) as error:
         reason = f"not a zip archive ({error})"
-        raise LayerSourceError("layer_file_unreadable", "/file", name=name, reason=reason) from None
+        raise LayerSourceError("layer_file_unreadable", "file", name=name, reason=reason) from None
     datasets = [
         member
         for member in members
@@ -141,12 +140,12 @@ def _dataset_path(path: Path, name: str, layer: str | None) -> tuple[str, str | 
     if not datasets:
         looked_for = ", ".join(DATASET_SUFFIXES)
         raise LayerSourceError(
-            "layer_zip_without_dataset", "/file", name=name, looked_for=looked_for
+            "layer_zip_without_dataset", "file", name=name, looked_for=looked_for
         )
     chosen = [member for member in datasets if PurePosixPath(member).stem == layer]
     if not chosen:
         listed = ", ".join(PurePosixPath(member).stem for member in datasets)
-        raise LayerSourceError("layer_zip_several_datasets", "/layer", name=name, datasets=listed)
+        raise LayerSourceError("layer_zip_several_datasets", "layer", name=name, datasets=listed)
     return f"/vsizip/{path}/{chosen[0]}", None
 
 
@@ -156,24 +155,24 @@ def _choose_layer(gdal_path: str, name: str, requested: str | None) -> str:
     names = [n for n, _ in layers]
     if requested is not None and requested not in names:
         raise LayerSourceError(
-            "layer_not_in_source", "/layer", layer=requested, name=name, layers=", ".join(names)
+            "layer_not_in_source", "layer", layer=requested, name=name, layers=", ".join(names)
         )
     if requested is not None:
         return requested
+    if not names:
+        raise LayerSourceError("layer_without_geometry", "file", name=name, layer="-")
     spatial = [n for n, geometry_type in layers if geometry_type is not None]
     if len(spatial) > 1:
         raise LayerSourceError(
-            "layer_several_layers", "/layer", name=name, layers=", ".join(spatial)
+            "layer_several_layers", "layer", name=name, layers=", ".join(spatial)
         )
-    if not names:
-        raise LayerSourceError("layer_without_geometry", "/file", name=name, layer="-")
     return spatial[0] if spatial else names[0]
 
 
 def _csv_options(fields: list[str], options: LayerImport, name: str) -> dict[str, str]:
     """GDAL CSV open options naming the coordinate columns, given or found among the usual."""
     by_lower = {f.lower(): f for f in fields}
-    for member, given in (("/x_column", options.x_column), ("/y_column", options.y_column)):
+    for member, given in (("x_column", options.x_column), ("y_column", options.y_column)):
         if given is not None and given.lower() not in by_lower:
             raise LayerSourceError(
                 "layer_csv_column_missing",
@@ -183,13 +182,15 @@ def _csv_options(fields: list[str], options: LayerImport, name: str) -> dict[str
                 columns=", ".join(fields),
             )
     pairs = [(x, y) for x, y in COORDINATE_COLUMNS if x in by_lower and y in by_lower]
-    x = options.x_column or (by_lower[pairs[0][0]] if pairs else None)
-    y = options.y_column or (by_lower[pairs[0][1]] if pairs else None)
+    x = by_lower[options.x_column.lower()] if options.x_column else None
+    y = by_lower[options.y_column.lower()] if options.y_column else None
+    x = x or (by_lower[pairs[0][0]] if pairs else None)
+    y = y or (by_lower[pairs[0][1]] if pairs else None)
     if x is None or y is None:
         looked_for = ", ".join(f"{x}/{y}" for x, y in COORDINATE_COLUMNS)
         raise LayerSourceError(
             "layer_csv_no_coordinates",
-            "/x_column",
+            "x_column",
             name=name,
             columns=", ".join(fields),
             looked_for=looked_for,
@@ -219,7 +220,7 @@ def _kind(ogr_type: str, ogr_subtype: str) -> str:
 
 
 def read_chunk(source: Source, skip: int, size: int) -> list[StagingRecord]:
-    """Features ``skip`` to ``skip + size`` as staging records: (FID, JSON properties, WKB)."""
+    """Features ``skip`` to ``skip + size`` as staging records (see StagingRecord)."""
     _, fids, geometries, columns = _gdal(
         pyogrio.raw.read,
         source.name,
@@ -234,8 +235,46 @@ def read_chunk(source: Source, skip: int, size: int) -> list[StagingRecord]:
     )
     count = len(fids)
     wkbs = geometries.tolist() if geometries is not None else [None] * count
+    # Point WKB always parses; other types may hold rings or lines PostGIS cannot read.
+    points = (source.geometry_type or "").startswith("Point")
+    mended = [False] * count if points else mend_unparseable(wkbs)
     properties = encode_properties(source.fields, source.kinds, columns, count)
-    return list(zip([str(fid) for fid in fids.tolist()], properties, wkbs, strict=True))
+    return list(zip([str(fid) for fid in fids.tolist()], properties, wkbs, mended, strict=True))
+
+
+def mend_unparseable(wkbs: list[bytes | None]) -> list[bool]:
+    """Rewrite in place the WKB that PostGIS refuses to parse; True where one was rewritten.
+
+    PostGIS's WKB reader rejects unclosed rings, rings of fewer than 4 points and one-point
+    lines, which GDAL passes on and GEOS reads. Rather than fail the import, GEOS closes the
+    rings and, where parts collapsed, keeps what is left (None when nothing is); the rows are
+    then counted as repaired or unrepairable, and PostGIS repairs whatever else is invalid."""
+    geometries = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="ignore")
+    given = np.array([wkb is not None for wkb in wkbs], dtype=bool)
+    broken = (given & shapely.is_missing(geometries)) | _collapsed(geometries)
+    for index in np.flatnonzero(broken).tolist():
+        geometry = geometries[index]
+        if geometry is None:
+            geometry = shapely.from_wkb(wkbs[index], on_invalid="fix")
+        if geometry is not None and _collapsed(np.array([geometry]))[0]:
+            geometry = shapely.make_valid(geometry, method="structure", keep_collapsed=False)
+        usable = geometry is not None and not geometry.is_empty
+        wkbs[index] = shapely.to_wkb(geometry) if usable else None
+    return broken.tolist()
+
+
+def _collapsed(geometries: np.ndarray) -> np.ndarray:
+    """Per geometry: does it have a ring of 1 to 3 points or a line of one point?"""
+    parts, owners = shapely.get_parts(geometries, return_index=True)
+    rings, ring_parts = shapely.get_rings(parts, return_index=True)
+    ring_points = shapely.get_num_points(rings)
+    short_rings = (ring_points > 0) & (ring_points < 4)
+    lines = shapely.get_type_id(parts) == shapely.GeometryType.LINESTRING
+    short_lines = lines & (shapely.get_num_points(parts) == 1)
+    collapsed = np.zeros(len(geometries), dtype=bool)
+    collapsed[owners[ring_parts[short_rings]]] = True
+    collapsed[owners[short_lines]] = True
+    return collapsed
 
 
 def encode_properties(

@@ -1,0 +1,329 @@
+"""All SQL of the change feed and the webhooks: the public view of an observation, the feed's
+keyset pages, webhook registrations and the delivery outbox.
+
+The public view is the one rule for what open data may show of an observation: nothing of a
+hidden, withdrawn or unpublished one (a tombstone instead), no contributor identity, and locations
+generalised to the campaign's ``location_precision_m`` grid.
+Its geometry rule is the one of ``app/ogc/sources.py``, written here for rows of many campaigns
+at once (the feed is not per campaign).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    CTE,
+    JSON,
+    BigInteger,
+    ColumnElement,
+    Float,
+    Text,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    false,
+    func,
+    literal,
+    not_,
+    null,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+
+from app.campaigns.models import Campaign
+from app.campaigns.service import PUBLISHED_STATUSES
+from app.observations.models import Observation, ObservationVersion
+from app.review.models import Webhook, WebhookDelivery
+
+# The generalisation grid is the one app/ogc/sources.py uses (``grid_cell``): the same metres
+# per degree and the same latitude, so a point reads the same in the feed and in OGC API.
+METRES_PER_DEGREE_LAT = 110_574.0
+METRES_PER_DEGREE_LON = 111_320.0
+DEFAULT_GRID_LATITUDE = 45.0
+
+# The public view ------------------------------------------------------------------------
+
+
+def campaign_grids() -> CTE:
+    """Each generalising campaign's grid cell in degrees (dx, dy), sized at the latitude of
+    its area's centroid (45° without an area). Materialised: one centroid per campaign, not
+    one per row."""
+    latitude = func.coalesce(func.ST_Y(func.ST_Centroid(Campaign.area)), DEFAULT_GRID_LATITUDE)
+    precision = cast(Campaign.location_precision_m, Float)
+    cos_lat = func.greatest(func.cos(func.radians(latitude)), 0.01)
+    query = select(
+        Campaign.id.label("campaign_id"),
+        (precision / (METRES_PER_DEGREE_LON * cos_lat)).label("dx"),
+        (precision / METRES_PER_DEGREE_LAT).label("dy"),
+    ).where(Campaign.location_precision_m.is_not(None))
+    return query.cte("campaign_grid").prefix_with("MATERIALIZED")
+
+
+def public_geometry(
+    geom: ColumnElement[Any] | InstrumentedAttribute[Any], grid: CTE
+) -> ColumnElement[Any]:
+    """The geometry as published. On a generalising campaign (a row in ``grid``) every geometry
+    becomes its centroid snapped to the grid, as in OGC API: a polygon's outline would give
+    away the place the grid hides."""
+    snapped = func.ST_SnapToGrid(func.ST_Centroid(geom), 0.0, 0.0, grid.c.dx, grid.c.dy)
+    return case((grid.c.dx.is_not(None), snapped), else_=geom)
+
+
+def is_published() -> ColumnElement[bool]:
+    """Whether the observation (joined with its campaign) is public: not hidden, and in one of
+    the statuses its campaign's publication policy publishes (never 'withdrawn')."""
+    by_policy = case(
+        *(
+            (Campaign.publication_policy == policy, Observation.status.in_(statuses))
+            for policy, statuses in PUBLISHED_STATUSES.items()
+        ),
+        else_=false(),
+    )
+    return and_(Observation.hidden_at.is_(None), by_policy)
+
+
+def public_feature(grid: CTE) -> ColumnElement[Any]:
+    """The GeoJSON Feature open data shows (no contributor, generalised location)."""
+    members = func.jsonb_build_object(
+        "campaign", Campaign.slug,
+        "status", Observation.status,
+        "version", Observation.version,
+        "observed_at", Observation.observed_at,
+        "accuracy_m", Observation.accuracy_m,
+        "quality_score", Observation.quality_score,
+        "created_at", Observation.created_at,
+        "updated_at", Observation.updated_at,
+    )  # fmt: skip
+    geometry = public_geometry(Observation.geom, grid)
+    return func.json_build_object(
+        "type", "Feature",
+        "id", Observation.id,
+        "geometry", func.ST_AsGeoJSON(geometry, 9).cast(JSON),
+        "properties", Observation.properties.op("||")(Observation.derived).op("||")(members),
+    )  # fmt: skip
+
+
+def public_state(grid: CTE) -> tuple[ColumnElement[bool], ColumnElement[Any]]:
+    """(deleted, feature): a tombstone flag and the public Feature, or null when deleted.
+
+    The query must outer-join ``grid`` on the observation's campaign."""
+    published = is_published()
+    return not_(published), case((published, public_feature(grid)), else_=null())
+
+
+# The change feed ------------------------------------------------------------------------
+
+
+def _visible_xid_bound() -> ColumnElement[int]:
+    """The oldest transaction id still running when this statement's snapshot was taken."""
+    xmin = func.pg_snapshot_xmin(func.pg_current_snapshot())
+    return cast(cast(xmin, Text), BigInteger)
+
+
+@dataclass(slots=True, frozen=True)
+class FeedRow:
+    xid: int
+    change_seq: int
+    json: str
+
+
+async def changes_after(
+    session: AsyncSession, after: tuple[int, int], campaign_id: uuid.UUID | None, limit: int
+) -> list[FeedRow]:
+    """Changes of finished transactions after the ``(xid, change_seq)`` keyset, in its order."""
+    grid = campaign_grids()
+    deleted, feature = public_state(grid)
+    item = func.json_build_object(
+        "observation_id", ObservationVersion.observation_id,
+        "version", ObservationVersion.version,
+        "change", ObservationVersion.change_kind,
+        "changed_at", ObservationVersion.changed_at,
+        "campaign", Campaign.slug,
+        "deleted", deleted,
+        "feature", feature,
+    )  # fmt: skip
+    keyset = tuple_(ObservationVersion.xid, ObservationVersion.change_seq)
+    query = (
+        select(ObservationVersion.xid, ObservationVersion.change_seq, item.cast(Text))
+        .join(Observation, Observation.id == ObservationVersion.observation_id)
+        .join(Campaign, Campaign.id == Observation.campaign_id)
+        .outerjoin(grid, grid.c.campaign_id == Campaign.id)
+        .where(keyset > tuple_(literal(after[0]), literal(after[1])))
+        .where(ObservationVersion.xid < _visible_xid_bound())
+        .where(Campaign.status != "draft")
+        .order_by(ObservationVersion.xid, ObservationVersion.change_seq)
+        .limit(limit)
+    )
+    if campaign_id is not None:
+        query = query.where(Observation.campaign_id == campaign_id)
+    return [FeedRow(row[0], row[1], row[2]) for row in await session.execute(query)]
+
+
+# Webhooks -------------------------------------------------------------------------------
+
+
+async def add_webhook(session: AsyncSession, webhook: Webhook) -> Webhook:
+    session.add(webhook)
+    await session.flush()
+    await session.refresh(webhook)
+    return webhook
+
+
+async def list_webhooks(session: AsyncSession, campaign_id: uuid.UUID) -> list[Webhook]:
+    query = (
+        select(Webhook)
+        .where(Webhook.campaign_id == campaign_id)
+        .order_by(Webhook.created_at, Webhook.id)
+    )
+    return list(await session.scalars(query))
+
+
+async def get_webhook(
+    session: AsyncSession, campaign_id: uuid.UUID, webhook_id: uuid.UUID
+) -> Webhook | None:
+    query = select(Webhook).where(Webhook.id == webhook_id, Webhook.campaign_id == campaign_id)
+    return await session.scalar(query)
+
+
+async def delete_webhook(session: AsyncSession, webhook: Webhook) -> None:
+    # The delivery log goes with it (ON DELETE CASCADE).
+    await session.execute(delete(Webhook).where(Webhook.id == webhook.id))
+
+
+async def list_deliveries(
+    session: AsyncSession, webhook_id: uuid.UUID, limit: int
+) -> list[WebhookDelivery]:
+    query = (
+        select(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == webhook_id)
+        .order_by(WebhookDelivery.id.desc())
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
+
+
+# The delivery outbox --------------------------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class ClaimedDelivery:
+    id: int
+    event_kind: str
+    attempts: int
+    created_at: datetime
+    url: str
+    secret: str
+    body: str
+
+
+def _due(now: datetime, limit: int) -> Any:
+    """Due deliveries nobody else holds, never one whose observation has an earlier event
+    still pending for the same webhook: events of one observation go out in order."""
+    earlier = aliased(WebhookDelivery)
+    delivery = WebhookDelivery
+    blocked = exists().where(
+        earlier.webhook_id == delivery.webhook_id,
+        earlier.state == "pending",
+        earlier.payload["observation_id"].astext == delivery.payload["observation_id"].astext,
+        earlier.id < delivery.id,
+    )
+    return (
+        select(delivery.id)
+        .where(delivery.state == "pending", delivery.next_attempt_at <= now, not_(blocked))
+        .order_by(delivery.next_attempt_at, delivery.id)
+        .limit(limit)
+        .with_for_update(of=delivery, skip_locked=True)
+    )
+
+
+async def claim_due(
+    session: AsyncSession, now: datetime, lease_until: datetime, limit: int
+) -> list[ClaimedDelivery]:
+    """Lease up to ``limit`` due deliveries until ``lease_until`` and build their bodies.
+
+    The lease (a later ``next_attempt_at``) keeps other workers away once this short
+    transaction commits, so no transaction stays open while a receiver is called.
+    """
+    lease = (
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(_due(now, limit)))
+        .values(next_attempt_at=lease_until)
+        .returning(WebhookDelivery.id)
+    )
+    ids = list(await session.scalars(lease))
+    if not ids:
+        return []
+    rows = await session.execute(_bodies(ids))
+    return [ClaimedDelivery(*row) for row in rows]
+
+
+def _bodies(ids: Sequence[int]) -> Any:
+    grid = campaign_grids()
+    deleted, feature = public_state(grid)
+    payload = WebhookDelivery.payload
+    body = func.json_build_object(
+        "id", WebhookDelivery.event_id,
+        "kind", WebhookDelivery.event_kind,
+        "campaign", Campaign.slug,
+        "observation_id", payload["observation_id"],
+        "version", payload["version"],
+        "occurred_at", payload["occurred_at"],
+        "deleted", deleted,
+        "feature", feature,
+    )  # fmt: skip
+    observation_id = payload["observation_id"].astext.cast(UUID(as_uuid=True))
+    return (
+        select(
+            WebhookDelivery.id,
+            WebhookDelivery.event_kind,
+            WebhookDelivery.attempts,
+            WebhookDelivery.created_at,
+            Webhook.url,
+            Webhook.secret,
+            body.cast(Text),
+        )
+        .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+        .join(Observation, Observation.id == observation_id)
+        .join(Campaign, Campaign.id == Observation.campaign_id)
+        .outerjoin(grid, grid.c.campaign_id == Campaign.id)
+        .where(WebhookDelivery.id.in_(ids))
+        .order_by(WebhookDelivery.id)
+    )
+
+
+@dataclass(slots=True, frozen=True)
+class AttemptResult:
+    delivery_id: int
+    state: str
+    next_attempt_at: datetime
+    status: int | None
+    error: str | None
+    delivered_at: datetime | None
+
+
+async def record_attempts(session: AsyncSession, results: Sequence[AttemptResult]) -> None:
+    for result in results:
+        values: dict[str, Any] = {
+            "attempts": WebhookDelivery.attempts + 1,
+            "state": result.state,
+            "next_attempt_at": result.next_attempt_at,
+            "last_status": result.status,
+            "delivered_at": result.delivered_at,
+        }
+        # A success keeps the last error in the log: the owner sees what was retried and why.
+        if result.error is not None:
+            values["last_error"] = result.error
+        await session.execute(
+            update(WebhookDelivery).where(WebhookDelivery.id == result.delivery_id).values(values)
+        )
