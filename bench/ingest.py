@@ -2,17 +2,18 @@
 
 One run starts a throwaway embedded PostGIS (durable, as in production, unless --fast), serves
 the real app with uvicorn in a subprocess on loopback, and writes the same generated point
-observations in five ways, each starting from the same empty, checkpointed tables:
+observations in four ways, each starting from the same empty, checkpointed tables:
 
-1. COPY floor: asyncpg ``copy_records_to_table`` into observations and observation_versions;
-2. unnest floor: one ``INSERT ... SELECT FROM unnest(...)`` statement per batch, both tables;
-3. ``repository.insert_batch``: the app's own SQL statement through SQLAlchemy, without HTTP;
-4. the API, ``POST /api/v1/campaigns/{slug}/observations/batch``, one client;
-5. the same with concurrent clients (--clients).
+1. COPY floor: asyncpg ``copy_records_to_table``, one COPY per table;
+2. unnest floor: one ``INSERT ... SELECT FROM unnest(...)`` statement per batch;
+3. the API, ``POST /api/v1/campaigns/{slug}/observations/batch``, one client;
+4. the same with concurrent clients (--clients).
 
-Each batch is its own transaction, committed durably. Request bodies, COPY records and
-statement parameters are all built before the clock starts: only the write path is timed.
-With --profile, one batch request is then replayed in-process with its steps timed.
+The floors write every table the API writes for a new observation (observations,
+observation_versions, and observation_events where the schema has it); each batch is its own
+transaction. Request bodies, COPY records and statement parameters are all built before the
+clock starts: only the write path is timed. With --profile, batches are then posted to the app
+in-process and each step of the request is timed.
 
 Usage: .venv/bin/python bench/ingest.py [--observations N] [--batch-size N] [--fast] [--profile]
 """
@@ -49,6 +50,7 @@ import asyncpg
 import httpx
 import orjson
 import uvloop
+from sqlalchemy import text
 
 from app.auth import service as auth
 from app.campaigns import service as campaigns
@@ -56,8 +58,6 @@ from app.campaigns.schemas import CampaignCreate
 from app.db import migrate
 from app.db.embedded import EmbeddedPostgres, install_signal_handlers
 from app.db.session import Database, create_engine
-from app.observations import repository
-from app.observations.repository import NewObservation
 
 SLUG = "bench-ingest"
 FIELDS: list[dict[str, Any]] = [
@@ -77,8 +77,7 @@ CLUSTERS = 25
 FIRST_OBSERVED = datetime(2025, 5, 1, tzinfo=UTC)
 SERVER_START_TIMEOUT_S = 30
 REQUEST_TIMEOUT_S = 120
-COPY_TARGET = "COPY floor (asyncpg copy_records_to_table, 2 tables)"
-TABLES = "observation_versions, observations"
+COPY_TARGET = "COPY floor (asyncpg copy_records_to_table)"
 
 
 # --- the data: the same generated observations for every method ------------------------------
@@ -156,6 +155,15 @@ class Fixtures:
     token: str
     user_id: uuid.UUID
     campaign_id: uuid.UUID
+    # Whether the schema has the contributor's timeline, which the API's insert also writes.
+    timeline: bool
+
+    @property
+    def tables(self) -> list[str]:
+        """The tables the API writes for a new observation, hence the floors too."""
+        return ["observations", "observation_versions"] + (
+            ["observation_events"] if self.timeline else []
+        )
 
 
 class Method:
@@ -167,60 +175,69 @@ class Method:
     def prepare(self, batches: list[list[Sample]]) -> list[Any]:
         raise NotImplementedError
 
-    async def run(self, payloads: list[Any]) -> list[float]:
+    async def write(self, payload: Any) -> None:
+        """Write one prepared batch in its own transaction."""
         raise NotImplementedError
+
+    async def run(self, payloads: list[Any]) -> list[float]:
+        latencies = []
+        for payload in payloads:
+            start = time.perf_counter()
+            await self.write(payload)
+            latencies.append(time.perf_counter() - start)
+        return latencies
 
     def verify(self, batches: list[list[Sample]]) -> None:
         """Raise when an answer was not the expected one (only the API has answers to check)."""
 
 
+# The columns each floor writes; the others take their defaults, as in the API's insert.
+COPY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "observations": ("id", "campaign_id", "geom", "properties", "observed_at", "accuracy_m",
+                     "created_by", "status", "version", "submission_hash", "change_seq"),
+    "observation_versions": ("observation_id", "version", "change_kind", "geom", "properties",
+                             "observed_at", "accuracy_m", "status", "changed_by", "change_seq"),
+    "observation_events": ("observation_id", "kind", "payload", "actor_id"),
+}  # fmt: skip
+
+
 class CopyFloor(Method):
     name = COPY_TARGET
-    OBSERVATIONS = ("id", "campaign_id", "geom", "properties", "observed_at", "accuracy_m",
-                    "created_by", "status", "version", "submission_hash", "change_seq")  # fmt: skip
-    VERSIONS = ("observation_id", "version", "change_kind", "geom", "properties", "observed_at",
-                "accuracy_m", "status", "changed_by", "change_seq")  # fmt: skip
 
     def __init__(self, connection: asyncpg.Connection, fixtures: Fixtures) -> None:
         self.connection, self.fixtures = connection, fixtures
 
     def prepare(self, batches: list[list[Sample]]) -> list[Any]:
-        return [[self._heads(sample) for sample in batch] for batch in batches]
+        return [[self._records(sample) for sample in batch] for batch in batches]
 
-    def _heads(self, sample: Sample) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    def _records(self, sample: Sample) -> tuple[tuple[Any, ...], ...]:
+        """One record per table, the change_seq of the first two still to be appended."""
         user, geom = self.fixtures.user_id, sample.wkb(4326)
         props, observed = orjson.dumps(sample.values).decode(), sample.observed_at
         accuracy = sample.accuracy_m
         head = (sample.id, self.fixtures.campaign_id, geom, props, observed, accuracy, user,
                 "pending", 1, sample.digest())  # fmt: skip
         version = (sample.id, 1, "created", geom, props, observed, accuracy, "pending", user)
-        return head, version
+        event = (sample.id, "submitted", '{"status": "pending", "version": 1}', user)
+        return head, version, event
 
-    async def run(self, payloads: list[Any]) -> list[float]:
-        latencies = []
-        for heads in payloads:
-            start = time.perf_counter()
-            await self._write(heads)
-            latencies.append(time.perf_counter() - start)
-        return latencies
-
-    async def _write(self, heads: list[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> None:
-        # change_seq is taken per row from the sequence, as the app's column default does.
+    async def write(self, payload: Any) -> None:
         async with self.connection.transaction():
+            # change_seq is taken per row from the sequence, as the app's column default does.
             seqs = await self.connection.fetch(
-                "SELECT nextval('observation_change_seq') FROM generate_series(1, $1)", len(heads)
+                "SELECT nextval('observation_change_seq') FROM generate_series(1, $1)",
+                len(payload),
             )
-            observations = [(*head, seq[0]) for (head, _), seq in zip(heads, seqs, strict=True)]
-            versions = [(*version, seq[0]) for (_, version), seq in zip(heads, seqs, strict=True)]
-            await self.connection.copy_records_to_table(
-                "observations", records=observations, columns=self.OBSERVATIONS
-            )
-            await self.connection.copy_records_to_table(
-                "observation_versions", records=versions, columns=self.VERSIONS
-            )
+            for position, table in enumerate(self.fixtures.tables):
+                records = [records[position] for records in payload]
+                if position < 2:
+                    records = [(*record, seq[0]) for record, seq in zip(records, seqs, strict=True)]
+                await self.connection.copy_records_to_table(
+                    table, records=records, columns=COPY_COLUMNS[table]
+                )
 
 
-# The app's statement shape (one CTE writes both tables, change_seq from the column default)
+# The app's statement shape (one CTE writes every table, change_seq from the column default)
 # with typed arrays, without ON CONFLICT and without text-to-jsonb or WKB-to-geometry casts.
 UNNEST_INSERT = """
 WITH inserted AS (
@@ -231,21 +248,29 @@ WITH inserted AS (
     FROM unnest($1::uuid[], $2::geometry[], $3::jsonb[], $4::timestamptz[], $5::float8[],
                 $6::bytea[]) AS t(id, geom, properties, observed_at, accuracy_m, submission_hash)
     RETURNING id, geom, properties, observed_at, accuracy_m, status, change_seq, created_at
-)
-INSERT INTO observation_versions (observation_id, version, change_kind, geom, properties,
-                                  observed_at, accuracy_m, status, changed_by, changed_at,
-                                  change_seq)
-SELECT id, 1, 'created', geom, properties, observed_at, accuracy_m, status, $8::uuid, created_at,
-       change_seq
-FROM inserted
-"""
+), history AS (
+    INSERT INTO observation_versions (observation_id, version, change_kind, geom, properties,
+                                      observed_at, accuracy_m, status, changed_by, changed_at,
+                                      change_seq)
+    SELECT id, 1, 'created', geom, properties, observed_at, accuracy_m, status, $8::uuid,
+           created_at, change_seq
+    FROM inserted
+)"""
+UNNEST_TIMELINE = """, timeline AS (
+    INSERT INTO observation_events (observation_id, kind, payload, actor_id, created_at)
+    SELECT id, 'submitted', jsonb_build_object('version', 1, 'status', status), $8::uuid,
+           created_at
+    FROM inserted
+)"""
 
 
 class UnnestFloor(Method):
-    name = "unnest floor (INSERT … SELECT FROM unnest, 1 statement, 2 tables)"
+    name = "unnest floor (INSERT … SELECT FROM unnest, 1 statement)"
 
     def __init__(self, connection: asyncpg.Connection, fixtures: Fixtures) -> None:
         self.connection, self.fixtures = connection, fixtures
+        timeline = UNNEST_TIMELINE if fixtures.timeline else ""
+        self.statement = UNNEST_INSERT + timeline + "\nSELECT count(*) FROM inserted"
 
     def prepare(self, batches: list[list[Sample]]) -> list[Any]:
         return [self._columns(batch) for batch in batches]
@@ -262,48 +287,10 @@ class UnnestFloor(Method):
             self.fixtures.user_id,
         )
 
-    async def run(self, payloads: list[Any]) -> list[float]:
-        latencies = []
-        for columns in payloads:
-            start = time.perf_counter()
-            # A single statement outside a transaction block is its own transaction.
-            status = await self.connection.execute(UNNEST_INSERT, *columns)
-            latencies.append(time.perf_counter() - start)
-            assert status == f"INSERT 0 {len(columns[0])}", status
-        return latencies
-
-
-class RepositoryInsert(Method):
-    name = "repository.insert_batch (app's SQL via SQLAlchemy, no HTTP)"
-
-    def __init__(self, database: Database, fixtures: Fixtures) -> None:
-        self.database, self.fixtures = database, fixtures
-
-    def prepare(self, batches: list[list[Sample]]) -> list[Any]:
-        return [[self._row(sample) for sample in batch] for batch in batches]
-
-    def _row(self, sample: Sample) -> NewObservation:
-        return NewObservation(
-            id=sample.id,
-            wkb=sample.wkb(),
-            properties_json=orjson.dumps(sample.values).decode(),
-            observed_at=sample.observed_at,
-            accuracy_m=sample.accuracy_m,
-            submission_hash=sample.digest(),
-        )
-
-    async def run(self, payloads: list[Any]) -> list[float]:
-        latencies = []
-        for rows in payloads:
-            start = time.perf_counter()
-            async with self.database.session() as session:
-                inserted = await repository.insert_batch(
-                    session, self.fixtures.campaign_id, self.fixtures.user_id, "pending", rows
-                )
-                await session.commit()
-            latencies.append(time.perf_counter() - start)
-            assert len(inserted) == len(rows)
-        return latencies
+    async def write(self, payload: Any) -> None:
+        # A single statement outside a transaction block is its own transaction.
+        count = await self.connection.fetchval(self.statement, *payload)
+        assert count == len(payload[0]), count
 
 
 class ApiBatches(Method):
@@ -312,9 +299,8 @@ class ApiBatches(Method):
 
     def __init__(self, clients: list[httpx.AsyncClient]) -> None:
         self.clients = clients
-        self.name = f"API POST …/observations/batch, {len(clients)} client" + (
-            "s" if len(clients) > 1 else ""
-        )
+        plural = "s" if len(clients) > 1 else ""
+        self.name = f"API POST …/observations/batch, {len(clients)} client{plural}"
         self.answers: dict[int, bytes] = {}
 
     def prepare(self, batches: list[list[Sample]]) -> list[Any]:
@@ -352,48 +338,71 @@ class ApiBatches(Method):
 @dataclass(slots=True)
 class Result:
     method: str
-    rows: int
-    seconds: float
-    latencies: list[float] = field(default_factory=list)
+    rates: list[float] = field(default_factory=list)  # rows over wall clock, one per round
+    latencies: list[float] = field(default_factory=list)  # every batch of every round
 
     @property
     def rate(self) -> float:
-        return self.rows / self.seconds
+        return median(self.rates)
 
     def percentile(self, fraction: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[round(fraction * (len(ordered) - 1))]
 
 
-async def reset_tables(admin: asyncpg.Connection) -> None:
-    # Every method starts from empty tables and indexes, and a checkpoint, so that none pays
-    # for the dirty pages (or gains from the full-page writes) left by the one before.
-    await admin.execute(f"TRUNCATE {TABLES}")
-    await admin.execute("CHECKPOINT")
+@dataclass(slots=True, frozen=True)
+class Tables:
+    """The tables written, emptied before each round and counted after it."""
 
+    admin: asyncpg.Connection
+    names: list[str]
 
-async def check_counts(admin: asyncpg.Connection, expected: int) -> None:
-    for table in TABLES.split(", "):
-        count = await admin.fetchval(f"SELECT count(*) FROM {table}")
-        if count != expected:
-            raise AssertionError(f"{table}: {count} rows, expected {expected}")
+    async def reset(self) -> None:
+        # Every method starts from empty tables and indexes, and a checkpoint, so that none pays
+        # for the dirty pages (or gains from the full-page writes) left by the one before.
+        await self.admin.execute(f"TRUNCATE {', '.join(self.names)} CASCADE")
+        await self.admin.execute("CHECKPOINT")
+
+    async def check(self, expected: int) -> None:
+        """Every table got one row per observation: the floors wrote what the API writes."""
+        for table in self.names:
+            count = await self.admin.fetchval(f"SELECT count(*) FROM {table}")
+            if count != expected:
+                raise AssertionError(f"{table}: {count} rows, expected {expected}")
 
 
 async def measure(
-    method: Method, warmup: list[Sample], batches: list[list[Sample]], admin: asyncpg.Connection
-) -> Result:
-    warm, payloads = method.prepare([warmup]), method.prepare(batches)
-    # The warm-up opens connections and fills type, plan and validator caches: not measured.
-    await method.run(warm)
-    await reset_tables(admin)
+    methods: list[Method], warmup: list[Sample], batches: list[list[Sample]],
+    tables: Tables, rounds: int,
+) -> list[Result]:  # fmt: skip
+    """Run the methods in turn, ``rounds`` times: noise from other work on the machine (and
+    the first round's WAL segment creation) then falls on every method alike."""
+    payloads = [method.prepare(batches) for method in methods]
+    for method in methods:
+        # The warm-up opens connections and fills type, plan and validator caches.
+        await method.run(method.prepare([warmup]))
+        await tables.reset()
+    results = [Result(method.name) for method in methods]
+    for _ in range(rounds):
+        for method, payload, result in zip(methods, payloads, results, strict=True):
+            await measure_round(method, payload, batches, tables, result)
+    return results
+
+
+async def measure_round(
+    method: Method, payloads: list[Any], batches: list[list[Sample]], tables: Tables,
+    result: Result,
+) -> None:  # fmt: skip
+    await tables.reset()
     start = time.perf_counter()
     latencies = await method.run(payloads)
     seconds = time.perf_counter() - start
     method.verify(batches)
     rows = sum(map(len, batches))
-    await check_counts(admin, rows)
+    await tables.check(rows)
+    result.rates.append(rows / seconds)
+    result.latencies += latencies
     print(f"  {method.name}: {rows / seconds:,.0f} rows/s", file=sys.stderr)
-    return Result(method.name, rows, seconds, latencies)
 
 
 # --- setting up: cluster, fixtures, server ----------------------------------------------------
@@ -410,10 +419,11 @@ async def create_fixtures(url: str) -> Fixtures:
             token = await auth.issue_token(session, user, name="bench")
             data = CampaignCreate.model_validate(body)
             campaign = await campaigns.create_campaign(session, data, user)
+            timeline = await session.scalar(text("SELECT to_regclass('observation_events')"))
             await session.commit()
     finally:
         await database.dispose()
-    return Fixtures(token, user.id, campaign.id)
+    return Fixtures(token, user.id, campaign.id, timeline is not None)
 
 
 async def connect(dsn: str) -> asyncpg.Connection:
@@ -478,19 +488,22 @@ REQUEST = "whole request (in-process, httpx.ASGITransport)"
 # (module, attribute, label, parent label): the app's own functions, wrapped with timers for the
 # profile only. Unlike cProfile, a timer per call does not inflate the Python-heavy steps, so
 # the parts add up to the request. A probe whose function is gone is left out of the table.
+SUBMIT = "submission.submit_batch"
 PROBES: tuple[tuple[str, str, str, str | None], ...] = (
     ("app.observations.router", "read_json", "read body + JSON parse (read_json)", None),
     ("app.auth.service", "authenticate", "auth: token lookup (SQL)", None),
     ("app.campaigns.service", "get_campaign", "campaign lookup (SQL)", None),
-    ("app.observations.service", "submit_batch", "service.submit_batch", None),
-    ("app.observations.service", "parse_features", "GeoJSON checks + WKB (parse_features)",
-     "service.submit_batch"),
-    ("app.campaigns.fields", "PropertiesValidator.validate", "properties validation",
-     "service.submit_batch"),
-    ("app.observations.service", "submission_digest", "submission hash (SHA-256)",
-     "service.submit_batch"),
+    ("app.observations.submission", "submit_batch", SUBMIT, None),
+    ("app.observations.submission", "parse_features", "GeoJSON checks + WKB (parse_features)",
+     SUBMIT),
+    ("app.campaigns.fields", "PropertiesValidator.validate", "properties validation", SUBMIT),
+    ("app.observations.submission", "submission_digest", "submission hash (SHA-256)", SUBMIT),
+    ("app.observations.repository", "submission_hashes",
+     "known ids lookup (SQL, repository.submission_hashes)", SUBMIT),
+    ("app.quality.engine", "load_rules", "quality rules: load (SQL)", SUBMIT),
+    ("app.quality.engine", "evaluate", "quality rules: evaluate", SUBMIT),
     ("app.observations.repository", "insert_batch", "SQL insert (repository.insert_batch)",
-     "service.submit_batch"),
+     SUBMIT),
     ("app.observations.router", "_item_json", "response items (router._item_json)", None),
     ("app.observations.router", "json_response", "response serialisation (json_response)", None),
     ("sqlalchemy.ext.asyncio", "AsyncSession.commit", "commit", None),
@@ -540,7 +553,7 @@ def timed_probes(totals: dict[str, float]) -> Iterator[None]:
 
 
 async def profile_batches(
-    url: str, fixtures: Fixtures, args: argparse.Namespace, admin: asyncpg.Connection
+    url: str, fixtures: Fixtures, args: argparse.Namespace, tables: Tables
 ) -> str:
     """Post batches to the app in-process (same database) and time each step of each."""
     from app.config import Settings
@@ -555,7 +568,7 @@ async def profile_batches(
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": f"Bearer {fixtures.token}", "Content-Type": "application/json"}
     runs: list[dict[str, float]] = []
-    await reset_tables(admin)
+    await tables.reset()
     try:
         async with (
             app.router.lifespan_context(app),
@@ -583,15 +596,15 @@ def render_profile(runs: list[dict[str, float]], batch_size: int) -> str:
     for _, _, label, parent in PROBES:
         if all(label in run for run in runs):
             children.setdefault(parent, []).append(label)
-    rest = {None: "rest: FastAPI, dependencies, ASGI, pool", "service.submit_batch":
-            "rest of submit_batch: row building, bookkeeping"}  # fmt: skip
+    rest: dict[str | None, str] = {
+        None: "rest: FastAPI, dependencies, ASGI, pool",
+        SUBMIT: "rest of submit_batch: row building, bookkeeping",
+    }
     for run in runs:
         run[rest[None]] = run[REQUEST] - sum(run[label] for label in children[None])
-        inner = children.get("service.submit_batch", [])
-        if "service.submit_batch" in run:
-            run[rest["service.submit_batch"]] = run["service.submit_batch"] - sum(
-                run[label] for label in inner
-            )
+        inner = children.get(SUBMIT, [])
+        if SUBMIT in run:
+            run[rest[SUBMIT]] = run[SUBMIT] - sum(run[label] for label in inner)
     request = median(run[REQUEST] for run in runs)
     lines = [
         f"\nServer side of one {batch_size:,}-feature batch, median of {len(runs)} "
@@ -606,7 +619,7 @@ def render_profile(runs: list[dict[str, float]], batch_size: int) -> str:
 
     for label in [*children[None], rest[None]]:
         row(label, 0)
-        if label == "service.submit_batch":
+        if label == SUBMIT:
             for inner in [*children.get(label, []), rest[label]]:
                 row(inner, 1)
     row(REQUEST, 0)
@@ -617,22 +630,17 @@ def render_profile(runs: list[dict[str, float]], batch_size: int) -> str:
 
 
 async def open_methods(
-    stack: AsyncExitStack, args: argparse.Namespace, postgres: EmbeddedPostgres, base_url: str,
-    fixtures: Fixtures,
-) -> list[Method]:  # fmt: skip
-    connection = await connect(postgres.dsn())
+    stack: AsyncExitStack, clients: int, dsn: str, base_url: str, fixtures: Fixtures
+) -> list[Method]:
+    # The floors' connection keeps PostgreSQL's defaults: the floor is the database's best.
+    connection = await connect(dsn)
     stack.push_async_callback(connection.close)
-    database = Database(create_engine(postgres.sqlalchemy_url(), pool_size=2))
-    stack.push_async_callback(database.dispose)
-    methods: list[Method] = [
-        CopyFloor(connection, fixtures),
-        UnnestFloor(connection, fixtures),
-        RepositoryInsert(database, fixtures),
-    ]
-    for count in sorted({1, args.clients}):
-        clients = [await stack.enter_async_context(api_client(base_url, fixtures)) for _ in
-                   range(count)]  # fmt: skip
-        methods.append(ApiBatches(clients))
+    methods: list[Method] = [CopyFloor(connection, fixtures), UnnestFloor(connection, fixtures)]
+    for count in sorted({1, clients}):
+        # Opened before the clock: creating a client (its SSL context) costs milliseconds.
+        api = [await stack.enter_async_context(api_client(base_url, fixtures)) for _ in
+               range(count)]  # fmt: skip
+        methods.append(ApiBatches(api))
     return methods
 
 
@@ -649,15 +657,16 @@ async def benchmark(args: argparse.Namespace, postgres: EmbeddedPostgres, base_u
     async with AsyncExitStack() as stack:
         admin = await connect(postgres.dsn())
         stack.push_async_callback(admin.close)
-        methods = await open_methods(stack, args, postgres, base_url, fixtures)
-        results = [await measure(method, warmup, batches, admin) for method in methods]
+        tables = Tables(admin, fixtures.tables)
+        methods = await open_methods(stack, args.clients, postgres.dsn(), base_url, fixtures)
+        results = await measure(methods, warmup, batches, tables, args.rounds)
         machine = {**describe_machine(), **await describe_server(admin)}
         machine["load average (1 min) before / after"] = (
             f"{load_before[0]:.2f} / {os.getloadavg()[0]:.2f}"
         )
-        report = render(results, machine, args)
+        report = render(results, machine, args, fixtures.tables)
         if args.profile:
-            report += await profile_batches(postgres.sqlalchemy_url(), fixtures, args, admin)
+            report += await profile_batches(postgres.sqlalchemy_url(), fixtures, args, tables)
     return report
 
 
@@ -667,11 +676,28 @@ def describe_machine() -> dict[str, str]:
     meminfo = Path("/proc/meminfo").read_text().split()
     ram_gib = int(meminfo[meminfo.index("MemTotal:") + 1]) / 1024**2
     return {
+        "code": describe_code(),
         "CPUs (nproc)": str(len(os.sched_getaffinity(0))),
         "CPU model": model,
         "RAM": f"{ram_gib:.1f} GiB",
         "Python": platform.python_version(),
     }
+
+
+def describe_code() -> str:
+    """The commit measured, and whether app/ or migrations/ differed from it."""
+    root = Path(migrate.__file__).resolve().parents[2]
+    git = ["git", "-C", str(root)]
+    try:
+        commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, check=True).stdout.strip()  # fmt: skip
+        changes = subprocess.run([*git, "status", "--porcelain", "app", "migrations"],
+                                 capture_output=True, text=True, check=True).stdout  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"commit {commit}" + (
+        " with uncommitted changes in app/ or migrations/" if changes else ""
+    )
 
 
 async def describe_server(admin: asyncpg.Connection) -> dict[str, str]:
@@ -686,23 +712,30 @@ async def describe_server(admin: asyncpg.Connection) -> dict[str, str]:
     return {"PostgreSQL": version, "PostGIS": postgis, "durability": durability}
 
 
-def render(results: list[Result], machine: dict[str, str], args: argparse.Namespace) -> str:
-    floor = next(result.rate for result in results if result.method == COPY_TARGET)
+def render(
+    results: list[Result], machine: dict[str, str], args: argparse.Namespace, tables: list[str]
+) -> str:
+    copy = next(result.rate for result in results if result.method == COPY_TARGET)
+    fastest = max(result.rate for result in results if "floor" in result.method)
     lines = [
-        f"{args.observations:,} point observations, batches of {args.batch_size:,}, "
-        "each batch its own transaction\n",
-        "| method | rows/s | p50 batch (ms) | p95 batch (ms) | ratio to COPY floor |",
-        "|---|---:|---:|---:|---:|",
+        f"{args.observations:,} point observations per round, batches of {args.batch_size:,}, "
+        f"each batch its own transaction; rows/s: median of {args.rounds} rounds (range); "
+        f"batch latencies over all rounds; every method writes {', '.join(tables)}\n",
+        "| method | rows/s | range | p50 batch (ms) | p95 batch (ms) | ratio to COPY floor "
+        "| ratio to fastest floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         lines.append(
-            f"| {result.method} | {result.rate:,.0f} | {result.percentile(0.5) * 1000:,.0f} "
-            f"| {result.percentile(0.95) * 1000:,.0f} | {result.rate / floor:.2f} |"
+            f"| {result.method} | {result.rate:,.0f} "
+            f"| {min(result.rates):,.0f}–{max(result.rates):,.0f} "
+            f"| {result.percentile(0.5) * 1000:,.0f} | {result.percentile(0.95) * 1000:,.0f} "
+            f"| {result.rate / copy:.2f} | {result.rate / fastest:.2f} |"
         )
     api = next(result for result in results if result.method.endswith("1 client"))
-    verdict = "reached" if api.rate >= floor / 3 else "NOT reached"
+    verdict = "reached" if api.rate >= copy / 3 else "NOT reached"
     lines.append(f"\nGoal (API, 1 client, ≥ 1/3 of the COPY floor): {verdict} "
-                 f"({api.rate / floor:.2f}).\n")  # fmt: skip
+                 f"({api.rate / copy:.2f}).\n")  # fmt: skip
     lines += [f"- {name}: {value}" for name, value in machine.items()]
     return "\n".join(lines) + "\n"
 
@@ -712,12 +745,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--observations", type=int, default=20_000, help="rows per method")
     parser.add_argument("--batch-size", type=int, default=1_000, help="features per batch")
     parser.add_argument("--clients", type=int, default=2, help="concurrent API clients (row 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="times each method runs")
     parser.add_argument("--seed", type=int, default=20250501)
     parser.add_argument("--fast", action="store_true", help="fsync off (not production-like)")
     parser.add_argument("--profile", action="store_true", help="time the steps of one batch")
     args = parser.parse_args(argv)
-    if args.observations < 1 or args.batch_size < 1 or args.clients < 1:
-        parser.error("--observations, --batch-size and --clients must be positive")
+    if min(args.observations, args.batch_size, args.clients, args.rounds) < 1:
+        parser.error("--observations, --batch-size, --clients and --rounds must be positive")
     return args
 
 

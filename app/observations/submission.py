@@ -169,8 +169,8 @@ def _new_row(item: _Ready, verdict: Verdict) -> NewObservation:
         submission_hash=item.digest,
         status=verdict.status,
         quality_score=verdict.score,
-        quality_issues_json=orjson.dumps(verdict.issues).decode(),
-        derived_json=orjson.dumps(verdict.derived).decode(),
+        quality_issues_json=orjson.dumps(verdict.issues).decode() if verdict.issues else "[]",
+        derived_json=orjson.dumps(verdict.derived).decode() if verdict.derived else "{}",
     )
 
 
