@@ -4,10 +4,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := postgresql postgresql-postgis
+SYSTEM_PACKAGES := postgresql postgresql-postgis chromium gdal-bin
 export RELEVE_DATA_DIR ?= var
 
-.PHONY: run test setup system-deps lint typecheck clean-data
+.PHONY: run test setup system-deps vendor lint typecheck clean-data
 
 run: setup
 	$(BIN)/releve serve --demo
@@ -15,12 +15,16 @@ run: setup
 test: setup lint typecheck
 	$(BIN)/python -m pytest -q
 
-setup: system-deps $(VENV)/.installed
+setup: system-deps $(VENV)/.installed vendor
 
-# PostGIS (and PostgreSQL) from Debian when missing; as root we install, otherwise we say how.
+# PostGIS (and PostgreSQL), Chromium for the browser tests and GDAL's command line tools
+# (gdal-bin: the OGC API and export tests run ogrinfo/ogr2ogr as QGIS users would), from
+# Debian when missing; as root we install, otherwise we say how.
 system-deps:
 	@if ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
-	    && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	    && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	    && [ -x /usr/bin/chromium ] \
+	    && command -v ogrinfo >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  echo "Installing $(SYSTEM_PACKAGES) from Debian..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
@@ -29,11 +33,35 @@ system-deps:
 	  echo "  sudo apt-get install -y $(SYSTEM_PACKAGES)"; \
 	  exit 1; \
 	fi
+	@# npm comes with Node.js; Debian's npm only where there is none (it would clash with others).
+	@if command -v npm >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+	else \
+	  echo "npm is missing. Install Node.js and npm, e.g.: sudo apt-get install -y npm"; exit 1; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+# Browser libraries pinned in package-lock.json, copied into pwa/vendor/ (git-ignored) so the
+# app serves them itself: no CDN at run time. Redone only when the lock file changes.
+MAPLIBRE_FILES := maplibre-gl.mjs maplibre-gl-worker.mjs maplibre-gl-shared.mjs maplibre-gl.css
+VENDOR_MAPLIBRE := pwa/vendor/maplibre
+
+vendor: $(VENDOR_MAPLIBRE)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(VENDOR_MAPLIBRE)/.installed: node_modules/.installed
+	@mkdir -p $(VENDOR_MAPLIBRE)
+	cp $(addprefix node_modules/maplibre-gl/dist/,$(MAPLIBRE_FILES)) \
+	   node_modules/maplibre-gl/LICENSE.txt $(VENDOR_MAPLIBRE)/
 	@touch $@
 
 lint: setup

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,9 +17,17 @@ from app.auth.router import router as auth_router
 from app.campaigns.router import router as campaigns_router
 from app.config import Settings
 from app.db.session import Database, create_engine
+from app.embed.router import router as embed_router
 from app.errors import ServiceUnavailable, install_problem_handlers
+from app.exports.router import router as exports_router
 from app.observations.router import router as observations_router
+from app.ogc.router import router as ogc_router
+from app.ogc.tiles import router as tiles_router
+from app.quality.layers_router import router as reference_layers_router
 from app.quality.router import router as quality_router
+from app.review.router import router as review_router
+from app.sync.router import router as sync_router
+from app.sync.worker import start_worker
 from app.web import json_response
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
@@ -38,9 +47,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if not url:
             raise RuntimeError("RELEVE_DATABASE_URL is not set (`releve serve` sets it).")
         app.state.database = Database(create_engine(url, settings.db_pool_size))
+        worker = start_worker(app.state.database) if settings.webhooks_worker else None
+        app.state.webhook_worker = worker
+        # What start-up allocated lives for the whole process: keep it out of the collector's
+        # full passes, which otherwise pause a busy worker for tens of milliseconds.
+        gc.freeze()
         try:
             yield
         finally:
+            if worker is not None:
+                await worker.stop()
             await app.state.database.dispose()
 
     app = FastAPI(
@@ -56,7 +72,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(campaigns_router)
     api.include_router(observations_router)
     api.include_router(quality_router)
+    api.include_router(review_router)
+    api.include_router(sync_router)
+    api.include_router(reference_layers_router)
+    api.include_router(exports_router)
     app.include_router(api)
+    app.include_router(ogc_router)
+    app.include_router(tiles_router, prefix="/ogc")
+    app.include_router(embed_router)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["service"])
     if PWA_DIR.is_dir():
         app.mount("/", StaticFiles(directory=PWA_DIR, html=True), name="pwa")

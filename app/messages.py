@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from app.i18n import Language
 from app.quality.messages import RULE_MESSAGES
+from app.review.messages import REVIEW_MESSAGES
 
 MESSAGES: dict[str, dict[Language, str]] = {
     # Generic problems
@@ -16,6 +17,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Campaign '{slug}' not found.",
         "fr": "Campagne « {slug} » introuvable.",
     },
+    "user_not_found": {"en": "User {id} not found.", "fr": "Utilisateur {id} introuvable."},
     "observation_not_found": {
         "en": "Observation {id} not found.",
         "fr": "Observation {id} introuvable.",
@@ -276,11 +278,174 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Elevation (Z) values were dropped: only longitude and latitude are stored.",
         "fr": "Les altitudes (Z) ont été ignorées : seules longitude et latitude sont stockées.",
     },
+    # Reference layers
+    "reference_layer_not_found": {
+        "en": "Reference layer '{slug}' not found.",
+        "fr": "Couche de référence « {slug} » introuvable.",
+    },
+    "reference_layer_in_use": {
+        "en": "Reference layer '{slug}' is used by {count} quality rule(s) ({rules}); "
+        "remove or change them first.",
+        "fr": "La couche de référence « {slug} » est utilisée par {count} règle(s) de qualité "
+        "({rules}) ; supprimez-les ou modifiez-les d'abord.",
+    },
+    "layer_file_unreadable": {
+        "en": "The file '{name}' cannot be read as geodata: {reason}.",
+        "fr": "Le fichier « {name} » ne peut pas être lu comme donnée géographique : {reason}.",
+    },
+    "layer_format_unsupported": {
+        "en": "The file '{name}' is in a format that is not accepted ({driver}); "
+        "accepted: {supported}.",
+        "fr": "Le fichier « {name} » est dans un format non accepté ({driver}) ; "
+        "formats acceptés : {supported}.",
+    },
+    "layer_zip_without_dataset": {
+        "en": "The zip archive '{name}' holds no dataset (looked for {looked_for}).",
+        "fr": "L'archive zip « {name} » ne contient aucun jeu de données (recherchés : "
+        "{looked_for}).",
+    },
+    "layer_zip_several_datasets": {
+        "en": "The zip archive '{name}' holds several datasets ({datasets}): "
+        "name the one to import with 'layer'.",
+        "fr": "L'archive zip « {name} » contient plusieurs jeux de données ({datasets}) : "
+        "indiquez celui à importer avec « layer ».",
+    },
+    "layer_not_in_source": {
+        "en": "There is no layer '{layer}' in '{name}' (its layers: {layers}).",
+        "fr": "Il n'y a pas de couche « {layer} » dans « {name} » (ses couches : {layers}).",
+    },
+    "layer_several_layers": {
+        "en": "'{name}' holds several layers ({layers}): name the one to import with 'layer'.",
+        "fr": "« {name} » contient plusieurs couches ({layers}) : indiquez celle à importer "
+        "avec « layer ».",
+    },
+    "layer_without_geometry": {
+        "en": "Layer '{layer}' of '{name}' has no geometries.",
+        "fr": "La couche « {layer} » de « {name} » n'a pas de géométries.",
+    },
+    "layer_csv_no_coordinates": {
+        "en": "No coordinate columns found in '{name}' (looked for {looked_for}; its columns: "
+        "{columns}): name them with 'x_column' and 'y_column'.",
+        "fr": "Aucune colonne de coordonnées trouvée dans « {name} » (recherchées : "
+        "{looked_for} ; ses colonnes : {columns}) : indiquez-les avec « x_column » et "
+        "« y_column ».",
+    },
+    "layer_csv_column_missing": {
+        "en": "There is no column '{column}' in '{name}' (its columns: {columns}).",
+        "fr": "Il n'y a pas de colonne « {column} » dans « {name} » (ses colonnes : {columns}).",
+    },
+    "layer_unknown_crs": {
+        "en": "Unknown coordinate reference system '{crs}' ({reason}); "
+        "give an EPSG code such as EPSG:2154, a PROJ string or WKT.",
+        "fr": "Système de coordonnées inconnu « {crs} » ({reason}) ; "
+        "indiquez un code EPSG comme EPSG:2154, une chaîne PROJ ou du WKT.",
+    },
+    "layer_coordinates_out_of_range": {
+        "en": "Read in {crs}, the coordinates do not fall within longitude/latitude bounds "
+        "(extent {extent}): give the data's real CRS with 'crs' (e.g. EPSG:2154).",
+        "fr": "Lues dans {crs}, les coordonnées sortent des bornes longitude/latitude "
+        "(emprise {extent}) : indiquez le vrai système de coordonnées avec « crs » "
+        "(par exemple EPSG:2154).",
+    },
+    "layer_geometry_error": {
+        "en": "The geometries of '{name}' could not be processed: {reason}.",
+        "fr": "Les géométries de « {name} » n'ont pas pu être traitées : {reason}.",
+    },
+    "layer_file_too_large": {
+        "en": "The file is larger than the limit of {limit_mib} MiB ({limit} bytes).",
+        "fr": "Le fichier dépasse la limite de {limit_mib} Mio ({limit} octets).",
+    },
+    "layer_upload_not_multipart": {
+        "en": "Send the file as multipart/form-data, with the file in the 'file' member.",
+        "fr": "Envoyez le fichier en multipart/form-data, dans le membre « file ».",
+    },
+    "layer_upload_malformed": {
+        "en": "The multipart/form-data body is malformed: {reason}.",
+        "fr": "Le corps multipart/form-data est mal formé : {reason}.",
+    },
+    # Tiles and embed
+    "tile_coordinates_invalid": {
+        "en": "Tile coordinates are whole numbers z/x/y, got {z}/{x}/{y}.",
+        "fr": "Les coordonnées d'une tuile sont des entiers z/x/y, reçu : {z}/{x}/{y}.",
+    },
+    "tile_out_of_range": {
+        "en": "There is no tile {z}/{x}/{y}: zoom goes from 0 to {max_zoom}, and x and y "
+        "from 0 to {last} at this zoom.",
+        "fr": "La tuile {z}/{x}/{y} n'existe pas : le zoom va de 0 à {max_zoom}, et x et y "
+        "de 0 à {last} à ce zoom.",
+    },
+    "status_filter_unknown": {
+        "en": "Unknown status '{value}' in 'status'; statuses are: {allowed}.",
+        "fr": "Statut inconnu « {value} » dans « status » ; les statuts sont : {allowed}.",
+    },
+    "embed_bbox_invalid": {
+        "en": "'bbox' is minLon,minLat,maxLon,maxLat in degrees (WGS 84), got '{got}'.",
+        "fr": "« bbox » s'écrit minLon,minLat,maxLon,maxLat en degrés (WGS 84), reçu : « {got} ».",
+    },
+    "embed_legend_title": {"en": "Status of observations", "fr": "Statut des observations"},
+    "embed_map_label": {"en": "Map of the campaign {title}", "fr": "Carte de la campagne {title}"},
+    "embed_open_data": {"en": "Open data", "fr": "Données ouvertes"},
+    "observation_status_pending": {"en": "Pending", "fr": "En attente"},
+    "observation_status_needs_review": {"en": "Needs review", "fr": "À vérifier"},
+    "observation_status_flagged": {"en": "Flagged", "fr": "Signalée"},
+    "observation_status_validated": {"en": "Validated", "fr": "Validée"},
+    "observation_status_rejected": {"en": "Rejected", "fr": "Rejetée"},
+    "observation_status_duplicate": {"en": "Duplicate", "fr": "Doublon"},
+    "observation_status_withdrawn": {"en": "Withdrawn", "fr": "Retirée"},
+    # OGC API and exports
+    "ogc_collection_not_found": {
+        "en": "Collection '{id}' not found (campaigns by slug, reference layers as layers.<slug>).",
+        "fr": "Collection « {id} » introuvable (campagnes par identifiant, couches de référence "
+        "en layers.<identifiant>).",
+    },
+    "ogc_feature_not_found": {
+        "en": "Feature '{id}' not found in collection '{collection}'.",
+        "fr": "Entité « {id} » introuvable dans la collection « {collection} ».",
+    },
+    "ogc_invalid_parameter": {
+        "en": "Invalid value of parameter '{name}': {reason}.",
+        "fr": "Valeur invalide du paramètre « {name} » : {reason}.",
+    },
+    "ogc_unknown_parameter": {
+        "en": "Unknown query parameter(s): {name}.",
+        "fr": "Paramètre(s) de requête inconnu(s) : {name}.",
+    },
+    "ogc_crs_unsupported": {
+        "en": "The CRS '{crs}' of '{parameter}' is not supported; supported: {supported}.",
+        "fr": "Le système de coordonnées « {crs} » de « {parameter} » n'est pas pris en charge ; "
+        "pris en charge : {supported}.",
+    },
+    "cql2_invalid": {
+        "en": "The CQL2 filter cannot be read: {reason}.",
+        "fr": "Le filtre CQL2 est illisible : {reason}.",
+    },
+    "cql2_unknown_property": {
+        "en": "The filter names an unknown property '{name}' (queryables: {known}).",
+        "fr": "Le filtre cite une propriété inconnue « {name} » (propriétés interrogeables : "
+        "{known}).",
+    },
+    "cql2_unsupported": {
+        "en": "The filter uses something not supported here: {what}.",
+        "fr": "Le filtre utilise une construction non prise en charge ici : {what}.",
+    },
+    "cql2_type_mismatch": {
+        "en": "The filter mixes types: {reason}.",
+        "fr": "Le filtre mélange des types : {reason}.",
+    },
+    "export_format_unknown": {
+        "en": "Unknown export format '{format}'; formats: {supported}.",
+        "fr": "Format d'export inconnu « {format} » ; formats : {supported}.",
+    },
+    "export_status_not_published": {
+        "en": "Status '{status}' is not published by this campaign (published: {published}).",
+        "fr": "Le statut « {status} » n'est pas publié par cette campagne (publiés : {published}).",
+    },
 }
 
 
 # Quality rule messages live beside the rule engine; they share this catalogue.
 MESSAGES.update(RULE_MESSAGES)
+MESSAGES.update(REVIEW_MESSAGES)
 
 
 def render(code: str, language: Language, params: dict[str, object] | None = None) -> str:
@@ -292,3 +457,34 @@ def render(code: str, language: Language, params: dict[str, object] | None = Non
         return templates[language].format(**(params or {}))
     except (KeyError, IndexError):
         return templates[language]
+
+
+# Change feed and webhooks
+MESSAGES.update(
+    {
+        "feed_cursor_invalid": {
+            "en": "The cursor '{cursor}' was not given out by this feed: start without 'since', "
+            "or send the 'next' value of the previous page.",
+            "fr": "Le curseur « {cursor} » n'a pas été donné par ce flux : commencez sans "
+            "« since », ou envoyez la valeur « next » de la page précédente.",
+        },
+        "webhook_not_found": {
+            "en": "Webhook {id} not found in campaign '{slug}'.",
+            "fr": "Webhook {id} introuvable dans la campagne « {slug} ».",
+        },
+        "webhook_url_invalid": {
+            "en": "'{url}' is not an absolute http:// or https:// URL.",
+            "fr": "« {url} » n'est pas une URL absolue en http:// ou https://.",
+        },
+        "webhook_events_empty": {
+            "en": "Subscribe to at least one event among {allowed} "
+            "(or leave 'events' out for all).",
+            "fr": "Abonnez-vous à au moins un événement parmi {allowed} (ou omettez « events » "
+            "pour tous).",
+        },
+        "webhook_event_unknown": {
+            "en": "Unknown event '{event}': the events are {allowed}.",
+            "fr": "Événement « {event} » inconnu : les événements sont {allowed}.",
+        },
+    }
+)

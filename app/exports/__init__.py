@@ -1,0 +1,1 @@
+"""Bulk exports of a campaign's published observations (GeoJSON, GeoJSONSeq, CSV, GPKG, FGB)."""
