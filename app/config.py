@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     # Largest reference layer file accepted by POST /api/v1/reference-layers, in bytes.
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
     public_url: str | None = None
+    # Photos: stored under media_dir (default: <data_dir>/media), by content hash.
+    media_dir: Path | None = None
+    max_media_bytes: int = Field(default=15 * 1024 * 1024, ge=1024)
     # Writes per minute per token (four times that per client address); 0 turns limits off.
     rate_limit_per_minute: int = Field(default=120, ge=0)
     # Run the webhook delivery worker in this process (any number of processes may share it).
@@ -34,3 +37,7 @@ class Settings(BaseSettings):
 
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None
+
+
+def media_directory(settings: Settings) -> Path:
+    return settings.media_dir or settings.data_dir / "media"

@@ -17,6 +17,15 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Campaign '{slug}' not found.",
         "fr": "Campagne « {slug} » introuvable.",
     },
+    "media_not_an_image": {
+        "en": "The file is not a JPEG, PNG or WebP image ({found}).",
+        "fr": "Le fichier n'est pas une image JPEG, PNG ou WebP ({found}).",
+    },
+    "media_file_missing": {
+        "en": "Send the photo as the 'file' part of a multipart form.",
+        "fr": "Envoyez la photo dans la partie « file » d'un formulaire multipart.",
+    },
+    "media_not_found": {"en": "No media '{name}'.", "fr": "Aucun média « {name} »."},
     "user_not_found": {"en": "User {id} not found.", "fr": "Utilisateur {id} introuvable."},
     "observation_not_found": {
         "en": "Observation {id} not found.",

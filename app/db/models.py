@@ -3,6 +3,7 @@
 from app.auth.models import ApiToken, User
 from app.campaigns.models import Campaign, CampaignMember
 from app.db.base import Base
+from app.media.models import Media
 from app.observations.models import Observation, ObservationVersion
 from app.quality.models import QualityRule, ReferenceFeature, ReferenceLayer
 from app.review.models import (
@@ -19,6 +20,7 @@ __all__ = [
     "Base",
     "Campaign",
     "CampaignMember",
+    "Media",
     "Observation",
     "ObservationEvent",
     "ObservationVersion",

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, Text, func
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -86,7 +86,17 @@ class WebhookDelivery(Base):
     """The outbox: one row per event and webhook, retried with backoff by a background worker."""
 
     __tablename__ = "webhook_deliveries"
-    __table_args__ = (Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
+        # Events of one observation go out in order: the worker looks for earlier pending ones.
+        Index(
+            "ix_webhook_deliveries_pending_observation",
+            "webhook_id",
+            text("(payload ->> 'observation_id')"),
+            "id",
+            postgresql_where=text("state = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     webhook_id: Mapped[uuid.UUID] = mapped_column(

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import FileResponse, Response
+
+from app.auth.deps import CurrentUser, OptionalUser
+from app.auth.ratelimit import RateLimit
+from app.config import media_directory
+from app.db.session import SessionDep
+from app.errors import BadRequest, NotFound, PayloadTooLarge
+from app.media import service
+from app.observations import service as observations
+from app.web import json_response
+
+router = APIRouter(tags=["media"])
+files_router = APIRouter(tags=["media"])
+_FILE_NAME = re.compile(r"^([0-9a-f]{64})\.(jpg|png|webp|thumb\.jpg)$")
+_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "thumb.jpg": "image/jpeg"}
+
+
+async def _upload(request: Request, limit: int) -> bytes:
+    """The ``file`` part of a multipart body, or the raw body for an image/* request."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
+        raise PayloadTooLarge(limit=limit)
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=5, max_part_size=limit)
+        part = form.get("file")
+        if part is None or isinstance(part, str):
+            raise BadRequest("media_file_missing")
+        data = await part.read(limit + 1)
+    else:
+        data = await request.body()
+    if len(data) > limit:
+        raise PayloadTooLarge(limit=limit)
+    if not data:
+        raise BadRequest("media_file_missing")
+    return data
+
+
+@router.post("/observations/{observation_id}/media", status_code=201)
+async def upload_photo(
+    observation_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    _: RateLimit,
+) -> Response:
+    """Add a photo (JPEG, PNG or WebP, checked from its bytes); metadata and GPS are removed."""
+    settings = request.app.state.settings
+    data = await _upload(request, settings.max_media_bytes)
+    media, created = await service.add_photo(
+        session, media_directory(settings), observation_id, user, data
+    )
+    return json_response(service.describe(media), 201 if created else 200)
+
+
+@router.get("/observations/{observation_id}/media")
+async def list_photos(
+    observation_id: uuid.UUID, session: SessionDep, user: OptionalUser
+) -> dict[str, Any]:
+    await observations.get_feature(session, observation_id, user)  # 404 when not visible
+    return {
+        "media": [service.describe(m) for m in await service.photos_of(session, observation_id)]
+    }
+
+
+@files_router.get("/media/{name}")
+async def photo_file(name: str, request: Request) -> Response:
+    """A stored photo or thumbnail; content-addressed, so cached for a year."""
+    match = _FILE_NAME.match(name)
+    if match is None:
+        raise NotFound("media_not_found", name=name)
+    sha256, kind = match.groups()
+    directory = media_directory(request.app.state.settings)
+    path = directory / sha256[:2] / name
+    if not path.is_file():
+        raise NotFound("media_not_found", name=name)
+    headers = {"Cache-Control": "public, max-age=31536000, immutable", "ETag": f'"{sha256}"'}
+    if request.headers.get("if-none-match") == f'"{sha256}"':
+        return Response(status_code=304, headers=headers)
+    return FileResponse(path, media_type=_TYPES[kind], headers=headers)
