@@ -20,6 +20,8 @@ from app.db.session import Database, create_engine
 from app.embed.router import router as embed_router
 from app.errors import ServiceUnavailable, install_problem_handlers
 from app.exports.router import router as exports_router
+from app.media.router import files_router as media_files_router
+from app.media.router import router as media_router
 from app.observations.router import router as observations_router
 from app.ogc.router import router as ogc_router
 from app.ogc.tiles import router as tiles_router
@@ -73,10 +75,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(observations_router)
     api.include_router(quality_router)
     api.include_router(review_router)
+    api.include_router(media_router)
     api.include_router(sync_router)
     api.include_router(reference_layers_router)
     api.include_router(exports_router)
     app.include_router(api)
+    app.include_router(media_files_router)
     app.include_router(ogc_router)
     app.include_router(tiles_router, prefix="/ogc")
     app.include_router(embed_router)

@@ -1,0 +1,1 @@
+"""The embeddable map of a campaign: an HTML page made to sit in another site's iframe."""
