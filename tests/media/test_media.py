@@ -127,10 +127,8 @@ async def test_limits_and_permissions(
         observation["url"], files={"file": ("a.jpg", jpeg_with_gps())}, headers=stranger
     )
     assert forbidden.status_code == 403
-    empty = await media_client.post(
-        observation["url"], data={"nothing": "here"}, headers=observation["author"]
-    )
-    assert empty.status_code == 400
+    no_file = await media_client.post(observation["url"], files={"other": ("x.jpg", b"y")}, headers=observation["author"])
+    assert no_file.status_code == 400 and no_file.json()["code"] == "media_file_missing"
     unknown = await media_client.post("/api/v1/observations/00000000-0000-4000-8000-000000000000/media",
                                       files={"file": ("a.jpg", jpeg_with_gps())}, headers=observation["author"])  # fmt: skip
     assert unknown.status_code == 404
