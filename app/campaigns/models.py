@@ -33,6 +33,10 @@ class Campaign(Base):
         Text, default="all_but_rejected", server_default="all_but_rejected"
     )
     location_precision_m: Mapped[int | None] = mapped_column(Integer)
+    # The field app's map: reference layers shown under the observations, and an optional
+    # basemap (no basemap tiles are fetched unless the campaign names one).
+    map_layers: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
+    basemap_url: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
     )

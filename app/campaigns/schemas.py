@@ -80,6 +80,15 @@ class CampaignBase(BaseModel):
     review_quorum: int = Field(default=3, ge=1, le=50)
     publication_policy: PublicationPolicy = "all_but_rejected"
     location_precision_m: int | None = Field(default=None, ge=1, le=100_000)
+    map_layers: list[str] = Field(
+        default_factory=list, max_length=10, description="Reference layer slugs shown on the map."
+    )
+    basemap_url: str | None = Field(
+        default=None,
+        max_length=500,
+        pattern=r"^https?://",
+        description="Raster tile URL template ({z}/{x}/{y}) or a MapLibre style URL.",
+    )
 
 
 class CampaignCreate(CampaignBase):
@@ -103,6 +112,8 @@ class CampaignUpdate(BaseModel):
     review_quorum: int | None = Field(default=None, ge=1, le=50)
     publication_policy: PublicationPolicy | None = None
     location_precision_m: int | None = Field(default=None, ge=1, le=100_000)
+    map_layers: list[str] | None = Field(default=None, max_length=10)
+    basemap_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://")
 
 
 class CampaignOut(CampaignBase):

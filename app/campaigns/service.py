@@ -15,8 +15,9 @@ from app.campaigns import permissions, repository
 from app.campaigns.fields import PropertiesValidator, check_field_specs
 from app.campaigns.models import Campaign
 from app.campaigns.schemas import CampaignCreate, CampaignOut, CampaignUpdate, FieldSpec, MemberOut
-from app.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.errors import Conflict, FieldError, NotFound, ValidationFailed, pointer
 from app.observations.geojson import parse_feature
+from app.quality.checks_repository import layers_by_slug
 
 
 def _area_wkb(area: dict[str, Any]) -> bytes:
@@ -43,8 +44,20 @@ def _check_fields(fields: list[FieldSpec]) -> None:
         raise ValidationFailed(errors)
 
 
+async def _check_map_layers(session: AsyncSession, slugs: list[str] | None) -> None:
+    known = await layers_by_slug(session, slugs or [])
+    errors = [
+        FieldError(pointer("map_layers", index), "quality_unknown_layer", {"layer": slug})
+        for index, slug in enumerate(slugs or [])
+        if slug not in known
+    ]
+    if errors:
+        raise ValidationFailed(errors)
+
+
 async def create_campaign(session: AsyncSession, data: CampaignCreate, user: User) -> Campaign:
     _check_fields(data.fields)
+    await _check_map_layers(session, data.map_layers)
     values = data.model_dump(exclude={"area", "fields"})
     campaign = Campaign(**values, fields=[f.model_dump(mode="json") for f in data.fields])
     campaign.created_by = user.id
@@ -63,6 +76,7 @@ async def update_campaign(
     session: AsyncSession, campaign: Campaign, data: CampaignUpdate
 ) -> Campaign:
     changes = data.model_dump(exclude_unset=True, exclude={"area", "fields"})
+    await _check_map_layers(session, data.map_layers)
     if data.fields is not None:
         _check_fields(data.fields)
         changes["fields"] = [f.model_dump(mode="json") for f in data.fields]
@@ -128,6 +142,8 @@ def _out(campaign: Campaign, area: str | None, count: int, base_url: str) -> Cam
         review_quorum=campaign.review_quorum,
         publication_policy=campaign.publication_policy,
         location_precision_m=campaign.location_precision_m,
+        map_layers=campaign.map_layers or [],
+        basemap_url=campaign.basemap_url,
         observation_count=count,
         created_at=campaign.created_at,
         updated_at=campaign.updated_at,

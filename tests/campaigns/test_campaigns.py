@@ -125,3 +125,25 @@ async def test_unknown_campaign_is_404_problem(client: httpx.AsyncClient) -> Non
     response = await client.get(f"{URL}/nulle-part", headers={"Accept-Language": "fr"})
     assert response.status_code == 404
     assert response.json()["detail"] == "Campagne « nulle-part » introuvable."
+
+
+async def test_map_layers_must_exist(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], session: Any, shared_data: Any
+) -> None:
+    from tests.factories import load_layer
+
+    body = campaign_body(
+        map_layers=["communes", "nowhere"], basemap_url="https://tiles.example/{z}/{x}/{y}.png"
+    )
+    refused = await client.post(URL, json=body, headers=admin_headers)
+    assert refused.status_code == 422
+    assert {e["path"] for e in refused.json()["errors"]} == {"/map_layers/0", "/map_layers/1"}
+    await load_layer(
+        session, "communes", shared_data / "reference" / "communes-31-haute-garonne.geojson"
+    )
+    created = await client.post(
+        URL, json={**body, "map_layers": ["communes"]}, headers=admin_headers
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["map_layers"] == ["communes"]
+    assert created.json()["basemap_url"].startswith("https://")
