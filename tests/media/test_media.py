@@ -36,11 +36,11 @@ async def media_client(
     app = create_app(
         settings.model_copy(update={"media_dir": tmp_path, "max_media_bytes": 200_000}), db
     )
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://test"
-        ) as client:
-            yield client
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,
+    ):
+        yield client
 
 
 @pytest.fixture
@@ -127,7 +127,9 @@ async def test_limits_and_permissions(
         observation["url"], files={"file": ("a.jpg", jpeg_with_gps())}, headers=stranger
     )
     assert forbidden.status_code == 403
-    no_file = await media_client.post(observation["url"], files={"other": ("x.jpg", b"y")}, headers=observation["author"])
+    no_file = await media_client.post(
+        observation["url"], files={"other": ("x.jpg", b"y")}, headers=observation["author"]
+    )
     assert no_file.status_code == 400 and no_file.json()["code"] == "media_file_missing"
     unknown = await media_client.post("/api/v1/observations/00000000-0000-4000-8000-000000000000/media",
                                       files={"file": ("a.jpg", jpeg_with_gps())}, headers=observation["author"])  # fmt: skip
