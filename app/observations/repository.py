@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.observations.models import Observation, ObservationVersion
+from app.observations.public import public_geometry
 
 
 @dataclass(slots=True)
@@ -138,8 +139,9 @@ async def submission_hashes(
     return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
-def feature_json() -> ColumnElement[Any]:
-    """The GeoJSON Feature of an observation (joined with its campaign), built in SQL."""
+def feature_json(grid: tuple[float, float] | None = None) -> ColumnElement[Any]:
+    """The GeoJSON Feature of an observation (joined with its campaign), built in SQL; with a
+    generalisation ``grid``, the location as the public sees it (see ``public.py``)."""
     members = func.jsonb_build_object(
         "status", Observation.status,
         "version", Observation.version,
@@ -154,14 +156,16 @@ def feature_json() -> ColumnElement[Any]:
     return func.json_build_object(
         "type", "Feature",
         "id", Observation.id,
-        "geometry", func.ST_AsGeoJSON(Observation.geom, 9).cast(JSON),
+        "geometry", func.ST_AsGeoJSON(public_geometry(grid), 9).cast(JSON),
         "properties", Observation.properties.op("||")(Observation.derived).op("||")(members),
     )  # fmt: skip
 
 
-def _feature_query() -> Select[str, int, datetime, uuid.UUID, datetime | None, uuid.UUID | None]:
+def _feature_query(
+    grid: tuple[float, float] | None = None,
+) -> Select[str, int, datetime, uuid.UUID, datetime | None, uuid.UUID | None]:
     return select(
-        feature_json().cast(Text),
+        feature_json(grid).cast(Text),
         Observation.version,
         Observation.created_at,
         Observation.id,
@@ -180,9 +184,17 @@ class FeatureRow:
     created_by: uuid.UUID | None = None
 
 
-async def feature(session: AsyncSession, observation_id: uuid.UUID) -> FeatureRow | None:
-    row = (await session.execute(_feature_query().where(Observation.id == observation_id))).first()
+async def feature(
+    session: AsyncSession, observation_id: uuid.UUID, grid: tuple[float, float] | None = None
+) -> FeatureRow | None:
+    query = _feature_query(grid).where(Observation.id == observation_id)
+    row = (await session.execute(query)).first()
     return FeatureRow(*row) if row else None
+
+
+async def area_latitude(session: AsyncSession, campaign_id: uuid.UUID) -> float | None:
+    query = select(func.ST_Y(func.ST_Centroid(Campaign.area))).where(Campaign.id == campaign_id)
+    return await session.scalar(query)
 
 
 async def feature_page(
@@ -192,10 +204,11 @@ async def feature_page(
     statuses: Sequence[str] | None,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
+    grid: tuple[float, float] | None = None,
 ) -> list[FeatureRow]:
     """One page in (created_at, id) order, keyset-paginated after ``after``."""
     # Hidden by moderation: out of every listing (reviewers reach them through their ids).
-    query = _feature_query().where(
+    query = _feature_query(grid).where(
         Observation.campaign_id == campaign_id, Observation.hidden_at.is_(None)
     )
     if statuses:

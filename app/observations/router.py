@@ -107,7 +107,7 @@ async def list_observations(
     """A page of a campaign's observations as a FeatureCollection, oldest first."""
     campaign = await campaigns.get_campaign(session, slug, user)
     rows, next_cursor = await service.list_features(
-        session, campaign, parse_bbox(bbox), parse_statuses(status), cursor, limit
+        session, campaign, parse_bbox(bbox), parse_statuses(status), cursor, limit, user
     )
     links = [{"rel": "self", "href": str(request.url)}]
     if next_cursor:

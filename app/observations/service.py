@@ -30,6 +30,7 @@ from app.errors import (
 from app.observations import repository
 from app.observations.geojson import parse_feature
 from app.observations.models import Observation
+from app.observations.public import DEFAULT_GRID_LATITUDE, grid_cell
 from app.observations.repository import FeatureRow
 from app.review import repository as events
 
@@ -43,9 +44,36 @@ async def get_feature(
     row = await repository.feature(session, observation_id)
     if row is None:
         raise NotFound("observation_not_found", id=str(observation_id))
-    if row.hidden_at is not None and not await _may_see_hidden(session, row, reader):
+    if row.hidden_at is None and row.created_by == (reader.id if reader else None):
+        return row
+    privileged = await _may_see_hidden(session, row, reader)
+    if row.hidden_at is not None and not privileged:
         raise NotFound("observation_not_found", id=str(observation_id))
+    if not privileged:
+        observation = await session.get(Observation, observation_id)
+        assert observation is not None
+        campaign = await session.get(Campaign, observation.campaign_id)
+        assert campaign is not None
+        grid = await public_grid(session, campaign)
+        if grid is not None:
+            row = await repository.feature(session, observation_id, grid) or row
     return row
+
+
+async def public_grid(session: AsyncSession, campaign: Campaign) -> tuple[float, float] | None:
+    """The campaign's generalisation grid in degrees, or None when it publishes exact places."""
+    if campaign.location_precision_m is None:
+        return None
+    latitude = await repository.area_latitude(session, campaign.id)
+    return grid_cell(campaign.location_precision_m, latitude or DEFAULT_GRID_LATITUDE)
+
+
+async def reader_grid(
+    session: AsyncSession, campaign: Campaign, reader: User | None
+) -> tuple[float, float] | None:
+    """Exact places for the campaign's validators, owners and admins; the public grid else."""
+    role = await permissions.role_of(session, campaign, reader)
+    return None if permissions.at_least(role, "validator") else await public_grid(session, campaign)
 
 
 async def _may_see_hidden(session: AsyncSession, row: FeatureRow, reader: User | None) -> bool:
@@ -67,10 +95,14 @@ async def list_features(
     statuses: list[str] | None,
     cursor: str | None,
     limit: int,
+    reader: User | None = None,
 ) -> tuple[list[FeatureRow], str | None]:
     """One page of a campaign's observations and the cursor of the next page, if any."""
     after = decode_cursor(cursor) if cursor else None
-    rows = await repository.feature_page(session, campaign.id, bbox, statuses, after, limit + 1)
+    grid = await reader_grid(session, campaign, reader)
+    rows = await repository.feature_page(
+        session, campaign.id, bbox, statuses, after, limit + 1, grid
+    )
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]
@@ -196,7 +228,7 @@ async def edit(
         accuracy_m=clean.accuracy_m, status=observation.status, reason=_reason(body),
     )  # fmt: skip
     await events.add_event(session, observation_id, "edited", payload, user.id)
-    return await get_feature(session, observation_id)
+    return await get_feature(session, observation_id, user)
 
 
 def _reason(body: dict[str, Any]) -> str | None:
@@ -217,7 +249,7 @@ async def withdraw(
             status="withdrawn", reason=None,
         )  # fmt: skip
         await events.add_event(session, observation_id, "withdrawn", {}, user.id)
-    return await get_feature(session, observation_id)
+    return await get_feature(session, observation_id, user)
 
 
 async def history(session: AsyncSession, observation_id: uuid.UUID) -> list[dict[str, Any]]:

@@ -8,26 +8,21 @@ choice of published properties live here once.
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import BigInteger, Boolean, ColumnElement, Date, DateTime, Float, Text, cast, func
+from sqlalchemy import BigInteger, Boolean, ColumnElement, Date, DateTime, Float, Text, cast
 
 from app.campaigns.models import Campaign
 from app.campaigns.service import licence_url, published_statuses
 from app.observations.models import Observation
+from app.observations.public import DEFAULT_GRID_LATITUDE, grid_cell, public_geometry
 from app.quality.models import ReferenceFeature, ReferenceLayer
 
 Kind = Literal["string", "integer", "number", "boolean", "date", "datetime", "array"]
 LAYER_PREFIX = "layers."
-# Metres per degree of latitude (WGS 84, mean) and of longitude at the equator.
-METRES_PER_DEGREE_LAT = 110_574.0
-METRES_PER_DEGREE_LON = 111_320.0
-# Campaigns without an area size their generalisation grid at this latitude.
-DEFAULT_GRID_LATITUDE = 45.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,23 +72,6 @@ class Collection:
 
     def property(self, name: str) -> Property | None:
         return next((p for p in self.properties if p.name == name), None)
-
-
-def grid_cell(precision_m: int, latitude: float) -> tuple[float, float]:
-    """A cell of ``precision_m`` metres in degrees (dx, dy) at ``latitude``."""
-    cos_lat = max(math.cos(math.radians(latitude)), 0.01)
-    return precision_m / (METRES_PER_DEGREE_LON * cos_lat), precision_m / METRES_PER_DEGREE_LAT
-
-
-def public_geometry(grid: tuple[float, float] | None) -> Any:
-    """The one expression every output uses for an observation's published geometry.
-
-    With a generalisation grid, every geometry becomes its centroid snapped to the grid: a
-    polygon's outline would give away the place the grid is meant to hide.
-    """
-    if grid is None:
-        return Observation.geom
-    return func.ST_SnapToGrid(func.ST_Centroid(Observation.geom), 0.0, 0.0, grid[0], grid[1])
 
 
 def _jsonb_value(

@@ -44,10 +44,14 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from app.campaigns.models import Campaign
 from app.campaigns.service import PUBLISHED_STATUSES
 from app.observations.models import Observation, ObservationVersion
-from app.ogc.sources import DEFAULT_GRID_LATITUDE, METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON
+from app.observations.public import (
+    DEFAULT_GRID_LATITUDE,
+    METRES_PER_DEGREE_LAT,
+    METRES_PER_DEGREE_LON,
+)
 from app.review.models import Webhook, WebhookDelivery
 
-# The generalisation grid is the one app/ogc/sources.py sizes in Python (``grid_cell``),
+# The generalisation grid is the one app/observations/public.py sizes in Python (``grid_cell``),
 # here in SQL for many campaigns at once: same constants, same latitude (the area's centroid),
 # so a point reads the same in the feed and in OGC API (tests/sync checks they agree).
 

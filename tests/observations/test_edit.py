@@ -179,3 +179,30 @@ async def test_unknown_observation_is_404(client: httpx.AsyncClient) -> None:
     assert response.status_code == 404 and response.json()["code"] == "observation_not_found"
     not_a_uuid = await client.get("/api/v1/observations/42")
     assert not_a_uuid.status_code == 422
+
+
+async def test_generalised_campaign_shows_exact_places_only_to_author_and_reviewers(
+    client: httpx.AsyncClient, campaign: dict[str, Any], contributor_headers: dict[str, str],
+    admin_headers: dict[str, str], db: Database,
+) -> None:  # fmt: skip
+    await client.patch(
+        "/api/v1/campaigns/arbres", json={"location_precision_m": 1000}, headers=admin_headers
+    )
+    created = await submit(client, contributor_headers)
+    exact = [1.4442, 43.6045]
+    url = f"/api/v1/observations/{created['id']}"
+    assert created["geometry"]["coordinates"] == exact
+    assert (await client.get(url, headers=contributor_headers)).json()["geometry"][
+        "coordinates"
+    ] == exact
+    assert (await client.get(url, headers=admin_headers)).json()["geometry"]["coordinates"] == exact
+    _, stranger = await make_user(db)
+    for headers in ({}, stranger):
+        public = (await client.get(url, headers=headers)).json()["geometry"]["coordinates"]
+        listed = (await client.get(URL, headers=headers)).json()["features"][0]["geometry"][
+            "coordinates"
+        ]
+        assert public == listed != exact
+        assert abs(public[0] - exact[0]) < 0.02 and abs(public[1] - exact[1]) < 0.01
+    listed_by_admin = (await client.get(URL, headers=admin_headers)).json()["features"][0]
+    assert listed_by_admin["geometry"]["coordinates"] == exact

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import math
 
-from app.ogc.sources import grid_cell
+from app.observations.public import grid_cell
 from tests.sync.support import (
     FEED,
     World,

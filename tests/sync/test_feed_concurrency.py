@@ -20,7 +20,7 @@ from app.campaigns.service import PUBLISHED_STATUSES
 from app.db.session import Database
 from app.observations import service as observations
 from app.observations import submission
-from app.ogc.sources import grid_cell
+from app.observations.public import grid_cell
 from tests.factories import make_user, point_feature
 from tests.sync.support import World, create_campaign, drain, edit, poll, submit, withdraw
 

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.ogc.sources import grid_cell
+from app.observations.public import grid_cell
 from app.ogc.tiles import MVT_EXTENT, MVT_MEDIA_TYPE
 from tests.factories import load_layer, point_feature
 
