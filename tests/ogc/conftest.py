@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from app.config import Settings
-from app.main import create_app
 from tests.factories import campaign_body, point_feature
+from tests.live import live_settings, serve
 
 TREES: list[dict[str, Any]] = [
     {"lon": 1.4442, "lat": 43.6045, "species": "Platanus", "height_m": 21.5, "trunks": 1,
@@ -74,26 +69,9 @@ async def create_campaign(
 
 @pytest.fixture(scope="session")
 def live_server(database_url: str) -> Iterator[str]:
-    """The app served by uvicorn on 127.0.0.1 (a thread with its own engine), for GDAL."""
-    settings = Settings(
-        database_url=database_url,  # type: ignore[arg-type]
-        migrate_on_start=False,
-        webhooks_worker=False,
-    )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    """The app served over real HTTP, for GDAL."""
+    with serve(live_settings(database_url)) as url:
+        yield url
 
 
 def gdal(*args: str) -> str:

@@ -1,0 +1,51 @@
+"""A live server for tests that need real HTTP (GDAL, headless Chromium, the CLI): the app
+served by uvicorn in a thread on 127.0.0.1, with its own engine (so data must be committed)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+from app.config import Settings
+from app.main import create_app
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def live_settings(database_url: str, **changes: object) -> Settings:
+    return Settings(
+        database_url=database_url,  # type: ignore[arg-type]
+        migrate_on_start=False,
+        webhooks_worker=False,
+        rate_limit_per_minute=0,
+        **changes,  # type: ignore[arg-type]
+    )
+
+
+@contextmanager
+def serve(settings: Settings, start_timeout_s: float = 20) -> Iterator[str]:
+    """The base URL of the app while the block runs; stopped afterwards."""
+    port = free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout_s
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        assert thread.is_alive(), "uvicorn stopped while starting"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
