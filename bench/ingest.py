@@ -27,13 +27,9 @@ import hashlib
 import importlib
 import inspect
 import os
-import platform
 import random
 import shutil
-import signal
-import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import time
@@ -50,6 +46,7 @@ import asyncpg
 import httpx
 import orjson
 import uvloop
+from common import describe_machine, describe_server, serve_app
 from sqlalchemy import text
 
 from app.auth import service as auth
@@ -75,7 +72,6 @@ SPECIES = ("Platanus x hispanica", "Celtis australis", "Tilia cordata", "Quercus
 TOULOUSE = (1.4442, 43.6045)
 CLUSTERS = 25
 FIRST_OBSERVED = datetime(2025, 5, 1, tzinfo=UTC)
-SERVER_START_TIMEOUT_S = 30
 REQUEST_TIMEOUT_S = 120
 COPY_TARGET = "COPY floor (asyncpg copy_records_to_table)"
 
@@ -435,52 +431,6 @@ async def connect(dsn: str) -> asyncpg.Connection:
     return connection
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def serve_app(url: str, workdir: Path, max_batch: int) -> Iterator[str]:
-    """The real app under uvicorn (one process, uvloop and httptools as installed)."""
-    port = free_port()
-    env = {**os.environ, "RELEVE_DATABASE_URL": url, "RELEVE_MAX_BATCH_FEATURES": str(max_batch)}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app",
-               "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-               "--log-level", "warning"]  # fmt: skip
-    log_path = workdir / "uvicorn.log"
-    with log_path.open("wb") as log:
-        # cwd: the temporary directory, so that a developer's .env does not change the figures.
-        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(process, base_url, log_path)
-        yield base_url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_healthy(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"uvicorn did not become healthy:\n{log_path.read_text()[-3000:]}")
-
-
 # --- profile: the steps of one batch request, timed in-process -------------------------------
 
 PROFILE_BATCHES = 5
@@ -668,48 +618,6 @@ async def benchmark(args: argparse.Namespace, postgres: EmbeddedPostgres, base_u
         if args.profile:
             report += await profile_batches(postgres.sqlalchemy_url(), fixtures, args, tables)
     return report
-
-
-def describe_machine() -> dict[str, str]:
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), "?")
-    meminfo = Path("/proc/meminfo").read_text().split()
-    ram_gib = int(meminfo[meminfo.index("MemTotal:") + 1]) / 1024**2
-    return {
-        "code": describe_code(),
-        "CPUs (nproc)": str(len(os.sched_getaffinity(0))),
-        "CPU model": model,
-        "RAM": f"{ram_gib:.1f} GiB",
-        "Python": platform.python_version(),
-    }
-
-
-def describe_code() -> str:
-    """The commit measured, and whether app/ or migrations/ differed from it."""
-    root = Path(migrate.__file__).resolve().parents[2]
-    git = ["git", "-C", str(root)]
-    try:
-        commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, check=True).stdout.strip()  # fmt: skip
-        changes = subprocess.run([*git, "status", "--porcelain", "app", "migrations"],
-                                 capture_output=True, text=True, check=True).stdout  # fmt: skip
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    return f"commit {commit}" + (
-        " with uncommitted changes in app/ or migrations/" if changes else ""
-    )
-
-
-async def describe_server(admin: asyncpg.Connection) -> dict[str, str]:
-    version = await admin.fetchval("SHOW server_version")
-    postgis = await admin.fetchval(
-        "SELECT postgis_lib_version() || ', GEOS ' || postgis_geos_version()"
-    )
-    durability = await admin.fetchval(
-        "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings "
-        "WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')"
-    )
-    return {"PostgreSQL": version, "PostGIS": postgis, "durability": durability}
 
 
 def render(
