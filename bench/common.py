@@ -94,7 +94,9 @@ def serve_app(
     """The real app under uvicorn (one process, uvloop and httptools as installed); yields its
     base URL. ``extra_env`` adds or overrides ``RELEVE_*`` settings."""
     port = free_port()
+    # Benchmarks measure throughput: the per-token write limit and the webhook worker are off.
     env = {**os.environ, "RELEVE_DATABASE_URL": url, "RELEVE_MAX_BATCH_FEATURES": str(max_batch),
+           "RELEVE_RATE_LIMIT_PER_MINUTE": "0", "RELEVE_WEBHOOKS_WORKER": "false",
            **(extra_env or {})}  # fmt: skip
     command = [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app",
                "--host", "127.0.0.1", "--port", str(port), "--no-access-log",

@@ -26,8 +26,11 @@ def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
         max_overflow=pool_size,
         pool_pre_ping=True,
         # UTC so that timestamps serialised by PostgreSQL (jsonb, ST_AsGeoJSON) read the same
-        # everywhere.
-        connect_args={"server_settings": {"timezone": "UTC", "application_name": "releve"}},
+        # everywhere. No JIT: it compiled our short spatial statements for 100-200 ms each
+        # time they were planned (rule checks, tiles), far more than they take to run.
+        connect_args={
+            "server_settings": {"timezone": "UTC", "application_name": "releve", "jit": "off"}
+        },
     )
 
 

@@ -6,7 +6,7 @@ compares figures to the rule's thresholds and leaves wording and storage to the 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -64,8 +64,9 @@ async def _inside(check: Check) -> Findings:
 async def _near(check: Check) -> Findings:
     rule, params = check.rule, check.rule.params
     rows = await checks.nearest(
-        check.session, check.arrays, layer_id=_layer(rule), where=params.where
-    )
+        check.session, check.arrays, layer_id=_layer(rule), where=params.where,
+        metres=params.max_distance_m,
+    )  # fmt: skip
     findings: Findings = []
     for index, feature_id, properties, distance_m in rows:
         if distance_m is None:
@@ -136,17 +137,20 @@ async def _duplicate(check: Check) -> Findings:
     common = {"campaign_id": check.campaign.id, "field": params.same_field,
               "within_batch": within_batch}  # fmt: skip
     findings: Findings = []
-    points = await checks.duplicate_points(
-        check.session, check.arrays, metres=params.distance_m, **common
-    )
+    points: Sequence[Any] = []
+    if check.arrays.has(0) or check.arrays.has(1):
+        points = await checks.duplicate_points(
+            check.session, check.arrays, metres=params.distance_m, **common
+        )
     for index, original, distance_m in points:
         figures = {"original": str(original), "distance_m": _m(distance_m),
                    "min_m": params.distance_m}  # fmt: skip
         related = [{"observation": str(original)}]
         findings.append((index, Finding("quality_duplicate_near", figures, related)))
-    for index, original, iou in await checks.duplicate_polygons(
-        check.session, check.arrays, **common
-    ):
+    polygons: Sequence[Any] = []
+    if check.arrays.has(2):
+        polygons = await checks.duplicate_polygons(check.session, check.arrays, **common)
+    for index, original, iou in polygons:
         if iou is not None and 100 * iou > params.min_iou_percent:
             figures = {"original": str(original), "iou_percent": _m(100 * iou),
                        "max_percent": params.min_iou_percent}  # fmt: skip

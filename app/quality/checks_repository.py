@@ -29,6 +29,12 @@ class CandidateArrays:
     properties: list[str]  # JSON text of each candidate's validated properties
     created_at: list[datetime | None]  # None: a new submission (newer than everything stored)
 
+    def has(self, dimension: int) -> bool:
+        """Whether any candidate has that dimension, read from the WKB header: byte 0 says
+        the byte order, bytes 1-4 the type (1 point, 2 line, 3 polygon, 6 multipolygon)."""
+        types = {0: (1,), 1: (2,), 2: (3, 6)}[dimension]
+        return any(int.from_bytes(w[1:5], "little" if w[0] else "big") in types for w in self.wkbs)
+
     def params(self) -> dict[str, Any]:
         return {
             "idx": self.indexes,
@@ -76,9 +82,15 @@ _LAYER_FEATURES = f"""
     SELECT f.id, f.properties, f.geom FROM reference_features f
     WHERE f.layer_id = :layer_id AND {_WHERE}
 """
+# The area is read once per statement (a materialised CTE), not once per candidate: a
+# département outline has thousands of vertices.
+_AREA_ONCE = """,
+area_once AS MATERIALIZED (
+    SELECT area FROM campaigns WHERE id = :campaign_id AND area IS NOT NULL
+)
+"""
 _AREA_FEATURES = """
-    SELECT NULL::bigint AS id, '{}'::jsonb AS properties, f.area AS geom FROM campaigns f
-    WHERE f.id = :campaign_id AND f.area IS NOT NULL
+    SELECT NULL::bigint AS id, '{}'::jsonb AS properties, f.area AS geom FROM area_once f
 """
 
 
@@ -88,7 +100,9 @@ async def inside(
 ) -> Sequence[Any]:  # fmt: skip
     """Per candidate: metres its farthest vertex lies outside the best feature (0 = inside)."""
     features, column = (_LAYER_FEATURES, "f.geom") if layer_id else (_AREA_FEATURES, "f.area")
-    sql = f"""
+    sql = (
+        ("" if layer_id else _AREA_ONCE)
+        + f"""
     SELECT c.idx, best.id, best.properties, best.outside_m
     FROM cand c
     LEFT JOIN LATERAL (
@@ -100,15 +114,19 @@ async def inside(
         ORDER BY outside_m LIMIT 1
     ) AS best ON true
     """
+    )
     params = {**candidates.params(), **_filter_params(where), "layer_id": layer_id,
               "campaign_id": campaign_id}  # fmt: skip
     return await _rows(session, sql, params)
 
 
 async def nearest(
-    session: AsyncSession, candidates: CandidateArrays, *, layer_id: uuid.UUID, where: Any
-) -> Sequence[Any]:
-    """Per candidate: the nearest feature of the layer and its distance in metres."""
+    session: AsyncSession, candidates: CandidateArrays, *, layer_id: uuid.UUID, where: Any,
+    metres: float,
+) -> Sequence[Any]:  # fmt: skip
+    """For candidates with no feature of the layer within ``metres``: the nearest feature and
+    its distance. Most candidates pass, so the cheap "any within?" test runs first and the
+    k-nearest-neighbour search only for the others."""
     sql = f"""
     SELECT c.idx, best.id, best.properties, best.distance_m
     FROM cand c
@@ -117,8 +135,15 @@ async def nearest(
         FROM ({_LAYER_FEATURES} ORDER BY f.geom <-> c.geom LIMIT 8) AS f
         ORDER BY distance_m LIMIT 1
     ) AS best ON true
+    WHERE NOT EXISTS (
+        SELECT 1 FROM reference_features f
+        WHERE f.layer_id = :layer_id AND {_WHERE}
+          AND f.geom && ST_Expand(c.geom, {_MARGIN})
+          AND ST_DWithin(f.geom::geography, c.geom::geography, :metres)
+    )
     """
-    params = {**candidates.params(), **_filter_params(where), "layer_id": layer_id}
+    params = {**candidates.params(), **_filter_params(where), "layer_id": layer_id,
+              "metres": metres}  # fmt: skip
     return await _rows(session, sql, params)
 
 
@@ -185,15 +210,28 @@ async def best_match(
 # Live observations that may be the original of a candidate: older ones in the same campaign
 # (ties on created_at, as within one batch, broken by id), and, for new submissions, those
 # earlier in the same batch.
-_SAME_FIELD = "(CAST(:field AS text) IS NULL OR o.props -> :field = c.props -> :field)"
-_OTHERS = """
+_SAME_FIELD = "(CAST(:field AS text) IS NULL OR {a} -> :field = {b} -> :field)"
+_LIVE = "o.status NOT IN ('withdrawn', 'rejected', 'duplicate')"
+_OTHERS = f"""
     SELECT o.id, o.geom, o.properties AS props FROM observations o
     WHERE o.campaign_id = :campaign_id AND (o.created_at, o.id) < (c.created_at, c.id)
-      AND o.status NOT IN ('withdrawn', 'rejected', 'duplicate')
+      AND {_LIVE}
 """
 _EARLIER_IN_BATCH = """
     SELECT c2.id, c2.geom, c2.props FROM cand c2
     WHERE :within_batch AND c2.idx < c.idx AND c2.id <> c.id
+"""
+# Points and lines of the batch, each with its search box computed once, and grouped by
+# DBSCAN clusters of that radius: only candidates of one cluster can be duplicates of each
+# other, so the batch is not compared with itself pair by pair.
+_NEAR_BATCH = f"""
+, boxed AS MATERIALIZED (
+    SELECT c.*, ST_Expand(c.geom, {_MARGIN}) AS box, {_MARGIN} AS margin
+    FROM cand c WHERE ST_Dimension(c.geom) < 2
+), clustered AS MATERIALIZED (
+    SELECT b.*, ST_ClusterDBSCAN(b.geom, (SELECT max(margin) FROM boxed), 2) OVER () AS cluster
+    FROM boxed b
+)
 """
 
 
@@ -202,21 +240,32 @@ async def duplicate_points(
     field: str | None, metres: float, within_batch: bool,
 ) -> Sequence[Any]:  # fmt: skip
     """Per point or line candidate: the nearest possible original within ``metres``."""
-    sql = f"""
-    SELECT c.idx, best.id, best.distance_m
-    FROM cand c
-    JOIN LATERAL (
-        SELECT o.id, ST_Distance(o.geom::geography, c.geom::geography) AS distance_m
-        FROM (
-            (SELECT * FROM ({_OTHERS} ORDER BY o.geom <-> c.geom LIMIT 8) AS near_stored)
-            UNION ALL
-            ({_EARLIER_IN_BATCH} AND c2.geom && ST_Expand(c.geom, {_MARGIN}))
-        ) AS o
-        WHERE {_SAME_FIELD} AND ST_DWithin(o.geom::geography, c.geom::geography, :metres)
-        ORDER BY distance_m LIMIT 1
-    ) AS best ON true
-    WHERE ST_Dimension(c.geom) < 2
+    same_stored = _SAME_FIELD.format(a="o.properties", b="c.props")
+    same_batch = _SAME_FIELD.format(a="b.props", b="a.props")
+    sql = (
+        _NEAR_BATCH
+        + f"""
+    , stored AS (
+        SELECT c.idx, s.id, s.distance_m FROM boxed c
+        JOIN LATERAL (
+            SELECT o.id, ST_Distance(o.geom::geography, c.geom::geography) AS distance_m
+            FROM observations o
+            WHERE o.campaign_id = :campaign_id AND o.geom && c.box
+              AND (o.created_at, o.id) < (c.created_at, c.id) AND {_LIVE} AND {same_stored}
+              AND ST_DWithin(o.geom::geography, c.geom::geography, :metres)
+            ORDER BY distance_m LIMIT 1
+        ) AS s ON true
+    ), in_batch AS (
+        SELECT a.idx, b.id, ST_Distance(b.geom::geography, a.geom::geography) AS distance_m
+        FROM clustered a JOIN clustered b ON b.cluster = a.cluster AND b.idx < a.idx
+        WHERE :within_batch AND b.id <> a.id AND {same_batch}
+          AND ST_DWithin(b.geom::geography, a.geom::geography, :metres)
+    )
+    SELECT DISTINCT ON (idx) idx, id, distance_m
+    FROM (SELECT * FROM stored UNION ALL SELECT * FROM in_batch) AS found
+    ORDER BY idx, distance_m
     """
+    )
     params = {**candidates.params(), "campaign_id": campaign_id, "field": field,
               "metres": metres, "within_batch": within_batch}  # fmt: skip
     return await _rows(session, sql, params)
@@ -235,7 +284,8 @@ async def duplicate_polygons(
         SELECT o.id, {iou} AS iou
         FROM (({_OTHERS} AND o.geom && c.geom)
               UNION ALL ({_EARLIER_IN_BATCH} AND c2.geom && c.geom)) AS o
-        WHERE {_SAME_FIELD} AND ST_Dimension(o.geom) = 2 AND ST_Intersects(o.geom, c.geom)
+        WHERE {_SAME_FIELD.format(a="o.props", b="c.props")} AND ST_Dimension(o.geom) = 2
+          AND ST_Intersects(o.geom, c.geom)
         ORDER BY iou DESC NULLS LAST LIMIT 1
     ) AS best ON true
     WHERE ST_Dimension(c.geom) = 2
