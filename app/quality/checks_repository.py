@@ -132,7 +132,7 @@ async def nearest(
     FROM cand c
     LEFT JOIN LATERAL (
         SELECT f.id, f.properties, ST_Distance(f.geom::geography, c.geom::geography) AS distance_m
-        FROM ({_LAYER_FEATURES} ORDER BY f.geom <-> c.geom LIMIT 8) AS f
+        FROM ({_LAYER_FEATURES} ORDER BY f.geom <-> c.geom LIMIT 3) AS f
         ORDER BY distance_m LIMIT 1
     ) AS best ON true
     WHERE NOT EXISTS (
