@@ -39,7 +39,7 @@ class CampaignExtras:
 
 
 async def campaign_extras(
-    session: AsyncSession, campaigns: Sequence[Campaign]
+    session: AsyncSession, campaigns: Sequence[Campaign], observations_extent: bool = True
 ) -> dict[uuid.UUID, CampaignExtras]:
     """Extent (the area's, else the observations') and reference latitude of campaigns."""
     extras = {c.id: CampaignExtras() for c in campaigns}
@@ -50,7 +50,7 @@ async def campaign_extras(
     for row in rows:
         extras[row[0]] = CampaignExtras([row[1], row[2], row[3], row[4]], row[5])
     missing = [c.id for c in campaigns if extras[c.id].extent is None]
-    if missing:
+    if missing and observations_extent:
         extent = func.ST_Extent(Observation.geom)
         rows = await session.execute(
             select(Observation.campaign_id, *_box(extent), func.ST_Y(func.ST_Centroid(extent)))

@@ -85,7 +85,7 @@ async def collections(request: Request, session: SessionDep) -> Response:
 @router.get("/collections/{collection_id}", summary="A collection")
 async def collection(collection_id: str, request: Request, session: SessionDep) -> Response:
     _check_parameters(request)
-    item = await service.get_collection(session, collection_id)
+    item = await service.get_collection(session, collection_id, with_extent=True)
     document = documents.collection(item, base_url(request))
     return _respond(
         request, document, lambda base, lang: views.collection(item, document, base, lang)

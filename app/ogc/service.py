@@ -34,8 +34,12 @@ async def list_collections(session: AsyncSession) -> list[Collection]:
     return await _campaign_collections(session, campaigns) + [layer_collection(x) for x in layers]
 
 
-async def get_collection(session: AsyncSession, collection_id: str) -> Collection:
-    """The collection ``collection_id``, or NotFound."""
+async def get_collection(
+    session: AsyncSession, collection_id: str, with_extent: bool = False
+) -> Collection:
+    """The collection ``collection_id``, or NotFound. The extent of a campaign without an area
+    is measured over its observations: only the collection's document asks for it (items and
+    tiles do not need it, and at a million observations it costs more than the page)."""
     if collection_id.startswith(LAYER_PREFIX):
         layers = await repository.published_layers(session, collection_id[len(LAYER_PREFIX) :])
         if layers:
@@ -43,16 +47,16 @@ async def get_collection(session: AsyncSession, collection_id: str) -> Collectio
     else:
         campaigns = await repository.published_campaigns(session, collection_id)
         if campaigns:
-            return (await _campaign_collections(session, campaigns))[0]
+            return (await _campaign_collections(session, campaigns, with_extent))[0]
     raise NotFound("ogc_collection_not_found", id=collection_id)
 
 
 async def _campaign_collections(
-    session: AsyncSession, campaigns: list[Campaign]
+    session: AsyncSession, campaigns: list[Campaign], with_extent: bool = True
 ) -> list[Collection]:
     if not campaigns:
         return []
-    extras = await repository.campaign_extras(session, campaigns)
+    extras = await repository.campaign_extras(session, campaigns, with_extent)
     derived = await repository.derived_names(session, [c.id for c in campaigns])
     collections = []
     for campaign in campaigns:
@@ -89,6 +93,8 @@ async def read_items(
     matched = None
     if query.cursor is None:
         matched = collection.known_count if not where else None
+        if matched is None and not page.more:
+            matched = page.count  # the first page holds them all: nothing to count
         if matched is None:
             matched = await features.capped_count(session, collection, where, COUNT_CAP)
     return ItemsResult(query, page, next_cursor, prev_cursor, matched)
