@@ -3,21 +3,10 @@
 // MapLibre is vendored into /vendor/maplibre/ by `make` from npm: nothing comes from a CDN,
 // and no basemap is fetched unless one is given (the `basemap` option).
 import * as maplibregl from '../vendor/maplibre/maplibre-gl.mjs';
+import { OTHER_COLOUR, STATUS_COLOURS } from './colours.js';
 
-export { maplibregl };
+export { maplibregl, STATUS_COLOURS };
 
-// One colour per status, distinct for the common forms of colour blindness on a light
-// background; the legend and the layers read the same table.
-export const STATUS_COLOURS = {
-  pending: '#e69f00',
-  needs_review: '#56b4e9',
-  flagged: '#d55e00',
-  validated: '#009e73',
-  rejected: '#7f7f7f',
-  duplicate: '#cc79a7',
-  withdrawn: '#bbbbbb',
-};
-const OTHER_COLOUR = '#444444';
 const SOURCE = 'releve';
 
 // MapLibre's own controls, in French (English is MapLibre's default).
@@ -39,22 +28,26 @@ const LOCALES = {
  * Create the map in `container` and resolve once its style is loaded.
  *
  * options:
- *   tilejsonUrl  TileJSON 3.0.0 of the collection (required)
+ *   tilejsonUrl  TileJSON 3.0.0 of the collection (required, unless `tilejson` is given)
+ *   tilejson     the TileJSON itself, already fetched (the PWA reads it through its own cache)
  *   bbox         [west, south, east, north] to show first; default: the TileJSON bounds
  *   statuses     statuses to draw (null: all those the tiles carry)
  *   lang         'fr' or 'en', for MapLibre's controls
  *   colours      status -> CSS colour (default STATUS_COLOURS)
- *   basemap      optional raster basemap {tiles: [url], tileSize, attribution, maxzoom}
+ *   basemap      optional raster basemap {tiles: [url], tileSize, attribution, maxzoom}, or
+ *                {styleUrl} for a MapLibre style drawn under the collection (see basemapFromUrl)
  *   cooperativeGestures  true in an embedded frame: the page scrolls, Ctrl + wheel zooms
  *   onFeatureClick(feature, lngLat)  called with the clicked feature, if any
  */
 export async function createMap(container, options) {
-  const tilejson = await fetchTileJson(options.tilejsonUrl);
+  const tilejson = options.tilejson || (await fetchTileJson(options.tilejsonUrl));
   const colours = options.colours || STATUS_COLOURS;
   const bounds = options.bbox || tilejson.bounds;
+  let style = buildStyle(tilejson, { colours, statuses: options.statuses, basemap: options.basemap });
+  if (options.basemap && options.basemap.styleUrl) style = await underStyle(options.basemap.styleUrl, style);
   const map = new maplibregl.Map({
     container,
-    style: buildStyle(tilejson, { colours, statuses: options.statuses, basemap: options.basemap }),
+    style,
     bounds: [[bounds[0], bounds[1]], [bounds[2], bounds[3]]],
     fitBoundsOptions: { padding: 24, maxZoom: 16 },
     attributionControl: { compact: true },
@@ -68,7 +61,12 @@ export async function createMap(container, options) {
       if (feature) options.onFeatureClick(feature, event.lngLat);
     });
   }
-  await new Promise((resolve) => map.once('load', resolve));
+  await new Promise((resolve) => {
+    // MapLibre 6.17 misses its 'load' event when a raster tile (a basemap out of its coverage)
+    // answers 404: it reports itself loaded but nothing repaints. A repaint then fires it.
+    const nudge = setInterval(() => { if (map.loaded()) map.triggerRepaint(); }, 500);
+    map.once('load', () => { clearInterval(nudge); resolve(); });
+  });
   return map;
 }
 
@@ -92,7 +90,7 @@ export function buildStyle(tilejson, { colours = STATUS_COLOURS, statuses = null
     },
   };
   const layers = [{ id: 'background', type: 'background', paint: { 'background-color': '#f3f1ec' } }];
-  if (basemap) {
+  if (basemap && basemap.tiles) {
     sources.basemap = { type: 'raster', tileSize: 256, ...basemap };
     layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
   }
@@ -158,4 +156,60 @@ export function createLegend({ title, statuses, labels, colours = STATUS_COLOURS
   }
   legend.append(heading, list);
   return legend;
+}
+
+/**
+ * A campaign's `basemap_url` as the `basemap` option: a raster tile template ({z}/{x}/{y})
+ * or the URL of a MapLibre style. The attribution names the tiles' host, the least we can say.
+ */
+export function basemapFromUrl(url) {
+  if (!url) return null;
+  if (/\{z\}/.test(url)) {
+    return { tiles: [url], tileSize: 256, attribution: new URL(url.replace(/[{}]/g, '')).host };
+  }
+  return { styleUrl: url };
+}
+
+/** `style` drawn over another style (a basemap): its sources and layers come first. */
+async function underStyle(url, style) {
+  try {
+    const base = await fetchTileJson(url);
+    const layers = style.layers.filter((layer) => layer.id !== 'background');
+    return { ...base, sources: { ...base.sources, ...style.sources }, layers: [...base.layers, ...layers] };
+  } catch (error) {
+    console.warn('basemap style unavailable', error);
+    return style;
+  }
+}
+
+const REFERENCE_COLOUR = '#5b4b8a';
+
+/**
+ * Reference layers (TileJSON documents of `layers.<slug>` collections) drawn under the
+ * observations: thin outlines, light fills, small dots.
+ */
+export function addReferenceLayers(map, tilejsons) {
+  tilejsons.forEach((tilejson, index) => {
+    const source = `reference-${index}`;
+    const sourceLayer = tilejson.vector_layers[0].id;
+    map.addSource(source, { type: 'vector', tiles: tilejson.tiles, minzoom: tilejson.minzoom,
+      maxzoom: tilejson.maxzoom, attribution: tilejson.attribution });
+    const common = { source, 'source-layer': sourceLayer };
+    const types = (list) => ['in', ['geometry-type'], ['literal', list]];
+    const before = dataLayerIds()[0];
+    map.addLayer({ id: `${source}-fill`, type: 'fill', ...common, filter: types(['Polygon', 'MultiPolygon']),
+      paint: { 'fill-color': REFERENCE_COLOUR, 'fill-opacity': 0.06 } }, before);
+    map.addLayer({ id: `${source}-line`, type: 'line', ...common,
+      paint: { 'line-color': REFERENCE_COLOUR, 'line-width': 1, 'line-opacity': 0.7 } }, before);
+    map.addLayer({ id: `${source}-point`, type: 'circle', ...common, filter: types(['Point', 'MultiPoint']),
+      paint: { 'circle-color': REFERENCE_COLOUR, 'circle-radius': 2.5 } }, before);
+  });
+}
+
+/** The campaign's area as a dashed outline under the observations. */
+export function addArea(map, geometry) {
+  if (!geometry) return;
+  map.addSource('area', { type: 'geojson', data: geometry });
+  map.addLayer({ id: 'area-line', type: 'line', source: 'area',
+    paint: { 'line-color': '#1b1b1b', 'line-width': 2, 'line-dasharray': [3, 2] } }, dataLayerIds()[0]);
 }

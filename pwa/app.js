@@ -1,0 +1,305 @@
+// The field app's entry point: the session, the router (hash routes), the header's outbox
+// counter and language switch, the service worker, and when the outbox is sent: at start, on
+// the `online` event, on a timer for retries with back-off, and by Background Sync.
+import { renderSettings, renderStart } from './account.js';
+import { request } from './api.js';
+import { renderCampaign, renderCampaignList } from './campaigns.js';
+import { renderCapture } from './capture.js';
+import { renderContributions, renderTimeline } from './contributions.js';
+import { lang, setLanguage, t, translatePage } from './i18n.js';
+import { adoptCaptures, allCaptures, flushOutbox, onOutboxChange } from './outbox.js';
+import { renderReview } from './review.js';
+import { clearSession, clearUserCaches, loadSession, markExpired, saveLanguage, saveSession } from './session.js';
+import { announce, errorText, fill, h } from './ui.js';
+
+const RETRY_EVERY_MS = 30000;
+const $ = (id) => document.getElementById(id);
+
+// [pattern, view, parameters from the match, shown under the campaign's map]
+const ROUTES = [
+  [/^#\/start$/, renderStart],
+  [/^#\/(campaigns)?$/, renderCampaignList],
+  [/^#\/c\/([\w-]+)$/, renderCampaign, () => ({}), true],
+  [/^#\/c\/([\w-]+)\/new\/(Point|LineString|Polygon)$/, renderCapture, (m) => ({ type: m[2] }), true],
+  [/^#\/c\/([\w-]+)\/edit\/([\w-]+)$/, renderCapture, (m) => ({ itemId: m[2] }), true],
+  [/^#\/c\/([\w-]+)\/review$/, renderReview, () => ({}), true],
+  [/^#\/mine$/, renderContributions],
+  [/^#\/mine\/([\w-]+)$/, renderTimeline, (m) => ({ id: m[1] })],
+  [/^#\/settings$/, renderSettings],
+];
+
+const listeners = new Set();
+
+const app = {
+  session: null,
+  unread: 0,
+  contributions: null,
+  campaignList: null,
+  validatorOf: new Map(),
+  mapView: null,
+
+  /** An API call with the token and language; a 401 means the session expired. */
+  async call(path, { anonymous = false, ...options } = {}) {
+    const token = anonymous ? null : app.session?.token;
+    try {
+      return await request(path, { ...options, token, lang: lang() });
+    } catch (error) {
+      if (error.status === 401 && !anonymous) await app.expired();
+      throw error;
+    }
+  },
+
+  async campaigns() {
+    const { body } = await app.call('/campaigns');
+    app.campaignList = body.campaigns;
+    return app.campaignList;
+  },
+
+  campaignBySlug: (slug) => (app.campaignList || []).find((c) => c.slug === slug),
+
+  async campaign(slug) {
+    if (!app.campaignBySlug(slug)) await app.campaigns().catch(() => null);
+    return app.campaignBySlug(slug) || (await app.call(`/campaigns/${encodeURIComponent(slug)}`)).body;
+  },
+
+  /** There is no "my roles" in the API: asking for one item of the review queue tells. */
+  async isValidator(slug) {
+    if (!app.validatorOf.has(slug)) {
+      try {
+        await app.call(`/campaigns/${encodeURIComponent(slug)}/review-queue?limit=1`);
+        app.validatorOf.set(slug, true);
+      } catch (error) {
+        if (error.status === 403) app.validatorOf.set(slug, false);
+        return false;
+      }
+    }
+    return app.validatorOf.get(slug);
+  },
+
+  async signedIn({ access_token: token, user }) {
+    const previous = app.session;
+    // Whatever the previous account's answers were, this one must not see them.
+    await clearUserCaches();
+    if (previous?.expired) await adoptCaptures(previous.user.id, user.id);
+    app.session = await saveSession(token, user);
+    resetAccountState();
+    showBanner();
+    announce(t('start.welcome', { name: user.display_name }));
+    location.hash = '#/campaigns';
+    flush(true);
+  },
+
+  async updateUser(user) {
+    app.session = await saveSession(app.session.token, user);
+  },
+
+  async signOut() {
+    await clearSession();
+    app.session = null;
+    resetAccountState();
+    location.hash = '#/start';
+  },
+
+  async expired() {
+    await markExpired();
+    if (app.session) app.session.expired = true;
+    showBanner();
+  },
+
+  async switchLanguage(code) {
+    await setLanguage(code);
+    dropMap(); // MapLibre's controls take their language when the map is made
+    $('lang').textContent = t('lang.short');
+    await refreshOutbox(); // the counter's label
+    await route();
+  },
+
+  /** A capture went into the outbox: ask for Background Sync, and try at once. */
+  queued() {
+    navigator.serviceWorker?.ready.then((registration) => registration.sync?.register('outbox')).catch(() => {});
+    refreshOutbox();
+    flush(true);
+  },
+
+  flush: (force) => flush(force),
+
+  setUnread(count) {
+    app.unread = count;
+    $('unread').textContent = count ? String(count) : '';
+    $('unread').hidden = !count;
+  },
+
+  onOutboxChange(listener) {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+};
+
+function resetAccountState() {
+  Object.assign(app, { contributions: null, campaignList: null, unread: 0 });
+  app.validatorOf.clear();
+  app.setUnread(0);
+}
+
+// ---- sending the outbox -------------------------------------------------------------------
+
+let retryTimer = null;
+let flushing = null;
+
+async function flush(force = false) {
+  if (!app.session || app.session.expired || !navigator.onLine) return;
+  if (flushing) { await flushing; if (!force) return; }
+  flushing = flushOutbox({ force }).finally(() => { flushing = null; });
+  let result;
+  try {
+    result = await flushing;
+  } catch (error) {
+    console.error('outbox', error);
+    return;
+  }
+  const said = [];
+  if (result.sent) said.push(t('outbox.sent', { n: result.sent }));
+  if (result.needsFixing) said.push(t('outbox.toFix', { n: result.needsFixing }));
+  if (said.length) announce(said.join(' '));
+  if (result.needsAuth) await app.expired();
+  clearTimeout(retryTimer);
+  if (result.nextAttemptAt) retryTimer = setTimeout(flush, Math.max(0, result.nextAttemptAt - Date.now()) + 50);
+  refreshOutbox();
+}
+
+let outboxReads = 0;
+
+async function refreshOutbox() {
+  const turn = ++outboxReads;
+  const items = await allCaptures();
+  if (turn !== outboxReads) return; // a later read is under way: a stale count must not win
+  const counter = $('outbox-count');
+  counter.textContent = String(items.length);
+  $('outbox').dataset.count = String(items.length);
+  $('outbox').setAttribute('aria-label', t('outbox.label', { n: items.length }));
+  if (app.mapView?.map) app.mapView.module.showOutbox(app.mapView.map, items.filter((i) => i.campaign === app.mapView.slug));
+  // The service worker may have found the token expired while sending.
+  const stored = await loadSession();
+  if (app.session && stored?.expired && !app.session.expired) await app.expired();
+  listeners.forEach((listener) => listener());
+}
+
+// ---- the campaign's map, kept while moving between its pages ------------------------------
+
+async function ensureMap(campaign) {
+  if (app.mapView?.slug === campaign.slug) {
+    app.mapView.map.resize();
+    return app.mapView;
+  }
+  dropMap();
+  const element = h('div', { class: 'map', role: 'region', 'aria-label': t('campaign.map', { title: campaign.title }) });
+  fill($('map-holder'), element);
+  const module = await import('./mapview.js');
+  const map = await module.openCampaignMap(element, campaign, lang());
+  window.releveMap = map; // for tests and debugging, like the embed page
+  app.mapView = { slug: campaign.slug, map, module };
+  const locate = h('button', { type: 'button', class: 'map-locate', 'aria-label': t('campaign.locate'), title: t('campaign.locate'),
+    onclick: async () => {
+      try {
+        const position = await module.locate();
+        module.showPosition(map, position);
+        map.flyTo({ center: position.lonLat, zoom: Math.max(map.getZoom(), 16) });
+        announce(t('campaign.position', { acc: Math.round(position.accuracy) }));
+      } catch (error) { announce(t('capture.geoError', { reason: error.message })); }
+    } }, '◎');
+  element.append(locate);
+  await refreshOutbox();
+  return app.mapView;
+}
+
+function dropMap() {
+  app.mapView?.map.remove();
+  app.mapView = null;
+  $('map-holder').replaceChildren();
+}
+
+// ---- routing ------------------------------------------------------------------------------
+
+let cleanup = null;
+let navigation = 0;
+
+async function route() {
+  const current = ++navigation;
+  cleanup?.();
+  cleanup = null;
+  const hash = location.hash || '#/';
+  if (!app.session && hash !== '#/start') { location.replace('#/start'); return; }
+  if (app.session && !app.session.expired && hash === '#/start') { location.replace('#/campaigns'); return; }
+  const [pattern, render, params = () => ({}), onMap = false] = ROUTES.find(([p]) => p.test(hash)) || ROUTES[1];
+  const match = pattern.exec(hash) || [];
+  $('campaign-view').hidden = !onMap;
+  $('view').hidden = onMap;
+  markNavigation(hash);
+  document.body.classList.toggle('signed-out', !app.session);
+  let result;
+  try {
+    if (onMap) {
+      const panel = $('panel');
+      fill(panel, h('p', {}, t('loading')));
+      const campaign = await app.campaign(match[1]);
+      const mapView = await ensureMap(campaign);
+      if (current !== navigation) return;
+      result = await render(app, panel, { ...params(match), campaign, mapView });
+    } else {
+      // The map is only hidden: coming back to the campaign does not rebuild it.
+      result = await render(app, $('view'), params(match));
+    }
+  } catch (error) {
+    fill(onMap ? $('panel') : $('view'), h('p', { class: 'notice error-box' }, errorText(error)));
+  }
+  if (current !== navigation) { result?.(); return; }
+  cleanup = typeof result === 'function' ? result : null;
+  document.querySelector(onMap ? '#panel .view-title' : '#view .view-title')?.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+  document.body.dataset.ready = '';
+}
+
+function markNavigation(hash) {
+  const section = hash.startsWith('#/mine') ? 'mine' : hash.startsWith('#/settings') ? 'settings' : 'campaigns';
+  for (const link of document.querySelectorAll('.tabs a')) {
+    if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+function showBanner() {
+  const banner = $('banner');
+  const expired = app.session?.expired;
+  fill(banner, ...(expired ? [t('expired'), ' ', h('a', { href: '#/start' }, t('expired.action'))]
+    : !navigator.onLine ? [t('offline')] : []));
+  banner.hidden = !banner.childNodes.length;
+}
+
+// ---- start --------------------------------------------------------------------------------
+
+async function start() {
+  translatePage();
+  $('lang').textContent = t('lang.short');
+  $('lang').addEventListener('click', () => app.switchLanguage(lang() === 'fr' ? 'en' : 'fr'));
+  $('outbox').addEventListener('click', () => { location.hash = '#/mine'; });
+  await saveLanguage(lang()); // the service worker sends the outbox in this language too
+  app.session = await loadSession();
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js', { type: 'module' }).catch((error) => console.warn('service worker', error));
+  }
+  onOutboxChange(refreshOutbox);
+  window.addEventListener('hashchange', route);
+  window.addEventListener('online', () => { showBanner(); flush(true); });
+  window.addEventListener('offline', showBanner);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') flush(); });
+  setInterval(flush, RETRY_EVERY_MS);
+  showBanner();
+  await refreshOutbox();
+  await route();
+  flush(true);
+  if (app.session && !app.session.expired && navigator.onLine) {
+    app.call('/me/observations?limit=1').then(({ body }) => app.setUnread(body.unread_total), () => {});
+  }
+}
+
+start();

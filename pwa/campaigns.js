@@ -1,0 +1,71 @@
+// The list of campaigns (with a search box) and a campaign's page under its map.
+import { STATUS_COLOURS } from './map/colours.js';
+import { formatNumber, t } from './i18n.js';
+import { allCaptures } from './outbox.js';
+import { announce, errorText, fill, h, viewHeading } from './ui.js';
+
+// Accents and case do not matter when searching: "epinay" finds "Épinay".
+const fold = (text) => (text || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+export async function renderCampaignList(app, view) {
+  const list = h('ul', { class: 'cards', id: 'campaign-list', 'aria-live': 'polite' });
+  const search = h('input', { type: 'search', id: 'campaign-search', autocomplete: 'off' });
+  fill(view, viewHeading(t('campaigns.title')),
+    h('div', { class: 'field' }, h('label', { for: 'campaign-search' }, t('campaigns.search')), search), list);
+  let campaigns;
+  try {
+    campaigns = await app.campaigns();
+  } catch (error) {
+    fill(list, h('li', { class: 'empty' }, t('campaigns.unavailable')));
+    announce(errorText(error));
+    return;
+  }
+  const show = () => {
+    const words = fold(search.value).split(/\s+/).filter(Boolean);
+    const shown = campaigns.filter((c) => words.every((w) => fold(`${c.title} ${c.description}`).includes(w)));
+    fill(list, ...(shown.length ? shown.map(card) : [h('li', { class: 'empty' }, t('campaigns.none'))]));
+  };
+  search.addEventListener('input', show);
+  show();
+}
+
+function card(campaign) {
+  return h('li', {}, h('a', { class: 'card', href: `#/c/${campaign.slug}` },
+    h('strong', {}, campaign.title),
+    campaign.description ? h('span', { class: 'clamp' }, campaign.description) : null,
+    h('small', {}, `${t('campaigns.count', { n: formatNumber(campaign.observation_count || 0) })} · ${campaign.licence}`)));
+}
+
+const DRAW = { Point: 'Point', LineString: 'LineString', Polygon: 'Polygon', MultiPolygon: 'Polygon' };
+
+/** The campaign's page under its map: what to do, the legend, the licence. */
+export async function renderCampaign(app, panel, { campaign }) {
+  const kinds = [...new Set(campaign.geometry_types.map((type) => DRAW[type]))];
+  const actions = kinds.map((kind) => h('a', { class: 'button primary', href: `#/c/${campaign.slug}/new/${kind}` }, t(`campaign.add${kind}`)));
+  const reviewSlot = h('div', { class: 'review-slot' });
+  fill(panel,
+    viewHeading(campaign.title),
+    campaign.description ? h('p', { class: 'lead' }, campaign.description) : null,
+    h('div', { class: 'actions' }, actions), reviewSlot, legend(campaign),
+    h('p', { class: 'small' }, t('campaign.licence', { licence: campaign.licence }), campaign.attribution ? ` — ${campaign.attribution}` : ''),
+  );
+  const mine = (await allCaptures()).filter((i) => i.campaign === campaign.slug);
+  if (mine.length) panel.querySelector('[data-key=outbox]')?.removeAttribute('hidden');
+  if (await app.isValidator(campaign.slug)) {
+    reviewSlot.append(h('a', { class: 'button', href: `#/c/${campaign.slug}/review` }, t('campaign.review')));
+  }
+}
+
+function legend(campaign) {
+  const statuses = ['pending', 'needs_review', 'flagged', 'validated'];
+  const item = (swatch, text, key) => h('li', { 'data-key': key, hidden: key === 'outbox' }, swatch, text);
+  const dot = (colour) => h('span', { class: 'swatch', style: `background:${colour}`, 'aria-hidden': 'true' });
+  return h('section', { class: 'legend', 'aria-labelledby': 'legend-title' },
+    h('h2', { id: 'legend-title' }, t('campaign.legend')),
+    h('ul', {},
+      statuses.map((s) => item(dot(STATUS_COLOURS[s]), t(`status.${s}`), s)),
+      item(h('span', { class: 'swatch hollow', 'aria-hidden': 'true' }), t('campaign.yours'), 'outbox'),
+      campaign.area ? item(h('span', { class: 'swatch dashed', 'aria-hidden': 'true' }), t('campaign.area'), 'area') : null,
+      campaign.map_layers?.length ? item(h('span', { class: 'swatch layer', 'aria-hidden': 'true' }),
+        `${t('campaign.layers')} (${campaign.map_layers.join(', ')})`, 'layers') : null));
+}

@@ -1,0 +1,121 @@
+// Review mode for a campaign's validators: the queue (flagged first), each observation on the
+// map with its attributes, quality issues, photos and earlier votes; agree, disagree with a
+// reason, or say you are not sure.
+import { formatDate, formatNumber, pick, t } from './i18n.js';
+import { announce, button, errorText, fill, h, statusBadge, viewHeading } from './ui.js';
+
+const REASONS = ['wrong_location', 'wrong_attributes', 'not_found_on_site', 'duplicate', 'not_relevant', 'inappropriate', 'other'];
+
+export async function renderReview(app, panel, { campaign, mapView }) {
+  const body = h('div', { id: 'review-item' }, h('p', {}, t('loading')));
+  fill(panel, h('a', { href: `#/c/${campaign.slug}`, class: 'back' }, `← ${campaign.title}`), viewHeading(t('review.title')), body);
+  let items;
+  try {
+    ({ body: { items } } = await app.call(`/campaigns/${encodeURIComponent(campaign.slug)}/review-queue?limit=50`));
+  } catch (error) {
+    fill(body, h('p', { class: 'notice' }, error.status === 403 ? t('review.forbidden') : errorText(error)));
+    return null;
+  }
+  const state = { items, index: 0 };
+  const show = () => showItem(app, campaign, mapView, body, state, show);
+  show();
+  return () => mapView.module.focusOn(mapView.map, null);
+}
+
+function showItem(app, campaign, mapView, body, state, next) {
+  const entry = state.items[state.index];
+  if (!entry) {
+    mapView.module.focusOn(mapView.map, null);
+    fill(body, h('p', { class: 'notice', id: 'review-done' }, t('review.empty')));
+    return;
+  }
+  const { feature, votes, history } = entry;
+  mapView.module.focusOn(mapView.map, feature.geometry);
+  const photos = h('div', { class: 'photos' });
+  const advance = () => { state.index += 1; next(); body.querySelector('h2')?.focus(); };
+  fill(body,
+    h('p', { class: 'progress' }, t('review.progress', { i: state.index + 1, n: state.items.length })),
+    h('h2', { tabindex: '-1', class: 'row' }, statusBadge(feature.properties.status),
+      h('span', {}, formatDate(feature.properties.created_at), history[0]?.by ? ` · ${t('review.by', { name: history[0].by })}` : '')),
+    attributes(campaign, feature.properties),
+    issues(feature.properties.quality_issues || []),
+    photos,
+    previousVotes(votes),
+    voteForm(app, feature, advance));
+  loadPhotos(app, feature.id, photos);
+}
+
+function formatValue(field, value) {
+  if (field.type === 'boolean') return value ? t('form.yes') : t('form.no');
+  if (field.type === 'choice') {
+    const label = (v) => pick(field.choices.find((c) => c.value === v)?.label) || v;
+    return Array.isArray(value) ? value.map(label).join(', ') : label(value);
+  }
+  if (field.type === 'number' || field.type === 'integer') return formatNumber(value, 6);
+  return String(value);
+}
+
+function attributes(campaign, properties) {
+  const rows = campaign.fields.filter((f) => properties[f.name] !== undefined && properties[f.name] !== null)
+    .flatMap((f) => [h('dt', {}, pick(f.label)), h('dd', {}, formatValue(f, properties[f.name]))]);
+  if (properties.accuracy_m != null) rows.push(h('dt', {}, t('review.accuracy')), h('dd', {}, `± ${formatNumber(properties.accuracy_m)} m`));
+  return h('section', { 'aria-label': t('review.attributes') }, h('dl', { class: 'attributes' }, rows));
+}
+
+function issues(list) {
+  return h('section', { class: 'issues', 'aria-labelledby': 'issues-title' },
+    h('h3', { id: 'issues-title' }, t('review.issues')),
+    list.length ? h('ul', {}, list.map((issue) => h('li', { class: `severity-${issue.severity}` }, pick(issue.message))))
+      : h('p', {}, t('review.noIssues')));
+}
+
+function previousVotes(votes) {
+  return h('section', { 'aria-labelledby': 'votes-title' }, h('h3', { id: 'votes-title' }, t('review.votes')),
+    votes.length ? h('ul', {}, votes.map((v) => h('li', {}, `${v.by} ${t(`vote.${v.vote}`)}`,
+      v.reason ? ` (${t(`reason.${v.reason}`)})` : '', v.comment ? ` : « ${v.comment} »` : '')))
+      : h('p', { class: 'small' }, t('review.noVotes')));
+}
+
+async function loadPhotos(app, id, container) {
+  try {
+    const { body } = await app.call(`/observations/${id}/media`);
+    fill(container, ...body.media.map((m, i) => h('a', { href: m.href, target: '_blank' },
+      h('img', { src: m.thumbnail, alt: `${t('capture.photos')} ${i + 1}`, width: 96, height: 96 }))));
+  } catch { /* no photos shown offline; the vote does not depend on them */ }
+}
+
+function voteForm(app, feature, advance) {
+  const reason = h('select', { id: 'review-reason', required: true },
+    h('option', { value: '' }, t('form.choose')), REASONS.map((r) => h('option', { value: r }, t(`reason.${r}`))));
+  const comment = h('textarea', { id: 'review-comment', rows: '2', maxlength: '2000' });
+  const error = h('p', { class: 'error', id: 'review-reason-error', hidden: true });
+  reason.setAttribute('aria-describedby', 'review-reason-error');
+  reason.addEventListener('change', () => { error.hidden = true; reason.removeAttribute('aria-invalid'); });
+  const send = async (vote) => {
+    if (vote === 'disagree' && !reason.value) {
+      error.textContent = t('error.required'); error.hidden = false;
+      reason.setAttribute('aria-invalid', 'true'); reason.focus();
+      return;
+    }
+    const json = { vote, reason: vote === 'disagree' ? reason.value : null, comment: comment.value.trim() || null };
+    try {
+      const { body } = await app.call(`/observations/${feature.id}/reviews`, { method: 'POST', json });
+      announce(t('review.voted', { status: t(`status.${body.status}`) }));
+      advance();
+    } catch (err) {
+      announce(errorText(err));
+    }
+  };
+  const disagreeBox = h('div', { class: 'disagree', hidden: true },
+    h('div', { class: 'field' }, h('label', { for: 'review-reason' }, t('review.reason')), reason, error),
+    h('div', { class: 'field' }, h('label', { for: 'review-comment' }, t('review.comment')), comment),
+    button(t('review.confirmDisagree'), () => send('disagree'), 'danger'));
+  const disagree = button(t('review.disagree'), () => {
+    disagreeBox.hidden = false; disagree.setAttribute('aria-expanded', 'true'); reason.focus();
+  });
+  disagree.setAttribute('aria-expanded', 'false');
+  return h('div', { class: 'vote' },
+    h('div', { class: 'row' }, button(t('review.agree'), () => send('agree'), 'primary'), disagree,
+      button(t('review.unsure'), () => send('unsure')), button(t('review.skip'), advance, 'link')),
+    disagreeBox);
+}

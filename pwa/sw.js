@@ -1,0 +1,136 @@
+// The service worker (a module: registered with {type: 'module'}).
+// - The app shell and the vendored MapLibre are precached under a versioned name. VERSION is a
+//   digest of those files: a phone installs a new shell only when this file changes, so
+//   tests/pwa/test_shell.py fails (and says the new value) when a file changed and it did not.
+// - API reads are network-first with the last answer as the fallback. Answers to requests
+//   carrying a token go to a cache named after a hash of that token, deleted when anyone signs
+//   in or out (session.js), so one user never gets another's answers.
+// - Tiles and TileJSON (public) are network-first too; photos (content-addressed) cache-first.
+// - Background Sync sends the outbox with the same module the page uses.
+import { flushOutbox } from './outbox.js';
+import { USER_CACHE_PREFIX } from './session.js';
+
+const VERSION = '7c28044fec9f';
+const SHELL_CACHE = `releve-shell-${VERSION}`;
+const PUBLIC_CACHE = 'releve-public';
+const MEDIA_CACHE = 'releve-media';
+const MAX_PUBLIC_ENTRIES = 2000; // about a few hundred tiles of a town at several zooms
+const MAX_MEDIA_ENTRIES = 400;
+const SLOW_NETWORK_MS = 6000;
+const SHELL = [
+  '/', '/styles.css', '/manifest.webmanifest', '/icons/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/icon-maskable-512.png',
+  '/app.js', '/account.js', '/api.js', '/campaigns.js', '/capture.js', '/contributions.js', '/forms.js',
+  '/geo.js', '/i18n.js', '/idb.js', '/mapview.js', '/outbox.js', '/review.js', '/session.js', '/ui.js',
+  '/map/map.js', '/map/colours.js',
+  // MapLibre asks for its worker as maplibre-gl-worker.mjs?v=<version>: matched ignoring the query.
+  '/vendor/maplibre/maplibre-gl.mjs', '/vendor/maplibre/maplibre-gl-worker.mjs', '/vendor/maplibre/maplibre-gl.css',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(SHELL_CACHE)
+    // `reload`: straight from the server, not from the HTTP cache, so the set is consistent.
+    .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' }))))
+    .then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(caches.keys()
+    .then((names) => Promise.all(names.filter((n) => n.startsWith('releve-shell-') && n !== SHELL_CACHE).map((n) => caches.delete(n))))
+    .then(() => self.clients.claim()));
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (request.mode === 'navigate') {
+    // The app is one page (hash routes); other pages of the site (/docs, /ogc, /embed) are not ours.
+    if (url.pathname === '/' || url.pathname === '/index.html') event.respondWith(fromShell(request, '/'));
+  } else if (url.pathname.startsWith('/api/')) {
+    // Only JSON is kept: an export (GeoPackage, CSV...) is downloaded, never stored here.
+    event.respondWith(apiCacheName(request).then((name) => networkFirst(event, name, { json: true })));
+  } else if (url.pathname.startsWith('/ogc/') && /\/tiles\//.test(url.pathname)) {
+    event.respondWith(networkFirst(event, PUBLIC_CACHE, { limit: MAX_PUBLIC_ENTRIES }));
+  } else if (url.pathname.startsWith('/media/')) {
+    event.respondWith(cacheFirst(request, MEDIA_CACHE));
+  } else if (SHELL.includes(url.pathname)) {
+    event.respondWith(fromShell(request, url.pathname));
+  }
+});
+
+async function fromShell(request, path) {
+  const cached = await caches.match(path, { cacheName: SHELL_CACHE, ignoreSearch: true });
+  return cached || fetch(request);
+}
+
+async function apiCacheName(request) {
+  const authorization = request.headers.get('Authorization');
+  if (!authorization) return PUBLIC_CACHE;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(authorization));
+  const hex = [...new Uint8Array(digest)].slice(0, 12).map((b) => b.toString(16).padStart(2, '0')).join('');
+  return USER_CACHE_PREFIX + hex;
+}
+
+/**
+ * The network's answer, kept for later; the kept one when the network fails, or when it has not
+ * answered after SLOW_NETWORK_MS (a signal that comes and goes) — the cache is then still
+ * refreshed when the answer arrives.
+ */
+function networkFirst(event, cacheName, { json = false, limit = 0 } = {}) {
+  const { request } = event;
+  const network = fetch(request).then(async (response) => {
+    const keep = response.status === 200 && (!json || /json/.test(response.headers.get('Content-Type') || ''));
+    if (keep) {
+      const cache = await caches.open(cacheName);
+      await cache.put(request, response.clone());
+      if (limit) await trimCache(cache, limit);
+    }
+    return response;
+  });
+  event.waitUntil(network.catch(() => null));
+  const kept = () => caches.match(request, { cacheName }).then((cached) => cached && marked(cached));
+  const slow = new Promise((resolve) => { setTimeout(resolve, SLOW_NETWORK_MS); })
+    .then(kept).then((cached) => cached || network);
+  return Promise.race([network, slow]).catch(async (error) => {
+    const cached = await kept();
+    if (!cached) throw error;
+    return cached;
+  });
+}
+
+/** A kept answer, marked so that the page can say it is from the last visit, not from now. */
+function marked(cached) {
+  const headers = new Headers(cached.headers);
+  headers.set('X-Releve-From-Cache', '1');
+  return new Response(cached.body, { status: cached.status, statusText: cached.statusText, headers });
+}
+
+async function trimCache(cache, limit) {
+  // Counting costs a listing: done now and then, which is enough to bound the cache.
+  if (Math.random() > 0.05) return;
+  const keys = await cache.keys();
+  // Keys come oldest first: drop the oldest tenth once over the limit.
+  if (keys.length > limit) await Promise.all(keys.slice(0, Math.ceil(keys.length / 10)).map((key) => cache.delete(key)));
+}
+
+async function cacheFirst(request, cacheName) {
+  const cache = await caches.open(cacheName);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.status === 200) {
+    await cache.put(request, response.clone());
+    await trimCache(cache, MAX_MEDIA_ENTRIES);
+  }
+  return response;
+}
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'outbox') event.waitUntil(syncOutbox());
+});
+
+async function syncOutbox() {
+  const result = await flushOutbox({ force: true });
+  // Still waiting (offline again, server busy): failing asks the browser to try again later.
+  if (result.waiting && !result.needsAuth) throw new Error(`${result.waiting} capture(s) still waiting`);
+}
