@@ -457,13 +457,54 @@ MESSAGES.update(RULE_MESSAGES)
 MESSAGES.update(REVIEW_MESSAGES)
 
 
+# What a refused request tried to do, as ``forbidden`` says it: "Vous n'avez pas le droit de …".
+ACTIONS: dict[str, dict[Language, str]] = {
+    "administer": {"en": "administer", "fr": "administrer"},
+    "add photos to this observation": {
+        "en": "add photos to this observation",
+        "fr": "ajouter des photos à cette observation",
+    },
+    "block accounts": {"en": "block accounts", "fr": "bloquer des comptes"},
+    "change the rules": {"en": "change the rules", "fr": "modifier les règles"},
+    "change this campaign": {"en": "change this campaign", "fr": "modifier cette campagne"},
+    "change this observation": {
+        "en": "change this observation",
+        "fr": "modifier cette observation",
+    },
+    "decide on observations": {
+        "en": "decide on observations",
+        "fr": "trancher sur les observations",
+    },
+    "manage members": {"en": "manage members", "fr": "gérer les membres"},
+    "manage this campaign's webhooks": {
+        "en": "manage this campaign's webhooks",
+        "fr": "gérer les webhooks de cette campagne",
+    },
+    "mark duplicates": {"en": "mark duplicates", "fr": "signaler des doublons"},
+    "moderate observations": {"en": "moderate observations", "fr": "modérer les observations"},
+    "post outcomes": {"en": "post outcomes", "fr": "publier des suites données"},
+    "review this campaign": {
+        "en": "review this campaign",
+        "fr": "valider les observations de cette campagne",
+    },
+    "see validators' figures": {
+        "en": "see validators' figures",
+        "fr": "voir les chiffres des valideurs",
+    },
+}
+
+
 def render(code: str, language: Language, params: dict[str, object] | None = None) -> str:
     """Fill the template for ``code``; unknown codes fall back to the code itself."""
     templates = MESSAGES.get(code)
     if templates is None:
         return code
+    params = dict(params or {})
+    action = params.get("action")
+    if isinstance(action, str) and action in ACTIONS:
+        params["action"] = ACTIONS[action][language]
     try:
-        return templates[language].format(**(params or {}))
+        return templates[language].format(**params)
     except (KeyError, IndexError):
         return templates[language]
 

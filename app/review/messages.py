@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from app.i18n import Language
 
+# Reasons a validator gives for disagreeing, as the contributor reads them.
+DISAGREE_REASONS: dict[str, dict[Language, str]] = {
+    "wrong_location": {"en": "wrong location", "fr": "mauvais emplacement"},
+    "wrong_attributes": {"en": "wrong attributes", "fr": "attributs erronés"},
+    "not_found_on_site": {"en": "not found on site", "fr": "introuvable sur place"},
+    "duplicate": {"en": "duplicate", "fr": "doublon"},
+    "not_relevant": {"en": "not relevant to the campaign", "fr": "hors sujet"},
+    "inappropriate": {"en": "inappropriate", "fr": "inapproprié"},
+    "other": {"en": "other reason", "fr": "autre raison"},
+}
+
 REVIEW_MESSAGES: dict[str, dict[Language, str]] = {
     "timeline_submitted": {"en": "Submitted.", "fr": "Envoyée."},
     "timeline_quality_checked": {
@@ -20,6 +31,12 @@ REVIEW_MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "{actor} n'est pas d'accord ({reason}).",
     },
     "timeline_vote_unsure": {"en": "{actor} is unsure.", "fr": "{actor} n'est pas sûr·e."},
+    "timeline_status_consensus": {
+        "en": "Status changed from {from} to {to}: {agree} of {counted} votes agree "
+        "(at least {quorum} needed).",
+        "fr": "Statut passé de {from} à {to} : {agree} votes d'accord sur {counted} "
+        "(au moins {quorum} nécessaires).",
+    },
     "timeline_status_changed": {
         "en": "Status changed from {from} to {to}: {reason}",
         "fr": "Statut passé de {from} à {to} : {reason}",

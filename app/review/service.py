@@ -19,6 +19,7 @@ from app.observations import repository as observations
 from app.observations.models import Observation
 from app.review import repository
 from app.review.consensus import consensus
+from app.review.messages import DISAGREE_REASONS
 from app.review.repository import REVIEWABLE
 from app.review.schemas import DecisionIn, DuplicateIn, ReviewIn
 
@@ -34,7 +35,7 @@ async def _locked(session: AsyncSession, observation_id: uuid.UUID) -> tuple[Obs
 
 async def change_status(
     session: AsyncSession, observation: Observation, user: User | None, status: str, reason: str,
-    kind: str = "reviewed",
+    kind: str = "reviewed", consensus: dict[str, int] | None = None,
 ) -> None:  # fmt: skip
     """A new version with another status, and the change on the timeline."""
     observation_id, before = observation.id, observation.status
@@ -44,7 +45,9 @@ async def change_status(
         observed_at=observation.observed_at, accuracy_m=observation.accuracy_m, status=status,
         reason=reason,
     )  # fmt: skip
-    payload = {"from": before, "to": status, "reason": reason}
+    payload: dict[str, Any] = {"from": before, "to": status, "reason": reason}
+    if consensus is not None:
+        payload["consensus"] = consensus
     await repository.add_event(
         session, observation_id, "status_changed", payload, user.id if user else None
     )
@@ -69,7 +72,8 @@ async def vote(
     status, agree, counted = consensus(votes, campaign.review_quorum, observation.status)
     if status != observation.status:
         reason = f"consensus: {agree} of {counted} agree (quorum {campaign.review_quorum})"
-        await change_status(session, observation, user, status, reason)
+        tally = {"agree": agree, "counted": counted, "quorum": campaign.review_quorum}
+        await change_status(session, observation, user, status, reason, consensus=tally)
     return {"id": observation_id, "status": status, "agree": agree, "counted": counted,
             "quorum": campaign.review_quorum}  # fmt: skip
 
@@ -160,6 +164,14 @@ def event_message(kind: str, payload: dict[str, Any], actor: str | None, languag
     params: dict[str, Any] = {"actor": actor or "—", **payload}
     if kind == "vote":
         kind = f"vote_{payload.get('vote')}"
+        reason = DISAGREE_REASONS.get(payload.get("reason") or "")
+        params["reason"] = reason[language] if reason else payload.get("reason")  # type: ignore[index]
+    elif kind == "status_changed":
+        for end in ("from", "to"):
+            params[end] = render(f"observation_status_{payload.get(end)}", language)  # type: ignore[arg-type]
+        if payload.get("consensus"):
+            kind = "status_consensus"
+            params.update(payload["consensus"])
     elif kind == "quality_checked":
         params["count"] = len(payload.get("issues") or [])
     elif kind == "quality_rechecked":

@@ -87,3 +87,14 @@ async def test_login_body_is_validated(client: httpx.AsyncClient) -> None:
     assert response.status_code == 422
     paths = {error["path"] for error in response.json()["errors"]}
     assert paths == {"/body/username", "/body/password"}
+
+
+async def test_refusals_name_the_action_in_the_reader_s_language(
+    client: httpx.AsyncClient, contributor_headers: dict[str, str], campaign: dict
+) -> None:
+    response = await client.patch(
+        "/api/v1/campaigns/arbres", json={"title": "x"},
+        headers={**contributor_headers, "Accept-Language": "fr"},
+    )  # fmt: skip
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Vous n'avez pas le droit de modifier cette campagne."

@@ -125,8 +125,8 @@ async def test_my_contributions_show_a_status_change_and_an_outcome(
     await screenshot(page, "contributions")
     await card.click()
     timeline = page.locator(".timeline")
-    await expect(timeline).to_contain_text("n'est pas d'accord (wrong_location)")
-    await expect(timeline).to_contain_text("needs_review")
+    await expect(timeline).to_contain_text("n'est pas d'accord (mauvais emplacement)")
+    await expect(timeline).to_contain_text("Statut passé de En attente à À vérifier")
     outcome_entry = timeline.locator(".event.outcome")
     await expect(outcome_entry).to_contain_text("Vos arbres ont servi au plan canopée 2030.")
     await expect(outcome_entry.get_by_role("link", name="En savoir plus")).to_have_attribute(

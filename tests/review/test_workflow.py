@@ -70,9 +70,12 @@ async def test_from_submission_to_outcome(client: httpx.AsyncClient, team: dict[
     ]
     messages_fr = [event["message"]["fr"] for event in timeline["events"]]
     assert messages_fr[0] == "Envoyée."
-    assert messages_fr[1].endswith("n'est pas d'accord (wrong_location).")
-    assert messages_fr[5].startswith(
-        "Statut passé de needs_review à validated : consensus: 3 of 4 agree"
+    assert messages_fr[1].endswith("n'est pas d'accord (mauvais emplacement).")
+    assert messages_fr[5] == (
+        "Statut passé de À vérifier à Validée : 3 votes d'accord sur 4 (au moins 3 nécessaires)."
+    )
+    assert timeline["events"][5]["message"]["en"] == (
+        "Status changed from Needs review to Validated: 3 of 4 votes agree (at least 3 needed)."
     )
     assert (
         messages_fr[6]
