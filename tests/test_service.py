@@ -18,9 +18,10 @@ async def test_openapi_lists_the_api(client: httpx.AsyncClient) -> None:
     assert (await client.get("/docs")).status_code == 200
 
 
-async def test_home_page_links_to_docs(client: httpx.AsyncClient) -> None:
+async def test_home_page_is_the_field_app(client: httpx.AsyncClient) -> None:
     response = await client.get("/")
-    assert response.status_code == 200 and 'href="/docs"' in response.text
+    assert response.status_code == 200 and 'rel="manifest"' in response.text
+    assert (await client.get("/manifest.webmanifest")).status_code == 200
 
 
 async def test_unknown_api_route_is_a_problem(client: httpx.AsyncClient) -> None:

@@ -3,7 +3,6 @@ feature schemas and the FeatureCollection envelope around features PostGIS wrote
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -194,7 +193,8 @@ def feature_collection(item: Collection, result: ItemsResult, links: list[Any]) 
     if result.number_matched is not None:
         head["numberMatched"] = result.number_matched
     head["numberReturned"] = result.page.count
-    head["timeStamp"] = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    # No timeStamp (optional in Part 1): it would change the ETag every second and defeat
+    # HTTP caching of pages whose content has not changed.
     head |= {"license": item.licence, "attribution": item.attribution, "links": links}
     envelope = orjson.dumps(head)
     features = result.page.features.encode()
