@@ -234,6 +234,11 @@ async def lock(session: AsyncSession, observation_id: uuid.UUID) -> Observation 
     return await session.scalar(query)
 
 
+async def geometry_wkb(session: AsyncSession, observation_id: uuid.UUID) -> bytes:
+    query = select(func.ST_AsBinary(Observation.geom)).where(Observation.id == observation_id)
+    return bytes(await session.scalar(query) or b"")
+
+
 async def geometry_geojson(session: AsyncSession, observation: Observation) -> str:
     return str(
         await session.scalar(
@@ -251,6 +256,9 @@ _NEW_VERSION = text(
             observed_at = :observed_at,
             accuracy_m = :accuracy_m,
             status = :status,
+            quality_score = CASE WHEN :rechecked THEN :score ELSE quality_score END,
+            quality_issues = COALESCE(CAST(:issues AS jsonb), quality_issues),
+            derived = COALESCE(CAST(:derived AS jsonb), derived),
             withdrawn_at = CASE WHEN :status = 'withdrawn' THEN now() ELSE withdrawn_at END,
             version = version + 1,
             change_seq = nextval('observation_change_seq'),
@@ -281,14 +289,19 @@ async def write_version(
     accuracy_m: float | None,
     status: str,
     reason: str | None,
+    quality: tuple[float, str, str] | None = None,
 ) -> None:
-    """Apply a change to the head row and record it as a new immutable version."""
+    """Apply a change to the head row and record it as a new immutable version; ``quality``
+    (score, issues JSON, derived JSON) replaces the stored quality result when given."""
+    score, issues, derived = quality or (None, None, None)
     await session.execute(
         _NEW_VERSION,
         {
             "id": observation_id, "kind": kind, "user_id": user_id, "wkb": wkb,
             "properties": properties_json, "observed_at": observed_at,
             "accuracy_m": accuracy_m, "status": status, "reason": reason,
+            "rechecked": quality is not None, "score": score, "issues": issues,
+            "derived": derived,
         },
     )  # fmt: skip
     # The head row changed under the ORM: forget its cached state (the rest stays loaded).

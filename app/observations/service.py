@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import User
 from app.campaigns import permissions
 from app.campaigns import service as campaigns
-from app.campaigns.fields import READ_ONLY_NAMES
+from app.campaigns.fields import READ_ONLY_NAMES, CleanProperties
 from app.campaigns.models import Campaign
 from app.errors import (
     Conflict,
@@ -32,6 +32,9 @@ from app.observations.geojson import parse_feature
 from app.observations.models import Observation
 from app.observations.public import DEFAULT_GRID_LATITUDE, grid_cell
 from app.observations.repository import FeatureRow
+from app.observations.submission import blocking_errors
+from app.quality import engine
+from app.quality.findings import Candidate
 from app.review import repository as events
 
 # Reading ---------------------------------------------------------------------------------
@@ -221,14 +224,34 @@ async def edit(
     )
     if errors or property_errors or clean is None:
         raise ValidationFailed(errors + property_errors)
+    status, quality = await _recheck_edit(session, campaign, observation, wkb, clean)
     payload = {"version": observation.version + 1, "reason": _reason(body)}
     await repository.write_version(
         session, observation_id, kind="edited", user_id=user.id, wkb=wkb,
         properties_json=orjson.dumps(clean.values).decode(), observed_at=clean.observed_at,
-        accuracy_m=clean.accuracy_m, status=observation.status, reason=_reason(body),
+        accuracy_m=clean.accuracy_m, status=status, reason=_reason(body), quality=quality,
     )  # fmt: skip
     await events.add_event(session, observation_id, "edited", payload, user.id)
     return await get_feature(session, observation_id, user)
+
+
+async def _recheck_edit(
+    session: AsyncSession, campaign: Campaign, observation: Observation, wkb: bytes | None,
+    clean: CleanProperties,
+) -> tuple[str, tuple[float, str, str]]:  # fmt: skip
+    """The campaign's rules on the edited observation, as at submission: a blocking finding
+    refuses the edit (422); otherwise the new quality result, and the status it implies while
+    nobody has reviewed the observation yet."""
+    geometry = wkb or await repository.geometry_wkb(session, observation.id)
+    candidate = Candidate(0, observation.id, geometry, clean.values, clean.accuracy_m,
+                          clean.observed_at, observation.created_at)  # fmt: skip
+    rules = await engine.load_rules(session, campaign)
+    (verdict,) = await engine.evaluate(session, campaign, rules, [candidate])
+    if verdict.blocking:
+        raise ValidationFailed(blocking_errors("", verdict))
+    status = verdict.status if observation.status in ("pending", "flagged") else observation.status
+    issues = orjson.dumps(verdict.issues).decode()
+    return status, (verdict.score, issues, orjson.dumps(verdict.derived).decode())
 
 
 def _reason(body: dict[str, Any]) -> str | None:

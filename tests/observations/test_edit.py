@@ -206,3 +206,37 @@ async def test_generalised_campaign_shows_exact_places_only_to_author_and_review
         assert abs(public[0] - exact[0]) < 0.02 and abs(public[1] - exact[1]) < 0.01
     listed_by_admin = (await client.get(URL, headers=admin_headers)).json()["features"][0]
     assert listed_by_admin["geometry"]["coordinates"] == exact
+
+
+async def test_edits_meet_the_rules_like_submissions(
+    client: httpx.AsyncClient, campaign: dict[str, Any], contributor_headers: dict[str, str],
+    admin_headers: dict[str, str],
+) -> None:  # fmt: skip
+    rules = [
+        {"name": "gps", "kind": "accuracy", "severity": "flag", "params": {"max_m": 10}},
+        {"name": "gps-hard", "kind": "accuracy", "severity": "block", "params": {"max_m": 30}},
+    ]
+    await client.put("/api/v1/campaigns/arbres/rules", json={"rules": rules}, headers=admin_headers)
+    created = await submit(client, contributor_headers, accuracy_m=5)
+    url = f"/api/v1/observations/{created['id']}"
+    assert created["properties"]["status"] == "pending"
+
+    async def patch(accuracy: float, version: int) -> httpx.Response:
+        headers = {**contributor_headers, "If-Match": f'"{version}"'}
+        return await client.patch(
+            url, json={"properties": {"accuracy_m": accuracy}}, headers=headers
+        )
+
+    flagged = (await patch(15, 1)).json()["properties"]
+    assert flagged["status"] == "flagged" and flagged["quality_issues"][0]["rule"] == "gps"
+    assert flagged["quality_score"] == 0.5
+    refused = await patch(50, 2)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["path"] == "/properties/accuracy_m"
+    assert (await client.get(url)).json()["properties"]["accuracy_m"] == 15
+    fixed = (await patch(4, 2)).json()["properties"]
+    assert (fixed["status"], fixed["quality_issues"], fixed["quality_score"]) == (
+        "pending",
+        [],
+        1.0,
+    )
