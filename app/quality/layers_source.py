@@ -122,6 +122,8 @@ def _dataset_path(path: Path, name: str, layer: str | None) -> tuple[str, str | 
     In a zip archive the dataset is found by its suffix; with several, ``layer`` picks one by
     its name without suffix (and is then used up)."""
     if path.suffix.lower() != ".zip":
+        with path.open("rb") as upload:
+            _refuse_virtual(upload.read(_SNIFF_BYTES), name)
         return str(path), layer
     try:
         with zipfile.ZipFile(path) as archive:
@@ -135,6 +137,10 @@ def _dataset_path(path: Path, name: str, layer: str | None) -> tuple[str, str | 
         if PurePosixPath(member).suffix.lower() in DATASET_SUFFIXES
         and not member.startswith("__MACOSX/")
     ]
+    with zipfile.ZipFile(path) as archive:
+        for member in datasets:
+            with archive.open(member) as packed:
+                _refuse_virtual(packed.read(_SNIFF_BYTES), name)
     if len(datasets) == 1:
         return f"/vsizip/{path}/{datasets[0]}", layer
     if not datasets:
@@ -147,6 +153,20 @@ def _dataset_path(path: Path, name: str, layer: str | None) -> tuple[str, str | 
         listed = ", ".join(PurePosixPath(member).stem for member in datasets)
         raise LayerSourceError("layer_zip_several_datasets", "layer", name=name, datasets=listed)
     return f"/vsizip/{path}/{chosen[0]}", None
+
+
+# GDAL recognises formats by their content, whatever the name: a GDAL virtual format (VRT)
+# renamed .geojson would make GDAL open the local files it names. Refused before GDAL opens it.
+_SNIFF_BYTES = 4096
+_VIRTUAL_MARKERS = (b"<ogrvrtdatasource", b"<vrtdataset")
+
+
+def _refuse_virtual(head: bytes, name: str) -> None:
+    if any(marker in head.lower() for marker in _VIRTUAL_MARKERS):
+        raise LayerSourceError(
+            "layer_format_unsupported", "file", name=name, driver="VRT",
+            supported=", ".join(SUPPORTED_DRIVERS.values()),
+        )  # fmt: skip
 
 
 def _choose_layer(gdal_path: str, name: str, requested: str | None) -> str:

@@ -140,6 +140,13 @@ BAD_UPLOADS: list[tuple[str, str, bytes, dict[str, str], str, str]] = [
      b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><name>a'
      b"</name><Point><coordinates>1.44,43.6</coordinates></Point></Placemark></kml>", {},
      "layer_format_unsupported", "/file"),
+    # A GDAL virtual dataset naming a local file, disguised as GeoJSON: refused before GDAL opens it.
+    ("virtual format in disguise", "p.geojson",
+     b'<OGRVRTDataSource><OGRVRTLayer name="p"><SrcDataSource>/etc/passwd</SrcDataSource>'
+     b"</OGRVRTLayer></OGRVRTDataSource>", {}, "layer_format_unsupported", "/file"),
+    ("virtual format in a zip", "v.zip",
+     zipped(**{"p.geojson": b"<OGRVRTDataSource><OGRVRTLayer name='p'/></OGRVRTDataSource>"}),
+     {}, "layer_format_unsupported", "/file"),
     ("bad slug", "p.csv", POINTS_CSV, {"slug": "Not A Slug"}, "validation_failed", "/slug"),
     ("unknown member", "p.csv", POINTS_CSV, {"colour": "red"}, "validation_failed", "/colour"),
 ]  # fmt: skip
