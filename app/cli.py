@@ -14,7 +14,7 @@ from pydantic import SecretStr, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.campaigns import repository as campaigns_repository
-from app.config import Settings
+from app.config import Settings, uvicorn_proxy_options
 from app.db import migrate
 from app.db.embedded import EmbeddedPostgres, EmbeddedPostgresError, install_signal_handlers
 from app.db.session import Database, create_engine
@@ -102,7 +102,13 @@ def serve(
             _load_demo(url)
         app = create_app(settings.model_copy(update={"database_url": SecretStr(url)}))
         typer.echo(f"Relevé on http://{host or settings.host}:{port or settings.port}/")
-        uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
+        uvicorn.run(
+            app,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="info",
+            **uvicorn_proxy_options(settings),
+        )
 
 
 @db_cli.command("upgrade")

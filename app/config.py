@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,11 +31,30 @@ class Settings(BaseSettings):
     max_media_bytes: int = Field(default=15 * 1024 * 1024, ge=1024)
     # Writes per minute per token (four times that per client address); 0 turns limits off.
     rate_limit_per_minute: int = Field(default=120, ge=0)
+    # Failed sign-ins (POST /auth/token) allowed per account and per client address in a
+    # window of signin_window_minutes; past that, 429 before any password is hashed. 0: off.
+    signin_failures_per_account: int = Field(default=10, ge=0)
+    signin_failures_per_address: int = Field(default=50, ge=0)
+    signin_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Device accounts (POST /auth/device) one client address may create per hour; 0: no limit.
+    device_accounts_per_hour: int = Field(default=20, ge=0)
+    # Bearer tokens (device tokens too) expire this many days after they were issued.
+    token_lifetime_days: int = Field(default=90, ge=1, le=3650)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated IPs or
+    # CIDRs); empty: none, the client address is the TCP peer's.
+    trusted_proxies: str = ""
     # Run the webhook delivery worker in this process (any number of processes may share it).
     webhooks_worker: bool = True
     # Who may show /embed/{slug} in a frame: the value of CSP frame-ancestors ("*": any site;
     # e.g. "'self' https://www.example.fr" to allow only those).
     embed_frame_ancestors: str = "*"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for entry in trusted_proxy_list(value):
+            ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
+        return value
 
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None
@@ -41,3 +62,17 @@ class Settings(BaseSettings):
 
 def media_directory(settings: Settings) -> Path:
     return settings.media_dir or settings.data_dir / "media"
+
+
+def trusted_proxy_list(value: str) -> list[str]:
+    return [entry.strip() for entry in value.split(",") if entry.strip()]
+
+
+def uvicorn_proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy options: forwarded headers are believed only from trusted proxies.
+
+    uvicorn's own default believes them from 127.0.0.1, so any local client (or a proxy that
+    does not strip them) could pick the address the per-address limits count.
+    """
+    proxies = trusted_proxy_list(settings.trusted_proxies)
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies}

@@ -538,3 +538,47 @@ MESSAGES.update(
         },
     }
 )
+
+
+# Accounts and tokens: sign-in throttling, device account limits, token expiry, display names
+MESSAGES.update(
+    {
+        "signin_throttled": {
+            "en": "Too many failed sign-ins: at most {limit} for this account or this address "
+            "in a while. Retry in {retry} s.",
+            "fr": "Trop d'échecs de connexion : au plus {limit} pour ce compte ou cette adresse "
+            "pendant un moment. Réessayez dans {retry} s.",
+        },
+        "device_limit": {
+            "en": "Too many device accounts from this address: at most {limit} an hour. "
+            "Retry in {retry} s.",
+            "fr": "Trop de comptes d'appareil depuis cette adresse : au plus {limit} par heure. "
+            "Réessayez dans {retry} s.",
+        },
+        "token_expired": {
+            "en": "The token expired on {expired}: sign in again (a token is renewed with "
+            "POST /api/v1/auth/token/renew before it expires).",
+            "fr": "Le jeton a expiré le {expired} : reconnectez-vous (un jeton se renouvelle "
+            "avec POST /api/v1/auth/token/renew avant son expiration).",
+        },
+        "token_not_found": {
+            "en": "Token {id} is not one of your tokens in use.",
+            "fr": "Le jeton {id} ne fait pas partie de vos jetons en service.",
+        },
+        "display_name_required": {
+            "en": "A display name needs at least one visible character.",
+            "fr": "Un nom affiché doit contenir au moins un caractère visible.",
+        },
+        "display_name_control_character": {
+            "en": "A display name cannot contain control or invisible characters ({character}).",
+            "fr": "Un nom affiché ne peut pas contenir de caractère de contrôle ou invisible "
+            "({character}).",
+        },
+        "display_name_reserved": {
+            "en": "'{name}' reads as '{word}', which is kept for the Relevé team and campaign "
+            "staff: choose another name.",
+            "fr": "« {name} » se lit « {word} », réservé à l'équipe Relevé et aux responsables "
+            "des campagnes : choisissez un autre nom.",
+        },
+    }
+)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from app.config import Settings
+from app.config import Settings, uvicorn_proxy_options
 from app.main import create_app
 
 
@@ -22,20 +22,26 @@ def free_port() -> int:
 
 
 def live_settings(database_url: str, **changes: object) -> Settings:
-    return Settings(
-        database_url=database_url,  # type: ignore[arg-type]
-        migrate_on_start=False,
-        webhooks_worker=False,
-        rate_limit_per_minute=0,
-        **changes,  # type: ignore[arg-type]
-    )
+    options: dict[str, object] = {
+        "migrate_on_start": False,
+        "webhooks_worker": False,
+        "rate_limit_per_minute": 0,
+        **changes,
+    }
+    return Settings(database_url=database_url, **options)  # type: ignore[arg-type]
 
 
 @contextmanager
 def serve(settings: Settings, start_timeout_s: float = 20) -> Iterator[str]:
     """The base URL of the app while the block runs; stopped afterwards."""
     port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        **uvicorn_proxy_options(settings),
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

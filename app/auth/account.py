@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import ApiToken, User
+from app.auth.names import checked_display_name
 from app.campaigns.models import CampaignMember
 from app.errors import Forbidden, NotFound
 from app.observations.models import Observation
@@ -29,6 +30,8 @@ _EXPORT_OBSERVATIONS = text(
 
 
 async def update_preferences(session: AsyncSession, user: User, changes: dict[str, Any]) -> User:
+    if "display_name" in changes:
+        changes = {**changes, "display_name": checked_display_name(changes["display_name"])}
     await session.execute(update(User).where(User.id == user.id).values(**changes))
     for name, value in changes.items():
         setattr(user, name, value)

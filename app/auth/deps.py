@@ -1,4 +1,5 @@
-"""Who is calling: ``OptionalUser``, ``CurrentUser`` and ``AdminUser`` dependency aliases."""
+"""Who is calling: ``OptionalUser``, ``CurrentUser``, ``AdminUser`` and ``CurrentCredentials``
+(the user and the token they called with) dependency aliases."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi import Depends, Request
 
 from app.auth import service
 from app.auth.models import User
+from app.auth.service import Credentials
 from app.db.session import SessionDep
 from app.errors import Forbidden, Unauthenticated
 
@@ -22,15 +24,27 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-async def optional_user(request: Request, session: SessionDep) -> User | None:
+async def optional_credentials(request: Request, session: SessionDep) -> Credentials | None:
     token = bearer_token(request)
     return await service.authenticate(session, token) if token else None
 
 
-async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
-    if user is None:
+async def current_credentials(
+    credentials: Annotated[Credentials | None, Depends(optional_credentials)],
+) -> Credentials:
+    if credentials is None:
         raise Unauthenticated()
-    return user
+    return credentials
+
+
+async def optional_user(
+    credentials: Annotated[Credentials | None, Depends(optional_credentials)],
+) -> User | None:
+    return credentials.user if credentials else None
+
+
+async def current_user(credentials: Annotated[Credentials, Depends(current_credentials)]) -> User:
+    return credentials.user
 
 
 async def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
@@ -42,3 +56,4 @@ async def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(current_user)]
 AdminUser = Annotated[User, Depends(admin_user)]
+CurrentCredentials = Annotated[Credentials, Depends(current_credentials)]

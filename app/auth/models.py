@@ -44,3 +44,6 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(Text, default="api", server_default="api")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Updated at most once an hour (see repository.touch_token), so reads stay reads.
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

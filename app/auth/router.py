@@ -1,48 +1,144 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from starlette.responses import Response
 
 from app.auth import account, service
-from app.auth.deps import AdminUser, CurrentUser
-from app.auth.ratelimit import RateLimit
-from app.auth.schemas import DeviceRequest, PreferencesIn, TokenOut, TokenRequest, UserOut
+from app.auth.deps import AdminUser, CurrentCredentials, CurrentUser
+from app.auth.ratelimit import DeviceAccountLimit, RateLimit, sign_in_limits
+from app.auth.schemas import (
+    DeviceRequest,
+    PreferencesIn,
+    TokenInfo,
+    TokenList,
+    TokenOut,
+    TokenRequest,
+    UserOut,
+)
+from app.auth.service import IssuedToken
 from app.db.session import SessionDep
 from app.web import json_response
 
 router = APIRouter(tags=["accounts"])
 
 
-@router.post("/auth/token", response_model=TokenOut)
-async def create_token(body: TokenRequest, session: SessionDep) -> TokenOut:
-    """Exchange a user name and password for a bearer token."""
-    user = await service.login(session, body.username, body.password)
-    token = await service.issue_token(session, user, name="login")
-    return TokenOut(access_token=token, user=UserOut.model_validate(user))
+def _problem(description: str) -> dict[str, Any]:
+    schema = {"type": "object", "properties": {"type": {"type": "string"}}}
+    return {"description": description, "content": {"application/problem+json": {"schema": schema}}}
 
 
-@router.post("/auth/device", response_model=TokenOut, status_code=status.HTTP_201_CREATED)
+Responses = dict[int | str, dict[str, Any]]
+UNAUTHORISED: Responses = {
+    401: _problem("No token, or `invalid_token` (unknown, revoked) or `token_expired`")
+}
+INVALID: Responses = {422: _problem("A member of the body is invalid; `errors` names each one")}
+LIMITED: Responses = {429: _problem("Too many attempts: wait `Retry-After` seconds")}
+
+
+def _lifetime(request: Request) -> timedelta:
+    return timedelta(days=request.app.state.settings.token_lifetime_days)
+
+
+def _token_out(issued: IssuedToken, user: Any) -> TokenOut:
+    return TokenOut(
+        access_token=issued.secret,
+        expires_at=issued.row.expires_at,
+        user=UserOut.model_validate(user),
+    )
+
+
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    responses={401: _problem("`invalid_credentials`"), **INVALID, **LIMITED},
+)
+async def create_token(body: TokenRequest, request: Request, session: SessionDep) -> TokenOut:
+    """Exchange a user name and password for a bearer token. Failed attempts are limited per
+    account and per client address (429 with Retry-After, before any password check)."""
+    attempt = sign_in_limits(request, request.app.state.settings, body.username)
+    user = await service.login(session, body.username, body.password, attempt)
+    issued = await service.issue(session, user, "login", _lifetime(request))
+    return _token_out(issued, user)
+
+
+@router.post(
+    "/auth/device",
+    response_model=TokenOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={**INVALID, **LIMITED},
+)
 async def create_device_account(
-    session: SessionDep, _: RateLimit, body: DeviceRequest | None = None
+    request: Request,
+    session: SessionDep,
+    _: RateLimit,
+    __: DeviceAccountLimit,
+    body: DeviceRequest | None = None,
 ) -> TokenOut:
-    """One tap: a pseudonymous contributor account (no e-mail, no password) and its token."""
+    """One tap: a pseudonymous contributor account (no e-mail, no password) and its token.
+    Each client address may create a limited number an hour."""
     user = await service.create_device_account(session, body.display_name if body else None)
-    token = await service.issue_token(session, user, name="device")
-    return TokenOut(access_token=token, user=UserOut.model_validate(user))
+    issued = await service.issue(session, user, "device", _lifetime(request))
+    return _token_out(issued, user)
 
 
-@router.get("/me", response_model=UserOut)
+@router.post("/auth/token/renew", response_model=TokenOut, responses=UNAUTHORISED)
+async def renew_token(
+    request: Request, session: SessionDep, caller: CurrentCredentials
+) -> TokenOut:
+    """A new token for the one sent, which is revoked. An expired token cannot renew."""
+    issued = await service.renew(session, caller, _lifetime(request))
+    return _token_out(issued, caller.user)
+
+
+@router.post("/auth/logout", status_code=204, responses=UNAUTHORISED)
+async def logout(session: SessionDep, caller: CurrentCredentials) -> Response:
+    """Revoke the token this request is sent with."""
+    await service.logout(session, caller)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=UserOut, responses=UNAUTHORISED)
 async def me(user: CurrentUser) -> UserOut:
     return UserOut.model_validate(user)
 
 
-@router.patch("/me", response_model=UserOut)
+@router.patch("/me", response_model=UserOut, responses={**UNAUTHORISED, **INVALID})
 async def update_me(body: PreferencesIn, session: SessionDep, user: CurrentUser) -> UserOut:
     """Change your pseudonym and your opt-ins (named in open data, listed on leaderboards)."""
     changes = body.model_dump(exclude_unset=True)
     return UserOut.model_validate(await account.update_preferences(session, user, changes))
+
+
+@router.get("/me/tokens", response_model=TokenList, responses=UNAUTHORISED)
+async def my_tokens(session: SessionDep, caller: CurrentCredentials) -> TokenList:
+    """Your tokens that still work (neither revoked nor expired), newest first."""
+    rows = await service.tokens_of(session, caller.user)
+    return TokenList(
+        tokens=[
+            TokenInfo.model_validate({**_columns(row), "current": row.id == caller.token.id})
+            for row in rows
+        ]
+    )
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    names = ("id", "name", "created_at", "last_used_at", "expires_at")
+    return {name: getattr(row, name) for name in names}
+
+
+@router.delete(
+    "/me/tokens/{token_id}",
+    status_code=204,
+    responses={**UNAUTHORISED, 404: _problem("`token_not_found`: not one of your live tokens")},
+)
+async def revoke_my_token(token_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
+    """Revoke one of your tokens (it stops working at once)."""
+    await service.revoke(session, user, token_id)
+    return Response(status_code=204)
 
 
 @router.get("/me/export")

@@ -32,7 +32,23 @@ class DeviceRequest(BaseModel):
 class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
+    expires_at: datetime
     user: UserOut
+
+
+class TokenInfo(BaseModel):
+    """One of your tokens, as GET /me/tokens lists them (never the token or its hash)."""
+
+    id: uuid.UUID
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="Updated at most once an hour.")
+    expires_at: datetime
+    current: bool = Field(description="The token this request was sent with.")
+
+
+class TokenList(BaseModel):
+    tokens: list[TokenInfo]
 
 
 class PreferencesIn(BaseModel):

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import repository
-from app.auth.models import User
+from app.auth import ratelimit, repository
+from app.auth.models import ApiToken, User
+from app.auth.names import checked_display_name
 from app.auth.security import hash_password, new_token, token_digest, verify_password
-from app.errors import Conflict, Unauthenticated
+from app.errors import Conflict, NotFound, Unauthenticated
+
+DEFAULT_TOKEN_LIFETIME = timedelta(days=90)
+# last_used_at is written at most this often per token: a read stays (nearly always) a read.
+LAST_USED_EVERY = timedelta(hours=1)
 
 # Pseudonyms for device accounts: friendly, not identifying, easy to say aloud.
 _PSEUDONYM_WORDS = (
@@ -24,11 +32,43 @@ def pseudonym() -> str:
     return f"{secrets.choice(_PSEUDONYM_WORDS)}-{secrets.randbelow(9000) + 1000}"
 
 
-async def issue_token(session: AsyncSession, user: User, name: str = "api") -> str:
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Who is calling, and with which token."""
+
+    user: User
+    token: ApiToken
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A new token in clear (shown once, never stored) and its stored row."""
+
+    secret: str
+    row: ApiToken
+
+
+async def issue(
+    session: AsyncSession,
+    user: User,
+    name: str = "api",
+    lifetime: timedelta = DEFAULT_TOKEN_LIFETIME,
+) -> IssuedToken:
+    """Create a token for ``user`` that expires after ``lifetime``."""
+    secret = new_token()
+    expires_at = datetime.now(UTC) + lifetime
+    row = await repository.add_token(session, user.id, token_digest(secret), name, expires_at)
+    return IssuedToken(secret, row)
+
+
+async def issue_token(
+    session: AsyncSession,
+    user: User,
+    name: str = "api",
+    lifetime: timedelta = DEFAULT_TOKEN_LIFETIME,
+) -> str:
     """Create a token for ``user``; the clear token is returned once and never stored."""
-    token = new_token()
-    await repository.add_token(session, user.id, token_digest(token), name)
-    return token
+    return (await issue(session, user, name, lifetime)).secret
 
 
 async def create_user(
@@ -49,21 +89,61 @@ async def create_user(
 
 
 async def create_device_account(session: AsyncSession, display_name: str | None) -> User:
-    user = User(display_name=display_name or pseudonym(), is_device=True)
+    name = pseudonym() if display_name is None else checked_display_name(display_name)
+    user = User(display_name=name, is_device=True)
     return await repository.add_user(session, user)
 
 
-async def login(session: AsyncSession, username: str, password: str) -> User:
+async def login(
+    session: AsyncSession, username: str, password: str, attempt: list[ratelimit.Limit]
+) -> User:
+    """The user, when the password is right. Every attempt is counted (and committed) before
+    the password is hashed, so a throttled caller costs no hash; a success gives it back."""
+    await ratelimit.count_hits(session, attempt)
     user = await repository.user_by_username(session, username)
     if not verify_password(password, user.password_hash if user else None) or user is None:
         raise Unauthenticated("invalid_credentials")
     if user.blocked_at is not None:
         raise Unauthenticated("invalid_credentials")
+    await ratelimit.uncount_hits(session, attempt)
     return user
 
 
-async def authenticate(session: AsyncSession, token: str) -> User:
-    user = await repository.user_by_token(session, token_digest(token))
-    if user is None:
+async def authenticate(session: AsyncSession, token: str) -> Credentials:
+    """The caller of a bearer token: 401 ``invalid_token`` when unknown, revoked or blocked,
+    ``token_expired`` when past its expiry."""
+    found = await repository.token_by_digest(session, token_digest(token))
+    if found is None:
         raise Unauthenticated("invalid_token")
-    return user
+    row, user = found
+    if row.revoked_at is not None or user.blocked_at is not None:
+        raise Unauthenticated("invalid_token")
+    now = datetime.now(UTC)
+    if row.expires_at <= now:
+        raise Unauthenticated("token_expired", expired=row.expires_at.isoformat())
+    if row.last_used_at is None or row.last_used_at < now - LAST_USED_EVERY:
+        await repository.touch_token(session, row.id, LAST_USED_EVERY)
+    return Credentials(user, row)
+
+
+async def renew(
+    session: AsyncSession, caller: Credentials, lifetime: timedelta = DEFAULT_TOKEN_LIFETIME
+) -> IssuedToken:
+    """A new token of the same name; the one used to ask is revoked."""
+    issued = await issue(session, caller.user, caller.token.name, lifetime)
+    await repository.revoke_token(session, caller.user.id, caller.token.id)
+    return issued
+
+
+async def logout(session: AsyncSession, caller: Credentials) -> None:
+    await repository.revoke_token(session, caller.user.id, caller.token.id)
+
+
+async def tokens_of(session: AsyncSession, user: User) -> list[ApiToken]:
+    return await repository.live_tokens(session, user.id)
+
+
+async def revoke(session: AsyncSession, user: User, token_id: uuid.UUID) -> None:
+    """Revoke one of the user's tokens; 404 when it is not theirs (or already revoked)."""
+    if not await repository.revoke_token(session, user.id, token_id):
+        raise NotFound("token_not_found", id=str(token_id))
