@@ -9,7 +9,9 @@ import { renderContributions, renderTimeline } from './contributions.js';
 import { lang, setLanguage, t, translatePage } from './i18n.js';
 import { adoptCaptures, allCaptures, flushOutbox, onOutboxChange } from './outbox.js';
 import { renderReview } from './review.js';
-import { clearSession, clearUserCaches, loadSession, markExpired, saveLanguage, saveSession } from './session.js';
+import {
+  clearSession, clearUserCaches, loadSession, markExpired, renewIfDue, saveLanguage, saveSession,
+} from './session.js';
 import { announce, errorText, fill, h } from './ui.js';
 
 const RETRY_EVERY_MS = 30000;
@@ -44,7 +46,7 @@ const app = {
     try {
       return await request(path, { ...options, token, lang: lang() });
     } catch (error) {
-      if (error.status === 401 && !anonymous) await app.expired();
+      if (error.status === 401 && !anonymous) await app.expired(token);
       throw error;
     }
   },
@@ -76,12 +78,12 @@ const app = {
     return app.validatorOf.get(slug);
   },
 
-  async signedIn({ access_token: token, user }) {
+  async signedIn({ access_token: token, user, expires_at: expiresAt }) {
     const previous = app.session;
     // Whatever the previous account's answers were, this one must not see them.
     await clearUserCaches();
     if (previous?.expired) await adoptCaptures(previous.user.id, user.id);
-    app.session = await saveSession(token, user);
+    app.session = await saveSession(token, user, expiresAt);
     resetAccountState();
     showBanner();
     announce(t('start.welcome', { name: user.display_name }));
@@ -90,7 +92,15 @@ const app = {
   },
 
   async updateUser(user) {
-    app.session = await saveSession(app.session.token, user);
+    app.session = await saveSession(app.session.token, user, app.session.expiresAt);
+  },
+
+  /** Renew the token when it nears its expiry (see session.js); a renewed token is kept. */
+  async renewToken() {
+    if (!app.session || app.session.expired || !navigator.onLine) return;
+    const stored = await renewIfDue(lang());
+    if (stored?.expired) await app.expired();
+    else if (stored && app.session) app.session = stored;
   },
 
   async signOut() {
@@ -100,8 +110,10 @@ const app = {
     location.hash = '#/start';
   },
 
-  async expired() {
-    await markExpired();
+  async expired(token = null) {
+    await markExpired(token);
+    // A 401 for a token that was renewed meanwhile says nothing about the current one.
+    if (token && app.session?.token !== token) return;
     if (app.session) app.session.expired = true;
     showBanner();
   },
@@ -149,6 +161,7 @@ let flushing = null;
 async function flush(force = false) {
   if (!app.session || app.session.expired || !navigator.onLine) return;
   if (flushing) { await flushing; if (!force) return; }
+  await app.renewToken();
   flushing = flushOutbox({ force }).finally(() => { flushing = null; });
   let result;
   try {

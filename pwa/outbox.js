@@ -93,7 +93,7 @@ async function flushNow(force) {
       const outcome = await send(item, session.token, lang);
       if (outcome === 'sent') result.sent += 1;
       if (outcome === 'needs_fixing') result.needsFixing += 1;
-      if (outcome === 'auth') { await markExpired(); break; }
+      if (outcome === 'auth') { await markExpired(session.token); break; }
       if (outcome === 'later') break; // offline or server busy: the others would fail alike
     }
   }
