@@ -6,6 +6,7 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -144,11 +145,14 @@ def users_create(
     """Create a user and print an API token, once: it is not stored in clear."""
     from app.auth import service as auth
 
+    settings = Settings()
+    lifetime = timedelta(days=settings.token_lifetime_days)
+
     async def create(session: AsyncSession) -> str:
         user = await auth.create_user(session, name, password, is_admin=admin)
-        return await auth.issue_token(session, user, name="cli")
+        return await auth.issue_token(session, user, name="cli", lifetime=lifetime)
 
-    with database_url(Settings()) as url:
+    with database_url(settings) as url:
         token = run_in_session(url, create)
     typer.echo(f"User '{name}' created{' (admin)' if admin else ''}. Token (shown once):")
     typer.echo(token)

@@ -37,7 +37,14 @@ _UNBUMP = text(
     "UPDATE rate_counters SET count = count - 1 "
     "WHERE key = :key AND window_start = :window AND count > 0"
 )
-_FORGET_OLD = text("DELETE FROM rate_counters WHERE key LIKE :kind AND window_start < :before")
+# SKIP LOCKED: cleaning up never waits for (or deadlocks with) a request counting meanwhile.
+_FORGET_OLD = text(
+    """
+    DELETE FROM rate_counters WHERE (key, window_start) IN (
+        SELECT key, window_start FROM rate_counters
+        WHERE key LIKE :kind AND window_start < :before FOR UPDATE SKIP LOCKED)
+    """
+)
 
 
 class RateLimited(DomainError):

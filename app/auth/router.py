@@ -85,9 +85,9 @@ async def create_device_account(
     return _token_out(issued, user)
 
 
-@router.post("/auth/token/renew", response_model=TokenOut, responses=UNAUTHORISED)
+@router.post("/auth/token/renew", response_model=TokenOut, responses={**UNAUTHORISED, **LIMITED})
 async def renew_token(
-    request: Request, session: SessionDep, caller: CurrentCredentials
+    request: Request, session: SessionDep, caller: CurrentCredentials, _: RateLimit
 ) -> TokenOut:
     """A new token for the one sent, which is revoked. An expired token cannot renew."""
     issued = await service.renew(session, caller, _lifetime(request))
