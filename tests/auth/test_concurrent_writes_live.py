@@ -70,4 +70,5 @@ async def test_sixty_concurrent_writes_with_default_pool_and_limits(
     durations = sorted(duration for _, duration in results)
     p99 = durations[int(len(durations) * 0.99) - 1]
     assert p99 < 15, f"p99 {p99:.1f} s"
-    assert max(health) < 5, f"/healthz took {max(health):.1f} s"
+    # Generous bounds: the stall this guards against lasted the pool timeout (30 s), then 500s.
+    assert max(health) < 10, f"/healthz took {max(health):.1f} s"
