@@ -22,6 +22,7 @@ from fastapi import Depends, Request
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.schemas import TokenRequest
 from app.config import Settings
 from app.db.session import SessionDep
 from app.errors import DomainError, register_status
@@ -145,5 +146,14 @@ async def limit_device_accounts(request: Request, session: SessionDep) -> None:
         await count_hits(session, [limit])
 
 
+async def limit_sign_ins(request: Request, session: SessionDep, body: TokenRequest) -> list[Limit]:
+    """Count this sign-in attempt before any password is hashed (429 past the limit); the
+    caller gives the hits back with ``uncount_hits`` when the password was right."""
+    limits = sign_in_limits(request, request.app.state.settings, body.username)
+    await count_hits(session, limits)
+    return limits
+
+
 RateLimit = Annotated[None, Depends(limit_writes)]
+SignInAttempt = Annotated[list[Limit], Depends(limit_sign_ins)]
 DeviceAccountLimit = Annotated[None, Depends(limit_device_accounts)]

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from app.auth import account, service
 from app.auth.deps import AdminUser, CurrentCredentials, CurrentUser
-from app.auth.ratelimit import DeviceAccountLimit, RateLimit, sign_in_limits
+from app.auth.ratelimit import DeviceAccountLimit, RateLimit, SignInAttempt
 from app.auth.schemas import (
     DeviceRequest,
     PreferencesIn,
@@ -56,10 +56,11 @@ def _token_out(issued: IssuedToken, user: Any) -> TokenOut:
     response_model=TokenOut,
     responses={401: _problem("`invalid_credentials`"), **INVALID, **LIMITED},
 )
-async def create_token(body: TokenRequest, request: Request, session: SessionDep) -> TokenOut:
+async def create_token(
+    body: TokenRequest, request: Request, session: SessionDep, attempt: SignInAttempt
+) -> TokenOut:
     """Exchange a user name and password for a bearer token. Failed attempts are limited per
     account and per client address (429 with Retry-After, before any password check)."""
-    attempt = sign_in_limits(request, request.app.state.settings, body.username)
     user = await service.login(session, body.username, body.password, attempt)
     issued = await service.issue(session, user, "login", _lifetime(request))
     return _token_out(issued, user)

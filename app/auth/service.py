@@ -97,9 +97,8 @@ async def create_device_account(session: AsyncSession, display_name: str | None)
 async def login(
     session: AsyncSession, username: str, password: str, attempt: list[ratelimit.Limit]
 ) -> User:
-    """The user, when the password is right. Every attempt is counted (and committed) before
-    the password is hashed, so a throttled caller costs no hash; a success gives it back."""
-    await ratelimit.count_hits(session, attempt)
+    """The user, when the password is right; then the attempt counted by
+    ``ratelimit.limit_sign_ins`` is given back (only failures count)."""
     user = await repository.user_by_username(session, username)
     if not verify_password(password, user.password_hash if user else None) or user is None:
         raise Unauthenticated("invalid_credentials")
