@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=120, ge=0)
     # Run the webhook delivery worker in this process (any number of processes may share it).
     webhooks_worker: bool = True
+    # Webhooks go to public internet addresses only; these comma-separated host names,
+    # addresses and networks (CIDR) may be called too (a self-hosted intranet).
+    webhook_allowed_hosts: str = ""
     # Who may show /embed/{slug} in a frame: the value of CSP frame-ancestors ("*": any site;
     # e.g. "'self' https://www.example.fr" to allow only those).
     embed_frame_ancestors: str = "*"
