@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # Photos: stored under media_dir (default: <data_dir>/media), by content hash.
     media_dir: Path | None = None
     max_media_bytes: int = Field(default=15 * 1024 * 1024, ge=1024)
+    # Largest photo in pixels (width x height), checked before decoding: a small file can
+    # announce a huge picture. At most Pillow's own bomb threshold (app/media/images.py).
+    max_media_pixels: int = Field(default=40_000_000, ge=1, le=80_000_000)
     # Writes per minute per token (four times that per client address); 0 turns limits off.
     rate_limit_per_minute: int = Field(default=120, ge=0)
     # Run the webhook delivery worker in this process (any number of processes may share it).
