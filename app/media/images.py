@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +18,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ACCEPTED = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 THUMBNAIL_SIZE = (320, 320)
 # Pillow's own decompression-bomb threshold: it warns above it and refuses above twice it.
-# The settings cap the pixel limit at this figure, and the limit is checked right after the
-# header is read, so an image that made Pillow warn is always refused: the warning is an error.
+# Its warning is made an error (a warning would let the picture be decoded), and the settings
+# cap our own pixel limit, checked right after the header is read, at this figure.
 PILLOW_MAX_PIXELS = 80_000_000
 Image.MAX_IMAGE_PIXELS = PILLOW_MAX_PIXELS
+warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 # What survives re-encoding besides the pixels: how colours and transparency are meant.
 KEPT_INFO = ("icc_profile", "transparency")
 _BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
@@ -59,7 +61,7 @@ def clean(upload: Path, max_pixels: int) -> CleanImage:
             _check_pixels(probe.width, probe.height, max_pixels)
             probe.load()
             image = ImageOps.exif_transpose(probe)  # a new image: the file can be closed
-    except Image.DecompressionBombError as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         found = _BOMB_PIXELS.search(str(error))
         raise TooManyPixels(0, 0, int(found[1]) if found else 0, max_pixels) from error
     except (UnidentifiedImageError, OSError) as error:
