@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
+import ssl
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -181,10 +182,12 @@ async def deliver_due(
         return await _deliver_batches(database, now, own_client, policy)
 
 
-def delivery_client() -> httpx.AsyncClient:
+def delivery_client(verify: ssl.SSLContext | bool = True) -> httpx.AsyncClient:
     """No proxies from the environment (they would connect for us, unchecked), no redirects,
-    and no kept-alive connection, whose TLS session was checked for another host name."""
+    and no kept-alive connection, whose TLS session was checked for another host name.
+    ``verify``: the certificate authorities trusted (tests bring their own)."""
     return httpx.AsyncClient(
+        verify=verify,
         timeout=TIMEOUT,
         follow_redirects=False,
         trust_env=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import ssl
 import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,13 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
+import trustme
 
 from app.config import Settings
 from app.db.session import Database
 from app.main import create_app
 from app.sync.deps import target_policy
 from app.sync.targets import IPAddress, TargetPolicy, TargetRefused, is_public
-from app.sync.worker import deliver_due
+from app.sync.worker import deliver_due, delivery_client
 from tests.sync.support import Receiver, World, make_world, submit
 
 HOOKS = "/api/v1/campaigns/arbres/webhooks"
@@ -236,3 +238,70 @@ async def test_answers_are_read_only_so_far_and_redirects_are_not_followed(
     delivery = await _last_delivery(world, moved)
     assert (delivery["last_status"], delivery["last_error"]) == (307, "HTTP 307")
     assert "/elsewhere" not in endless.paths
+
+
+class TlsReceiver:
+    """An HTTPS receiver on 127.0.0.1 with a certificate for ``name`` from a test authority;
+    it records the server name each client asked for (SNI) and the Host of each request."""
+
+    def __init__(self, authority: trustme.CA, name: str) -> None:
+        self.server_names: list[str | None] = []
+        self.hosts: list[str] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                receiver.hosts.append(self.headers["Host"])
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        authority.issue_cert(name).configure_cert(context)
+        context.sni_callback = lambda _socket, server_name, _context: self._asked(server_name)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _asked(self, server_name: str | None) -> None:
+        self.server_names.append(server_name)
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+async def test_tls_checks_the_certificate_of_the_host_name_not_of_the_address(
+    world: World, answers: Answers
+) -> None:
+    authority = trustme.CA()
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+    policy = TargetPolicy.parse("127.0.0.0/8", answers)
+    for certified, expected in (("pinned.example", "delivered"), ("other.example", "pending")):
+        receiver = TlsReceiver(authority, certified)
+        try:
+            hook = await _register(world, f"https://pinned.example:{receiver.port}/hook")
+            await submit(world)
+            async with delivery_client(verify=client_context) as client:
+                sent = deliver_due(world.database, client=client, policy=policy)
+                assert await asyncio.wait_for(sent, 60) >= 1
+            delivery = await _last_delivery(world, hook)
+            assert delivery["state"] == expected, (certified, delivery)
+            assert receiver.server_names[-1] == "pinned.example"  # SNI: the name, not 127.0.0.1
+            if expected == "delivered":
+                assert receiver.hosts == [f"pinned.example:{receiver.port}"]
+        finally:
+            receiver.stop()
+        await world.client.delete(f"{HOOKS}/{hook['id']}", headers=world.admin)
+    # The certificate for another name was refused, so that request never reached the handler.
+    assert delivery["last_error"] == "connection failed"
+    assert receiver.hosts == []
