@@ -81,8 +81,9 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
     out = io.BytesIO()
     icc = image.info.get("icc_profile")
     if image_format == "JPEG":
-        rgb = image if image.mode in ("RGB", "L") else image.convert("RGB")
-        rgb.save(out, "JPEG", quality=90, optimize=True, icc_profile=icc)
+        if image.mode not in ("RGB", "L"):  # CMYK: its colour profile does not describe RGB
+            image, icc = image.convert("RGB"), None
+        image.save(out, "JPEG", quality=90, optimize=True, icc_profile=icc)
     elif image_format == "PNG":
         image.save(out, "PNG", optimize=True, icc_profile=icc)
     else:

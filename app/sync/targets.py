@@ -25,6 +25,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # (host, port) -> the addresses to connect to; an empty list when the name does not resolve.
 Resolver = Callable[[str, int], Awaitable[Sequence[IPAddress]]]
 DEFAULT_PORTS = {"http": 80, "https": 443}
+RESOLVE_SECONDS = 5.0
 # NAT64 and 6to4 wrap an IPv4 address inside an IPv6 one: judge the wrapped address.
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
@@ -35,6 +36,10 @@ class TargetRefused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class CredentialsInURL(TargetRefused):
+    """The URL carries a user name or password (webhooks are authenticated by signature)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +64,14 @@ class Target:
 
 
 async def system_resolver(host: str, port: int) -> list[IPAddress]:
-    """The addresses the system resolver gives for ``host`` (numeric spellings decoded)."""
+    """The addresses the system resolver gives for ``host`` (numeric spellings decoded);
+    none when it does not answer within RESOLVE_SECONDS."""
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
-        )
-    except (OSError, UnicodeError):
+        async with asyncio.timeout(RESOLVE_SECONDS):
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+            )
+    except (OSError, UnicodeError, TimeoutError):
         return []
     addresses: list[IPAddress] = []
     for _family, _type, _proto, _name, sockaddr in infos:
@@ -135,7 +142,7 @@ def parse_url(url: str) -> httpx.URL:
     if parsed.scheme not in DEFAULT_PORTS or not parsed.host:
         raise TargetRefused("not an absolute http(s) URL")
     if parsed.userinfo or "@" in parsed.netloc.decode("ascii", "replace"):
-        raise TargetRefused("credentials in the URL")
+        raise CredentialsInURL("credentials in the URL")
     return parsed
 
 

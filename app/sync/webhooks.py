@@ -21,10 +21,9 @@ from app.errors import FieldError, NotFound, ValidationFailed, pointer
 from app.review.models import Webhook, WebhookDelivery
 from app.sync import repository
 from app.sync.schemas import EVENT_KINDS, WebhookCreate
-from app.sync.targets import TargetPolicy, TargetRefused, parse_url
+from app.sync.targets import CredentialsInURL, TargetPolicy, TargetRefused, parse_url
 
 SIGNATURE_HEADER = "X-Releve-Signature"
-CREDENTIALS = "webhook_url_credentials"
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -37,9 +36,10 @@ async def _url_errors(url: str, policy: TargetPolicy) -> list[FieldError]:
     params = {"url": url[:200]}
     try:
         parse_url(url)
-    except TargetRefused as refused:
-        credentials = refused.reason == "credentials in the URL"
-        return [FieldError("/url", CREDENTIALS if credentials else "webhook_url_invalid", params)]
+    except CredentialsInURL:
+        return [FieldError("/url", "webhook_url_credentials", params)]
+    except TargetRefused:
+        return [FieldError("/url", "webhook_url_invalid", params)]
     try:
         await policy.check(url)
     except TargetRefused:
