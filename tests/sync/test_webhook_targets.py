@@ -8,6 +8,7 @@ import asyncio
 import ipaddress
 import ssl
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -21,7 +22,7 @@ from app.db.session import Database
 from app.main import create_app
 from app.sync.deps import target_policy
 from app.sync.targets import IPAddress, TargetPolicy, TargetRefused, is_public
-from app.sync.worker import deliver_due, delivery_client
+from app.sync.worker import SEND_DEADLINE_SECONDS, deliver_due, delivery_client
 from tests.sync.support import Receiver, World, make_world, submit
 
 HOOKS = "/api/v1/campaigns/arbres/webhooks"
@@ -305,3 +306,47 @@ async def test_tls_checks_the_certificate_of_the_host_name_not_of_the_address(
     # The certificate for another name was refused, so that request never reached the handler.
     assert delivery["last_error"] == "connection failed"
     assert receiver.hosts == []
+
+
+class DrippingReceiver:
+    """Answers 200 and then one byte of body every 0.2 s: each read is quick, the whole never
+    ends (a per-read timeout alone would wait for it for ever)."""
+
+    def __init__(self) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+                try:
+                    for _ in range(600):  # two minutes at most
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                except OSError:
+                    pass
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+async def test_a_receiver_that_never_finishes_is_cut_off(world: World) -> None:
+    receiver = DrippingReceiver()
+    try:
+        port = receiver.server.server_address[1]
+        hook = await _register(world, f"http://127.0.0.1:{port}/hook")
+        await submit(world)
+        local = TargetPolicy.parse("127.0.0.1")
+        started = time.monotonic()
+        assert await asyncio.wait_for(deliver_due(world.database, policy=local), 60) == 1
+        assert time.monotonic() - started < SEND_DEADLINE_SECONDS + 10  # generous bound
+        delivery = await _last_delivery(world, hook)
+        assert (delivery["state"], delivery["last_error"]) == ("pending", "timeout")
+    finally:
+        receiver.stop()
