@@ -6,9 +6,13 @@ that dies mid-send leaves the lease to expire and the event is sent again: deliv
 once, so receivers deduplicate on the event ``id``. Events of one observation are sent to a
 webhook in order; a failing event holds back the later ones of the same observation only.
 
-Retry schedule after a failure (non-2xx, timeout, connection error): 30 s, 1, 2, 4, 8, 16 and
-32 min, 1, 2, 4 and 8 h, then every 12 h; the first failure that comes 24 h or more after the
-event was queued marks the delivery failed (13 attempts over about 28 h).
+Each send first checks the URL again (``targets.py``: public addresses only, unless allowed) and
+connects to the address it checked; the log records only generic errors ("target refused",
+"timeout", "connection failed", "HTTP 500").
+
+Retry schedule after a failure (non-2xx, timeout, connection error, refused target): 30 s,
+1, 2, 4, 8, 16 and 32 min, 1, 2, 4 and 8 h, then every 12 h; the first failure that comes 24 h
+or more after the event was queued marks the delivery failed (13 attempts over about 28 h).
 """
 
 from __future__ import annotations
