@@ -15,7 +15,7 @@ from app.config import media_directory
 from app.db.session import SessionDep
 from app.errors import BadRequest, NotFound, PayloadTooLarge
 from app.media import service
-from app.media.http import MediaRoute
+from app.media.headers import MediaRoute
 from app.observations import service as observations
 from app.uploads import ReceivedUpload, UploadRules, receive_body, receive_form, temporary_upload
 from app.web import json_response
