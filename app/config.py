@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Photos: stored under media_dir (default: <data_dir>/media), by content hash.
     media_dir: Path | None = None
     max_media_bytes: int = Field(default=15 * 1024 * 1024, ge=1024)
+    # Largest photo in pixels (width x height), checked before decoding: a small file can
+    # announce a huge picture. At most Pillow's own bomb threshold (app/media/images.py).
+    max_media_pixels: int = Field(default=40_000_000, ge=1, le=80_000_000)
     # Writes per minute per token (four times that per client address); 0 turns limits off.
     rate_limit_per_minute: int = Field(default=120, ge=0)
     # Failed sign-ins (POST /auth/token) allowed per account and per client address in a
@@ -45,6 +48,9 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # Run the webhook delivery worker in this process (any number of processes may share it).
     webhooks_worker: bool = True
+    # Webhooks go to public internet addresses only; these comma-separated host names,
+    # addresses and networks (CIDR) may be called too (a self-hosted intranet).
+    webhook_allowed_hosts: str = ""
     # Who may show /embed/{slug} in a frame: the value of CSP frame-ancestors ("*": any site;
     # e.g. "'self' https://www.example.fr" to allow only those).
     embed_frame_ancestors: str = "*"

@@ -29,6 +29,7 @@ from app.quality.layers_router import router as reference_layers_router
 from app.quality.router import router as quality_router
 from app.review.router import router as review_router
 from app.sync.router import router as sync_router
+from app.sync.targets import TargetPolicy
 from app.sync.worker import start_worker
 from app.web import json_response
 
@@ -49,7 +50,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if not url:
             raise RuntimeError("RELEVE_DATABASE_URL is not set (`releve serve` sets it).")
         app.state.database = Database(create_engine(url, settings.db_pool_size))
-        worker = start_worker(app.state.database) if settings.webhooks_worker else None
+        policy = TargetPolicy.parse(settings.webhook_allowed_hosts)
+        worker = None
+        if settings.webhooks_worker:
+            worker = start_worker(app.state.database, policy=policy)
         app.state.webhook_worker = worker
         # What start-up allocated lives for the whole process: keep it out of the collector's
         # full passes, which otherwise pause a busy worker for tens of milliseconds.

@@ -449,6 +449,33 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Status '{status}' is not published by this campaign (published: {published}).",
         "fr": "Le statut « {status} » n'est pas publié par cette campagne (publiés : {published}).",
     },
+    # Webhook targets and photo uploads (hooks)
+    "webhook_url_credentials": {
+        "en": "'{url}' holds a user name or password: webhooks are authenticated by their "
+        "signature, put no credentials in the URL.",
+        "fr": "« {url} » contient un identifiant ou un mot de passe : les webhooks sont "
+        "authentifiés par leur signature, ne mettez pas d'identifiants dans l'URL.",
+    },
+    "webhook_url_not_public": {
+        "en": "'{url}' cannot receive webhooks: its host is unknown or is not a public internet "
+        "address (loopback, private, link-local and reserved addresses are refused).",
+        "fr": "« {url} » ne peut pas recevoir de webhooks : son hôte est inconnu ou n'est pas une "
+        "adresse publique d'Internet (les adresses locales, privées et réservées sont refusées).",
+    },
+    "media_too_large": {
+        "en": "The photo is larger than the limit of {limit_mib} MiB ({limit} bytes).",
+        "fr": "La photo dépasse la limite de {limit_mib} Mio ({limit} octets).",
+    },
+    "media_too_many_pixels": {
+        "en": "The image is {width} x {height} pixels ({megapixels} megapixels); the limit is "
+        "{limit_megapixels} megapixels.",
+        "fr": "L'image fait {width} x {height} pixels ({megapixels} mégapixels) ; la limite est "
+        "de {limit_megapixels} mégapixels.",
+    },
+    "media_upload_malformed": {
+        "en": "The multipart form is malformed: {reason}.",
+        "fr": "Le formulaire multipart est mal formé : {reason}.",
+    },
 }
 
 

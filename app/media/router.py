@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,33 +15,36 @@ from app.config import media_directory
 from app.db.session import SessionDep
 from app.errors import BadRequest, NotFound, PayloadTooLarge
 from app.media import service
+from app.media.headers import MediaRoute
 from app.observations import service as observations
+from app.uploads import ReceivedUpload, UploadRules, receive_body, receive_form, temporary_upload
 from app.web import json_response
 
-router = APIRouter(tags=["media"])
-files_router = APIRouter(tags=["media"])
+# MediaRoute: every media response says X-Content-Type-Options: nosniff.
+router = APIRouter(tags=["media"], route_class=MediaRoute)
+files_router = APIRouter(tags=["media"], route_class=MediaRoute)
 _FILE_NAME = re.compile(r"^([0-9a-f]{64})\.(jpg|png|webp|thumb\.jpg)$")
 _TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "thumb.jpg": "image/jpeg"}
 
 
-async def _upload(request: Request, limit: int) -> bytes:
-    """The ``file`` part of a multipart body, or the raw body for an image/* request."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
-        raise PayloadTooLarge(limit=limit)
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form(max_files=1, max_fields=5, max_part_size=limit)
-        part = form.get("file")
-        if part is None or isinstance(part, str):
+@asynccontextmanager
+async def _upload(request: Request, limit: int) -> AsyncIterator[ReceivedUpload]:
+    """The ``file`` part of a multipart body, or the raw body of another request, streamed to
+    a temporary file (removed after the block) and refused as soon as it passes ``limit``."""
+    rules = UploadRules(limit, lambda: _too_large(limit), "media_upload_malformed")
+    content_type = request.headers.get("content-type", "")
+    async with temporary_upload() as upload:
+        if content_type.startswith("multipart/"):
+            await receive_form(request, upload, rules)
+        else:
+            await receive_body(request, upload, rules)
+        if upload.size == 0:
             raise BadRequest("media_file_missing")
-        data = await part.read(limit + 1)
-    else:
-        data = await request.body()
-    if len(data) > limit:
-        raise PayloadTooLarge(limit=limit)
-    if not data:
-        raise BadRequest("media_file_missing")
-    return data
+        yield upload
+
+
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge("media_too_large", limit=limit, limit_mib=round(limit / 2**20, 1))
 
 
 @router.post("/observations/{observation_id}/media", status_code=201)
@@ -50,12 +55,14 @@ async def upload_photo(
     user: CurrentUser,
     _: RateLimit,
 ) -> Response:
-    """Add a photo (JPEG, PNG or WebP, checked from its bytes); metadata and GPS are removed."""
+    """Add a photo (JPEG, PNG or WebP, checked from its bytes); metadata and GPS are removed.
+    Refused (413) past the size limit in bytes or in pixels, whatever the body declared."""
     settings = request.app.state.settings
-    data = await _upload(request, settings.max_media_bytes)
-    media, created = await service.add_photo(
-        session, media_directory(settings), observation_id, user, data
-    )
+    async with _upload(request, settings.max_media_bytes) as upload:
+        media, created = await service.add_photo(
+            session, media_directory(settings), observation_id, user, upload,
+            settings.max_media_pixels,
+        )  # fmt: skip
     return json_response(service.describe(media), 201 if created else 200)
 
 

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
-from app.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from app.errors import FieldError, Forbidden, NotFound, PayloadTooLarge, ValidationFailed
 from app.media import images
 from app.media.models import Media
 from app.observations.models import Observation
+from app.uploads import ReceivedUpload
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
@@ -31,38 +32,56 @@ def thumbnail_path(directory: Path, sha256: str) -> Path:
 
 
 async def add_photo(
-    session: AsyncSession, directory: Path, observation_id: uuid.UUID, user: User, upload: bytes
+    session: AsyncSession,
+    directory: Path,
+    observation_id: uuid.UUID,
+    user: User,
+    upload: ReceivedUpload,
+    max_pixels: int,
 ) -> tuple[Media, bool]:
-    """Store the photo (or find it again: uploads are idempotent); (media, created)."""
+    """Store the photo received in ``upload.path`` (or find it again: uploads are idempotent);
+    (media, created). Refused before decoding when it has more than ``max_pixels`` pixels."""
     observation = await session.get(Observation, observation_id)
     if observation is None:
         raise NotFound("observation_not_found", id=str(observation_id))
     if observation.created_by != user.id and not user.is_admin:
         raise Forbidden(action="add photos to this observation")
-    upload_sha256 = hashlib.sha256(upload).hexdigest()
     existing = await session.scalar(
         select(Media).where(
-            Media.observation_id == observation_id, Media.upload_sha256 == upload_sha256
+            Media.observation_id == observation_id, Media.upload_sha256 == upload.sha256
         )
     )
     if existing is not None:
         return existing, False
-    try:
-        cleaned = await asyncio.to_thread(images.clean, upload)
-    except images.NotAnImage as error:
-        raise ValidationFailed(
-            [FieldError("/file", "media_not_an_image", {"found": str(error)[:80]})]
-        ) from error
+    cleaned = await _clean(upload.path, max_pixels)
     sha256 = hashlib.sha256(cleaned.data).hexdigest()
     await asyncio.to_thread(_write_files, directory, sha256, cleaned)
     media = Media(
-        observation_id=observation_id, upload_sha256=upload_sha256, sha256=sha256,
+        observation_id=observation_id, upload_sha256=upload.sha256, sha256=sha256,
         content_type=cleaned.content_type, width=cleaned.width, height=cleaned.height,
         size_bytes=len(cleaned.data), created_by=user.id,
     )  # fmt: skip
     session.add(media)
     await session.flush()
     return media, True
+
+
+async def _clean(path: Path, max_pixels: int) -> images.CleanImage:
+    try:
+        return await asyncio.to_thread(images.clean, path, max_pixels)
+    except images.NotAnImage as error:
+        raise ValidationFailed(
+            [FieldError("/file", "media_not_an_image", {"found": str(error)[:80]})]
+        ) from error
+    except images.TooManyPixels as error:
+        raise PayloadTooLarge(
+            "media_too_many_pixels",
+            width=error.width or "?",
+            height=error.height or "?",
+            megapixels=round(error.pixels / 1e6, 1),
+            limit=error.limit,
+            limit_megapixels=round(error.limit / 1e6, 1),
+        ) from error
 
 
 def _write_files(directory: Path, sha256: str, cleaned: images.CleanImage) -> None:

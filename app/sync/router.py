@@ -16,6 +16,7 @@ from app.campaigns import service as campaigns
 from app.campaigns.models import Campaign
 from app.db.session import SessionDep
 from app.sync import feed, webhooks
+from app.sync.deps import TargetPolicyDep
 from app.sync.schemas import (
     DeliveryList,
     DeliveryOut,
@@ -65,11 +66,13 @@ async def _owned(session: AsyncSession, slug: str, user: User) -> Campaign:
     tags=["webhooks"],
 )
 async def create_webhook(
-    slug: str, body: WebhookCreate, session: SessionDep, user: CurrentUser
+    slug: str, body: WebhookCreate, session: SessionDep, user: CurrentUser, policy: TargetPolicyDep
 ) -> WebhookCreated:
-    """Register a URL for the campaign's events (owners). The secret is shown only here."""
+    """Register a URL for the campaign's events (owners). The secret is shown only here.
+    The URL must reach a public internet address (or a host the operator allowed)."""
     campaign = await _owned(session, slug, user)
-    return WebhookCreated.of(await webhooks.create_webhook(session, campaign, user, body))
+    hook = await webhooks.create_webhook(session, campaign, user, body, policy)
+    return WebhookCreated.of(hook)
 
 
 @router.get("/campaigns/{slug}/webhooks", response_model=WebhookList, tags=["webhooks"])

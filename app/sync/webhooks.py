@@ -13,7 +13,6 @@ import secrets
 import uuid
 from typing import Any
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
@@ -22,6 +21,7 @@ from app.errors import FieldError, NotFound, ValidationFailed, pointer
 from app.review.models import Webhook, WebhookDelivery
 from app.sync import repository
 from app.sync.schemas import EVENT_KINDS, WebhookCreate
+from app.sync.targets import CredentialsInURL, TargetPolicy, TargetRefused, parse_url
 
 SIGNATURE_HEADER = "X-Releve-Signature"
 
@@ -32,13 +32,19 @@ def sign(secret: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def _url_errors(url: str) -> list[FieldError]:
+async def _url_errors(url: str, policy: TargetPolicy) -> list[FieldError]:
+    params = {"url": url[:200]}
     try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError):
-        parsed = None
-    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
-        return [FieldError("/url", "webhook_url_invalid", {"url": url[:200]})]
+        parse_url(url)
+    except CredentialsInURL:
+        return [FieldError("/url", "webhook_url_credentials", params)]
+    except TargetRefused:
+        return [FieldError("/url", "webhook_url_invalid", params)]
+    try:
+        await policy.check(url)
+    except TargetRefused:
+        # One message whether the name is unknown or private: no oracle on internal names.
+        return [FieldError("/url", "webhook_url_not_public", params)]
     return []
 
 
@@ -57,11 +63,16 @@ def _unknown(event: str) -> dict[str, Any]:
 
 
 async def create_webhook(
-    session: AsyncSession, campaign: Campaign, user: User, data: WebhookCreate
+    session: AsyncSession,
+    campaign: Campaign,
+    user: User,
+    data: WebhookCreate,
+    policy: TargetPolicy,
 ) -> Webhook:
-    """Register a URL; the generated secret is on the returned webhook (show it only once)."""
+    """Register a URL that ``policy`` accepts now (it is checked again at each delivery); the
+    generated secret is on the returned webhook (show it only once)."""
     events = list(EVENT_KINDS) if data.events is None else list(dict.fromkeys(data.events))
-    errors = _url_errors(data.url) + _event_errors(events)
+    errors = await _url_errors(data.url, policy) + _event_errors(events)
     if errors:
         raise ValidationFailed(errors)
     webhook = Webhook(

@@ -13,6 +13,9 @@ from tests.factories import campaign_body, make_user, point_feature
 from tests.sync.support import write_change
 
 HOOKS = "/api/v1/campaigns/arbres/webhooks"
+# Receivers must be public internet addresses; a literal one needs no DNS in the tests.
+PUBLIC = "http://93.184.215.14"
+PUBLIC_TLS = "https://93.184.215.14"
 
 
 async def _member(
@@ -30,13 +33,13 @@ async def test_owners_register_list_and_delete_webhooks(
     client: httpx.AsyncClient, db: Database, campaign: dict[str, Any], admin_headers: dict[str, str]
 ) -> None:
     owner = await _member(client, db, admin_headers, "owner")
-    body = {"url": "http://127.0.0.1:9/hook", "events": ["created", "withdrawn"]}
+    body = {"url": PUBLIC + ":9/hook", "events": ["created", "withdrawn"]}
     created = await client.post(HOOKS, json=body, headers=owner)
     assert created.status_code == 201, created.text
     hook = created.json()
     assert hook["events"] == ["created", "withdrawn"] and hook["active"] is True
     assert len(hook["secret"]) >= 32
-    everything = await client.post(HOOKS, json={"url": "https://example.org/h"}, headers=owner)
+    everything = await client.post(HOOKS, json={"url": PUBLIC_TLS + "/h"}, headers=owner)
     assert everything.json()["events"] == ["created", "edited", "status_changed", "withdrawn"]
     listed = (await client.get(HOOKS, headers=admin_headers)).json()["webhooks"]
     assert {h["id"] for h in listed} == {hook["id"], everything.json()["id"]}
@@ -56,14 +59,14 @@ async def test_only_owners_may_touch_webhooks(
     contributor_headers: dict[str, str],
 ) -> None:
     validator = await _member(client, db, admin_headers, "validator")
-    hook = (await client.post(HOOKS, json={"url": "http://h.test/"}, headers=admin_headers)).json()
+    hook = (await client.post(HOOKS, json={"url": PUBLIC + "/h"}, headers=admin_headers)).json()
     for headers in (validator, contributor_headers):
         for method, url in (
             ("POST", HOOKS), ("GET", HOOKS), ("DELETE", f"{HOOKS}/{hook['id']}"),
             ("GET", f"{HOOKS}/{hook['id']}/deliveries"),
         ):  # fmt: skip
             response = await client.request(
-                method, url, json={"url": "http://h.test/"}, headers=headers
+                method, url, json={"url": PUBLIC + "/h"}, headers=headers
             )
             assert response.status_code == 403, (method, url)
     assert (await client.get(HOOKS)).status_code == 401
@@ -78,14 +81,14 @@ async def test_bad_urls_and_events_are_422_with_paths(
         assert response.json()["errors"][0]["code"] == "webhook_url_invalid"
     response = await client.post(
         HOOKS,
-        json={"url": "http://h.test/", "events": ["created", "deleted"]},
+        json={"url": PUBLIC + "/h", "events": ["created", "deleted"]},
         headers={**admin_headers, "Accept-Language": "fr"},
     )
     (error,) = response.json()["errors"]
     assert (error["path"], error["code"]) == ("/events/1", "webhook_event_unknown")
     assert "inconnu" in error["detail"]
     empty = await client.post(
-        HOOKS, json={"url": "http://h.test/", "events": []}, headers=admin_headers
+        HOOKS, json={"url": PUBLIC + "/h", "events": []}, headers=admin_headers
     )
     assert empty.json()["errors"][0]["code"] == "webhook_events_empty"
 
@@ -109,8 +112,8 @@ async def test_every_change_queues_one_event_per_subscribed_webhook(
     admin_headers: dict[str, str],
     contributor_headers: dict[str, str],
 ) -> None:
-    every = (await client.post(HOOKS, json={"url": "http://a.test/"}, headers=admin_headers)).json()
-    body = {"url": "http://b.test/", "events": ["status_changed"]}
+    every = (await client.post(HOOKS, json={"url": PUBLIC + "/a"}, headers=admin_headers)).json()
+    body = {"url": PUBLIC + "/b", "events": ["status_changed"]}
     statuses = (await client.post(HOOKS, json=body, headers=admin_headers)).json()
     url = "/api/v1/campaigns/arbres/observations"
     created = (await client.post(url, json=point_feature(), headers=contributor_headers)).json()
@@ -148,7 +151,7 @@ async def test_a_batch_queues_its_events_and_other_campaigns_are_left_alone(
     admin_headers: dict[str, str],
     contributor_headers: dict[str, str],
 ) -> None:
-    hook = (await client.post(HOOKS, json={"url": "http://a.test/"}, headers=admin_headers)).json()
+    hook = (await client.post(HOOKS, json={"url": PUBLIC + "/a"}, headers=admin_headers)).json()
     batch = {"type": "FeatureCollection", "features": [point_feature() for _ in range(3)]}
     response = await client.post(
         "/api/v1/campaigns/arbres/observations/batch", json=batch, headers=contributor_headers
