@@ -449,6 +449,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Status '{status}' is not published by this campaign (published: {published}).",
         "fr": "Le statut « {status} » n'est pas publié par cette campagne (publiés : {published}).",
     },
+    # Publication (what the public may read)
+    "observation_gone": {
+        "en": "Observation {id} has been withdrawn.",
+        "fr": "L'observation {id} a été retirée.",
+    },
 }
 
 
