@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import uuid
 from enum import Enum
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, or_, true
+from sqlalchemy import ColumnElement, and_, case, false, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
@@ -133,15 +132,3 @@ def require_readable(
     if observation.status == "withdrawn" and not hidden and campaign.status != "draft":
         raise Gone(id=str(observation.id))
     raise NotFound("observation_not_found", id=str(observation.id))
-
-
-def public_name(name: Any, opted_in: Any, access: Access) -> Any:
-    """A contributor's name as ``access`` may see it (None: not named)."""
-    return name if access.exact or opted_in else None
-
-
-def name_column(name: Any, opted_in: Any, access: Access) -> Any:
-    """``public_name`` in SQL: the display name, or NULL unless its owner opted in."""
-    if access.exact:
-        return name
-    return case((opted_in.is_(true()), name), else_=None)

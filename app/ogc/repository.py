@@ -17,6 +17,7 @@ from app.observations.public import campaign_grids, public_geometry_by_campaign
 from app.observations.publication import PUBLIC_CAMPAIGN_STATUSES, is_published
 from app.quality.models import QualityRule, ReferenceLayer
 
+
 async def published_campaigns(session: AsyncSession, slug: str | None = None) -> list[Campaign]:
     query = select(Campaign).where(Campaign.status.in_(PUBLIC_CAMPAIGN_STATUSES))
     if slug is not None:

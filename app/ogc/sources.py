@@ -1,9 +1,10 @@
 """What a published collection is made of, in SQL: rows, key, public geometry and properties.
 
 A campaign publishes its observations (only those the one publication rule publishes:
-``app/observations/publication.py``; never who contributed them); a reference layer publishes its features. Every output (OGC API
-items, exports) reads the same ``Collection``, so the generalisation of locations and the
-choice of published properties live here once.
+``app/observations/publication.py``; never who contributed them); a reference layer
+publishes its features. Every output (OGC API items, exports) reads the same
+``Collection``, so the generalisation of locations and the choice of published properties
+live here once.
 """
 
 from __future__ import annotations

@@ -21,14 +21,11 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     ColumnElement,
-    Float,
     Text,
-    and_,
     case,
     cast,
     delete,
     exists,
-    false,
     func,
     literal,
     not_,
@@ -39,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import aliased
 
 from app.campaigns.models import Campaign
 from app.observations.models import Observation, ObservationVersion

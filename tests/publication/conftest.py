@@ -81,7 +81,9 @@ def photo(index: int) -> bytes:
 
 
 @pytest.fixture(scope="module")
-async def world(engine: AsyncEngine, database_url: str, tmp_path_factory: Any) -> AsyncIterator[World]:
+async def world(
+    engine: AsyncEngine, database_url: str, tmp_path_factory: Any
+) -> AsyncIterator[World]:
     database = Database(engine)
     settings = Settings(
         database_url=database_url,  # type: ignore[arg-type]
@@ -130,16 +132,17 @@ async def _observation(world: World, index: int, case: str, slug: str, then: str
     observation_id = world.ids[case] = str(feature["id"])
     url = f"/api/v1/observations/{observation_id}"
     files = {"file": ("photo.jpg", photo(index), "image/jpeg")}
-    world.photos[case] = (await _ok(client.post(f"{url}/media", files=files, headers=author))).json()
-    validator = world.headers["validator"]
+    world.photos[case] = (
+        await _ok(client.post(f"{url}/media", files=files, headers=author))
+    ).json()
+    admin = world.headers["admin"]
     if then == "hide":
-        admin = world.headers["admin"]
         await _ok(client.post(f"{url}/hide", json={"reason": "spam"}, headers=admin))
     elif then == "withdraw":
         await _ok(client.delete(url, headers=author))
     elif then in ("reject", "validate"):
         decision = {"status": f"{then}d" if then == "validate" else "rejected", "reason": "seen"}
-        await _ok(client.post(f"{url}/decision", json=decision, headers=world.headers["admin"]))
+        await _ok(client.post(f"{url}/decision", json=decision, headers=admin))
 
 
 async def _ok(request: Any) -> httpx.Response:

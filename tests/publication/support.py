@@ -50,7 +50,9 @@ def assert_public_place(world: World, point: tuple[float, float], tolerance_m: f
         assert metres(point, truth) > 250, f"{point} gives away the place of {case}"
 
 
-def assert_nothing_private(world: World, body: str | bytes, allowed: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+def assert_nothing_private(
+    world: World, body: str | bytes, allowed: set[str] = frozenset()
+) -> None:  # type: ignore[assignment]
     """No unpublished id (but ``allowed`` ones) and no contributor's name in an answer."""
     content = body if isinstance(body, str) else body.decode("utf-8", "replace")
     for observation_id in world.unpublished_ids:
@@ -60,7 +62,9 @@ def assert_nothing_private(world: World, body: str | bytes, allowed: set[str] = 
         assert name not in content, f"contributor {name} named"
 
 
-def assert_features(world: World, features: list[dict[str, Any]], tolerance_m: float = 1) -> set[str]:
+def assert_features(
+    world: World, features: list[dict[str, Any]], tolerance_m: float = 1
+) -> set[str]:
     """Every feature published and publicly placed; their ids (GeoPackage and FlatGeobuf
     exports carry none: those are checked by count)."""
     ids = {str(feature["id"]) for feature in features if feature.get("id") is not None}

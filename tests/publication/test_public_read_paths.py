@@ -42,11 +42,16 @@ async def get(world: World, reader: str, url: str, **params: Any) -> Any:
     return response
 
 
+LIST_PARAMS = [
+    {},
+    {"status": "withdrawn"},
+    {"status": "rejected,pending,needs_review,flagged"},
+    {"status": "pending", "limit": "1"},
+]
+
+
 @pytest.mark.parametrize("reader", READERS)
-@pytest.mark.parametrize(
-    "params", [{}, {"status": "withdrawn"}, {"status": "rejected,pending,needs_review,flagged"},
-               {"status": "pending", "limit": "1"}],  # fmt: skip
-)
+@pytest.mark.parametrize("params", LIST_PARAMS)
 async def test_api_lists(world: World, reader: str, params: dict[str, str]) -> None:
     for slug in PUBLIC_SLUGS:
         response = await get(world, reader, f"/api/v1/campaigns/{slug}/observations", **params)
