@@ -158,11 +158,12 @@ async def _duplicate(check: Check) -> Findings:
 
 
 async def _nameable(check: Check, originals: list[Any]) -> set[Any]:
-    """Originals a finding may name: published ones, and those of the batch itself."""
+    """Originals a finding may name: published ones, and those of a new batch itself (the
+    submitter's own)."""
     if not originals:
         return set()
-    batch = {candidate.id for candidate in check.by_index.values()}
-    return batch | await checks.published_among(check.session, originals)
+    new = [c.id for c in check.by_index.values() if c.created_at is None]
+    return set(new) | await checks.published_among(check.session, originals)
 
 
 def _duplicate_finding(
@@ -172,12 +173,12 @@ def _duplicate_finding(
     location generalisation the distance or overlap to another observation is withheld (three
     distances would trilaterate it), and an unpublished original is never named."""
     code = f"quality_duplicate_{kind}"
+    thresholds = {"min_m": figures.get("min_m"), "max_percent": figures.get("max_percent")}
     if check.campaign.location_precision_m:
         code += "_generalised"
-        figures = {"min_m": figures.get("min_m"), "max_percent": figures.get("max_percent"),
-                   "precision_m": check.campaign.location_precision_m}  # fmt: skip
+        figures = {**thresholds, "precision_m": check.campaign.location_precision_m}
     if original not in shown:
-        return Finding(f"{code}_unpublished", figures)
+        return Finding(f"{code}_unpublished", thresholds)
     return Finding(code, {"original": str(original), **figures}, [{"observation": str(original)}])
 
 
