@@ -12,9 +12,11 @@ campaign's validators and owners, and admins, see every observation exactly ("st
 else reads only published observations, at their public (generalised) place, with no
 contributor named unless that contributor opted in (``users.publish_identity``).
 
-An unpublished observation read by id answers 404, as if it did not exist, except a withdrawn
-one in a published campaign: 410 Gone (as OpenStreetMap answers for deleted elements), so a
-mirror knows to drop it.
+An unpublished observation read by id (``/api/v1/observations/{id}``, its history, its media
+list) answers 404, as if it did not exist, except a withdrawn one in a published campaign: 410
+Gone (as OpenStreetMap answers for deleted elements), so a mirror knows to drop it. OGC API
+items and photo files answer 404 (OGC API - Features knows no 410; the change feed carries the
+tombstone). The timeline is never public (author and staff only).
 """
 
 from __future__ import annotations
