@@ -475,6 +475,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "media_upload_malformed": {
         "en": "The multipart form is malformed: {reason}.",
         "fr": "Le formulaire multipart est mal formé : {reason}.",
+    # Publication (what the public may read)
+    "observation_gone": {
+        "en": "Observation {id} has been withdrawn.",
+        "fr": "L'observation {id} a été retirée.",
     },
 }
 

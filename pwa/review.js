@@ -79,9 +79,18 @@ function previousVotes(votes) {
 async function loadPhotos(app, id, container) {
   try {
     const { body } = await app.call(`/observations/${id}/media`);
-    fill(container, ...body.media.map((m, i) => h('a', { href: m.href, target: '_blank' },
-      h('img', { src: m.thumbnail, alt: `${t('capture.photos')} ${i + 1}`, width: 96, height: 96 }))));
+    const links = await Promise.all(body.media.map(async (m, i) => h('a', { href: await photoUrl(app, m.href), target: '_blank' },
+      h('img', { src: await photoUrl(app, m.thumbnail), alt: `${t('capture.photos')} ${i + 1}`, width: 96, height: 96 }))));
+    fill(container, ...links);
   } catch { /* no photos shown offline; the vote does not depend on them */ }
+}
+
+/** A photo of an observation not yet published is only sent with the reviewer's token. */
+async function photoUrl(app, href) {
+  const token = app.session?.token;
+  const response = await fetch(href, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+  if (!response.ok) throw new Error(`${href}: ${response.status}`);
+  return URL.createObjectURL(await response.blob());
 }
 
 function voteForm(app, feature, advance) {

@@ -10,7 +10,7 @@
 import { flushOutbox } from './outbox.js';
 import { USER_CACHE_PREFIX } from './session.js';
 
-const VERSION = 'ee2b71716780';
+const VERSION = '02bd23151835';
 const SHELL_CACHE = `releve-shell-${VERSION}`;
 const PUBLIC_CACHE = 'releve-public';
 const MEDIA_CACHE = 'releve-media';
@@ -118,7 +118,9 @@ async function cacheFirst(request, cacheName) {
   const cached = await cache.match(request);
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.status === 200) {
+  // A photo of an observation not (yet) public comes with no-store: never kept on the device.
+  const keep = !/no-store/.test(response.headers.get('Cache-Control') || '');
+  if (response.status === 200 && keep) {
     await cache.put(request, response.clone());
     await trimCache(cache, MAX_MEDIA_ENTRIES);
   }

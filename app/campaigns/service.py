@@ -17,6 +17,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.schemas import CampaignCreate, CampaignOut, CampaignUpdate, FieldSpec, MemberOut
 from app.errors import Conflict, FieldError, NotFound, ValidationFailed, pointer
 from app.observations.geojson import parse_feature
+from app.observations.publication import PUBLISHED_STATUSES
 from app.quality.checks_repository import layers_by_slug
 
 
@@ -153,15 +154,6 @@ def _out(campaign: Campaign, area: str | None, count: int, base_url: str) -> Cam
             {"rel": "license", "href": licence_url(campaign.licence)},
         ],
     )
-
-
-# Which statuses each publication policy makes public (open data outputs: OGC API, tiles,
-# exports, the change feed's public view). Withdrawn observations are never published.
-PUBLISHED_STATUSES: dict[str, tuple[str, ...]] = {
-    "validated_only": ("validated",),
-    "all_but_rejected": ("pending", "needs_review", "flagged", "validated"),
-    "all": ("pending", "needs_review", "flagged", "validated", "rejected", "duplicate"),
-}
 
 
 def published_statuses(campaign: Campaign) -> tuple[str, ...]:

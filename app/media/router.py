@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
 from app.auth.deps import CurrentUser, OptionalUser
@@ -14,7 +15,7 @@ from app.auth.ratelimit import RateLimit
 from app.config import media_directory
 from app.db.session import SessionDep
 from app.errors import BadRequest, NotFound, PayloadTooLarge
-from app.media import service
+from app.media import access, service
 from app.media.headers import MediaRoute
 from app.observations import service as observations
 from app.uploads import ReceivedUpload, UploadRules, receive_body, receive_form, temporary_upload
@@ -70,15 +71,36 @@ async def upload_photo(
 async def list_photos(
     observation_id: uuid.UUID, session: SessionDep, user: OptionalUser
 ) -> dict[str, Any]:
-    await observations.get_feature(session, observation_id, user)  # 404 when not visible
+    await observations.readable(session, observation_id, user)  # 404 or 410 when not visible
     return {
         "media": [service.describe(m) for m in await service.photos_of(session, observation_id)]
     }
 
 
+@router.delete("/observations/{observation_id}/media/{media_id}", status_code=204)
+async def delete_photo(
+    observation_id: uuid.UUID, media_id: uuid.UUID, request: Request, session: SessionDep,
+    user: CurrentUser,
+) -> Response:  # fmt: skip
+    """Remove a photo from your observation; its file goes unless another observation uses it."""
+    directory = media_directory(request.app.state.settings)
+    paths = await access.delete_photo(session, directory, observation_id, media_id, user)
+    # After the commit (the session dependency commits before the response is sent).
+    return Response(status_code=204, background=BackgroundTask(access.remove_files, paths))
+
+
+_CACHING = {
+    access.FileAccess.PUBLIC: "public, max-age=31536000, immutable",
+    access.FileAccess.PRIVATE: "private, no-store",
+}
+
+
 @files_router.get("/media/{name}")
-async def photo_file(name: str, request: Request) -> Response:
-    """A stored photo or thumbnail; content-addressed, so cached for a year."""
+async def photo_file(
+    name: str, request: Request, session: SessionDep, user: OptionalUser
+) -> Response:
+    """A stored photo or thumbnail: content-addressed, so cached for a year once published;
+    a photo of an observation not (yet) public only for those who may read it, never cached."""
     match = _FILE_NAME.match(name)
     if match is None:
         raise NotFound("media_not_found", name=name)
@@ -87,7 +109,11 @@ async def photo_file(name: str, request: Request) -> Response:
     path = directory / sha256[:2] / name
     if not path.is_file():
         raise NotFound("media_not_found", name=name)
-    headers = {"Cache-Control": "public, max-age=31536000, immutable", "ETag": f'"{sha256}"'}
+    served = await access.file_access(session, name, sha256, user)
+    headers = {"Cache-Control": _CACHING[served], "ETag": f'"{sha256}"',
+               "X-Content-Type-Options": "nosniff"}  # fmt: skip
+    if served is access.FileAccess.PRIVATE:
+        headers["Vary"] = "Authorization"
     if request.headers.get("if-none-match") == f'"{sha256}"':
         return Response(status_code=304, headers=headers)
     return FileResponse(path, media_type=_TYPES[kind], headers=headers)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     any_,
     bindparam,
+    case,
     func,
     literal,
     select,
@@ -28,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.observations.models import Observation, ObservationVersion
-from app.observations.public import public_geometry
+from app.observations.public import grid_margin, public_geometry, shown_geometry
 
 
 @dataclass(slots=True)
@@ -139,9 +140,12 @@ async def submission_hashes(
     return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
-def feature_json(grid: tuple[float, float] | None = None) -> ColumnElement[Any]:
+def feature_json(
+    grid: tuple[float, float] | None = None, author: uuid.UUID | None = None
+) -> ColumnElement[Any]:
     """The GeoJSON Feature of an observation (joined with its campaign), built in SQL; with a
-    generalisation ``grid``, the location as the public sees it (see ``public.py``)."""
+    generalisation ``grid``, the location as the public sees it (see ``public.py``), except
+    for the observations of ``author``."""
     members = func.jsonb_build_object(
         "status", Observation.status,
         "version", Observation.version,
@@ -156,16 +160,16 @@ def feature_json(grid: tuple[float, float] | None = None) -> ColumnElement[Any]:
     return func.json_build_object(
         "type", "Feature",
         "id", Observation.id,
-        "geometry", func.ST_AsGeoJSON(public_geometry(grid), 9).cast(JSON),
+        "geometry", func.ST_AsGeoJSON(shown_geometry(grid, author), 9).cast(JSON),
         "properties", Observation.properties.op("||")(Observation.derived).op("||")(members),
     )  # fmt: skip
 
 
 def _feature_query(
-    grid: tuple[float, float] | None = None,
+    grid: tuple[float, float] | None = None, author: uuid.UUID | None = None
 ) -> Select[str, int, datetime, uuid.UUID, datetime | None, uuid.UUID | None]:
     return select(
-        feature_json(grid).cast(Text),
+        feature_json(grid, author).cast(Text),
         Observation.version,
         Observation.created_at,
         Observation.id,
@@ -197,6 +201,16 @@ async def area_latitude(session: AsyncSession, campaign_id: uuid.UUID) -> float 
     return await session.scalar(query)
 
 
+@dataclass(slots=True, frozen=True)
+class PageView:
+    """What a reader may list: rows meeting ``visible``, placed by ``grid`` (exact for the
+    observations of ``author``)."""
+
+    visible: ColumnElement[bool]
+    grid: tuple[float, float] | None = None
+    author: uuid.UUID | None = None
+
+
 async def feature_page(
     session: AsyncSession,
     campaign_id: uuid.UUID,
@@ -204,22 +218,19 @@ async def feature_page(
     statuses: Sequence[str] | None,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
-    grid: tuple[float, float] | None = None,
+    view: PageView,
 ) -> list[FeatureRow]:
     """One page in (created_at, id) order, keyset-paginated after ``after``."""
     # Hidden by moderation: out of every listing (reviewers reach them through their ids).
-    query = _feature_query(grid).where(
-        Observation.campaign_id == campaign_id, Observation.hidden_at.is_(None)
+    query = _feature_query(view.grid, view.author).where(
+        Observation.campaign_id == campaign_id, Observation.hidden_at.is_(None), view.visible
     )
     if statuses:
         query = query.where(Observation.status.in_(statuses))
     else:
         query = query.where(Observation.status != "withdrawn")
     if bbox is not None:
-        envelope = func.ST_MakeEnvelope(*bbox, 4326)
-        query = query.where(
-            Observation.geom.op("&&")(envelope), func.ST_Intersects(Observation.geom, envelope)
-        )
+        query = query.where(*_bbox_conditions(bbox, view))
     if after is not None:
         query = query.where(
             tuple_(Observation.created_at, Observation.id)
@@ -227,6 +238,18 @@ async def feature_page(
         )
     query = query.order_by(Observation.created_at, Observation.id).limit(limit)
     return [FeatureRow(*row) for row in await session.execute(query)]
+
+
+def _bbox_conditions(
+    bbox: tuple[float, float, float, float], view: PageView
+) -> tuple[ColumnElement[bool], ...]:
+    """The box tested on the geometry the reader is shown (never the stored one of a
+    generalised observation); the stored geometry's index only prefilters, with a margin."""
+    envelope = func.ST_MakeEnvelope(*bbox, 4326)
+    margin = grid_margin(view.grid)
+    box = func.ST_Expand(envelope, margin) if margin else envelope
+    shown = shown_geometry(view.grid, view.author)
+    return Observation.geom.op("&&")(box), func.ST_Intersects(shown, envelope)
 
 
 async def lock(session: AsyncSession, observation_id: uuid.UUID) -> Observation | None:
@@ -310,19 +333,28 @@ async def write_version(
             session.expire(instance)
 
 
-async def versions(session: AsyncSession, observation_id: uuid.UUID) -> list[Any]:
+async def versions(
+    session: AsyncSession,
+    observation_id: uuid.UUID,
+    grid: tuple[float, float] | None = None,
+    named: bool = True,
+) -> list[Any]:
+    """Every version, oldest first; with ``grid``, each place as the public sees it; unless
+    ``named``, only contributors who opted in are named."""
+    name = User.display_name if named else case((User.publish_identity, User.display_name))
+    geometry = public_geometry(grid, ObservationVersion.geom)
     query = (
         select(
             ObservationVersion.version,
             ObservationVersion.change_kind,
             ObservationVersion.changed_at,
-            User.display_name,
+            name.label("display_name"),
             ObservationVersion.reason,
             ObservationVersion.status,
             ObservationVersion.properties,
             ObservationVersion.observed_at,
             ObservationVersion.accuracy_m,
-            func.ST_AsGeoJSON(ObservationVersion.geom, 9).label("geometry"),
+            func.ST_AsGeoJSON(geometry, 9).label("geometry"),
         )
         .outerjoin(User, User.id == ObservationVersion.changed_by)
         .where(ObservationVersion.observation_id == observation_id)

@@ -156,8 +156,6 @@ async def withdraw_observation(
 async def observation_history(
     observation_id: uuid.UUID, session: SessionDep, user: OptionalUser
 ) -> Response:
-    """Every version: who, when, why, what changed (hidden observations: reviewers only)."""
-    await service.get_feature(session, observation_id, user)
-    return json_response(
-        {"id": observation_id, "versions": await service.history(session, observation_id)}
-    )
+    """Every version: who, when, why, what changed (unpublished ones: author and reviewers)."""
+    versions = await service.history(session, observation_id, user)
+    return json_response({"id": observation_id, "versions": versions})

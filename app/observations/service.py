@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from sqlalchemy import true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
@@ -27,7 +28,7 @@ from app.errors import (
     PreconditionRequired,
     ValidationFailed,
 )
-from app.observations import repository
+from app.observations import publication, repository
 from app.observations.geojson import parse_feature
 from app.observations.models import Observation
 from app.observations.public import DEFAULT_GRID_LATITUDE, grid_cell
@@ -43,24 +44,27 @@ from app.review import repository as events
 async def get_feature(
     session: AsyncSession, observation_id: uuid.UUID, reader: User | None = None
 ) -> FeatureRow:
-    """The observation's Feature; one hidden by moderation only for its author and reviewers."""
-    row = await repository.feature(session, observation_id)
-    if row is None:
-        raise NotFound("observation_not_found", id=str(observation_id))
-    if row.hidden_at is None and row.created_by == (reader.id if reader else None):
-        return row
-    privileged = await _may_see_hidden(session, row, reader)
-    if row.hidden_at is not None and not privileged:
-        raise NotFound("observation_not_found", id=str(observation_id))
-    if not privileged:
-        observation = await session.get(Observation, observation_id)
-        assert observation is not None
-        campaign = await session.get(Campaign, observation.campaign_id)
-        assert campaign is not None
-        grid = await public_grid(session, campaign)
-        if grid is not None:
-            row = await repository.feature(session, observation_id, grid) or row
+    """The observation's Feature as ``reader`` may see it (see ``publication.py``): 404 when
+    it is not theirs to read, 410 when it was withdrawn."""
+    observation, campaign, access = await readable(session, observation_id, reader)
+    grid = None if access.exact else await public_grid(session, campaign)
+    row = await repository.feature(session, observation.id, grid)
+    assert row is not None
     return row
+
+
+async def readable(
+    session: AsyncSession, observation_id: uuid.UUID, reader: User | None
+) -> tuple[Observation, Campaign, publication.Access]:
+    """The observation, its campaign and the reader's access, when the reader may read it."""
+    observation = await session.get(Observation, observation_id)
+    if observation is None:
+        raise NotFound("observation_not_found", id=str(observation_id))
+    campaign = await session.get(Campaign, observation.campaign_id)
+    assert campaign is not None
+    access = await publication.access_of(session, campaign, observation.created_by, reader)
+    publication.require_readable(campaign, observation, access)
+    return observation, campaign, access
 
 
 async def public_grid(session: AsyncSession, campaign: Campaign) -> tuple[float, float] | None:
@@ -75,20 +79,21 @@ async def reader_grid(
     session: AsyncSession, campaign: Campaign, reader: User | None
 ) -> tuple[float, float] | None:
     """Exact places for the campaign's validators, owners and admins; the public grid else."""
-    role = await permissions.role_of(session, campaign, reader)
-    return None if permissions.at_least(role, "validator") else await public_grid(session, campaign)
+    if await publication.is_staff(session, campaign, reader):
+        return None
+    return await public_grid(session, campaign)
 
 
-async def _may_see_hidden(session: AsyncSession, row: FeatureRow, reader: User | None) -> bool:
-    if reader is None:
-        return False
-    if reader.is_admin or row.created_by == reader.id:
-        return True
-    observation = await session.get(Observation, row.id)
-    assert observation is not None
-    campaign = await session.get(Campaign, observation.campaign_id)
-    assert campaign is not None
-    return permissions.at_least(await permissions.role_of(session, campaign, reader), "validator")
+async def page_view(
+    session: AsyncSession, campaign: Campaign, reader: User | None
+) -> repository.PageView:
+    """What ``reader`` may list of the campaign: everything for its staff; for anyone else
+    the published observations, and their own (at their exact place)."""
+    if await publication.is_staff(session, campaign, reader):
+        return repository.PageView(true())
+    author = reader.id if reader else None
+    visible = publication.visible_in(campaign, author)
+    return repository.PageView(visible, await public_grid(session, campaign), author)
 
 
 async def list_features(
@@ -102,9 +107,9 @@ async def list_features(
 ) -> tuple[list[FeatureRow], str | None]:
     """One page of a campaign's observations and the cursor of the next page, if any."""
     after = decode_cursor(cursor) if cursor else None
-    grid = await reader_grid(session, campaign, reader)
+    view = await page_view(session, campaign, reader)
     rows = await repository.feature_page(
-        session, campaign.id, bbox, statuses, after, limit + 1, grid
+        session, campaign.id, bbox, statuses, after, limit + 1, view
     )
     if len(rows) <= limit:
         return rows, None
@@ -275,11 +280,14 @@ async def withdraw(
     return await get_feature(session, observation_id, user)
 
 
-async def history(session: AsyncSession, observation_id: uuid.UUID) -> list[dict[str, Any]]:
-    """Every version, oldest first, with who, when, why and what changed from the previous."""
-    rows = await repository.versions(session, observation_id)
-    if not rows:
-        raise NotFound("observation_not_found", id=str(observation_id))
+async def history(
+    session: AsyncSession, observation_id: uuid.UUID, reader: User | None = None
+) -> list[dict[str, Any]]:
+    """Every version, oldest first, with who, when, why and what changed from the previous;
+    for the public, places generalised and only contributors who opted in named."""
+    _, campaign, access = await readable(session, observation_id, reader)
+    grid = None if access.exact else await public_grid(session, campaign)
+    rows = await repository.versions(session, observation_id, grid, named=access.exact)
     entries: list[dict[str, Any]] = []
     previous: dict[str, Any] | None = None
     for row in rows:

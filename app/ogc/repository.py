@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.campaigns.models import Campaign
 from app.observations.models import Observation
+from app.observations.public import campaign_grids, public_geometry_by_campaign
+from app.observations.publication import PUBLIC_CAMPAIGN_STATUSES, is_published
 from app.quality.models import QualityRule, ReferenceLayer
-
-PUBLISHED_CAMPAIGN_STATUSES = ("open", "closed")
 
 
 async def published_campaigns(session: AsyncSession, slug: str | None = None) -> list[Campaign]:
-    query = select(Campaign).where(Campaign.status.in_(PUBLISHED_CAMPAIGN_STATUSES))
+    query = select(Campaign).where(Campaign.status.in_(PUBLIC_CAMPAIGN_STATUSES))
     if slug is not None:
         query = query.where(Campaign.slug == slug)
     return list(await session.scalars(query.order_by(Campaign.created_at, Campaign.slug)))
@@ -51,10 +51,15 @@ async def campaign_extras(
         extras[row[0]] = CampaignExtras([row[1], row[2], row[3], row[4]], row[5])
     missing = [c.id for c in campaigns if extras[c.id].extent is None]
     if missing and observations_extent:
-        extent = func.ST_Extent(Observation.geom)
+        # Over what is published, where it is published: stored places would give away the
+        # exact coordinates of the outermost observations.
+        grid = campaign_grids()
+        extent = func.ST_Extent(public_geometry_by_campaign(Observation.geom, grid))
         rows = await session.execute(
             select(Observation.campaign_id, *_box(extent), func.ST_Y(func.ST_Centroid(extent)))
-            .where(Observation.campaign_id.in_(missing), Observation.status != "withdrawn")
+            .join(Campaign, Campaign.id == Observation.campaign_id)
+            .outerjoin(grid, grid.c.campaign_id == Campaign.id)
+            .where(Observation.campaign_id.in_(missing), is_published())
             .group_by(Observation.campaign_id)
         )  # fmt: skip
         for row in rows:

@@ -1,9 +1,10 @@
 """What a published collection is made of, in SQL: rows, key, public geometry and properties.
 
-A campaign publishes its observations (only the statuses its publication policy makes public,
-never who contributed them); a reference layer publishes its features. Every output (OGC API
-items, exports) reads the same ``Collection``, so the generalisation of locations and the
-choice of published properties live here once.
+A campaign publishes its observations (only those the one publication rule publishes:
+``app/observations/publication.py``; never who contributed them); a reference layer
+publishes its features. Every output (OGC API items, exports) reads the same
+``Collection``, so the generalisation of locations and the choice of published properties
+live here once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.service import licence_url, published_statuses
 from app.observations.models import Observation
 from app.observations.public import DEFAULT_GRID_LATITUDE, grid_cell, public_geometry
+from app.observations.publication import published_in
 from app.quality.models import ReferenceFeature, ReferenceLayer
 
 Kind = Literal["string", "integer", "number", "boolean", "date", "datetime", "array"]
@@ -178,7 +180,7 @@ def campaign_collection(
         geometry_types=geometry_types,
         properties=tuple(_campaign_properties(campaign, derived_names)),
         updated_at=campaign.updated_at,
-        where=(Observation.campaign_id == campaign.id, Observation.status.in_(statuses)),
+        where=published_in(campaign),
         keys=(Observation.created_at, Observation.id),
         geometry=public_geometry(grid),
         stored_geometry=Observation.geom,

@@ -136,27 +136,50 @@ async def _duplicate(check: Check) -> Findings:
     within_batch = all(c.created_at is None for c in check.by_index.values())
     common = {"campaign_id": check.campaign.id, "field": params.same_field,
               "within_batch": within_batch}  # fmt: skip
-    findings: Findings = []
     points: Sequence[Any] = []
     if check.arrays.has(0) or check.arrays.has(1):
         points = await checks.duplicate_points(
             check.session, check.arrays, metres=params.distance_m, **common
         )
-    for index, original, distance_m in points:
-        figures = {"original": str(original), "distance_m": _m(distance_m),
-                   "min_m": params.distance_m}  # fmt: skip
-        related = [{"observation": str(original)}]
-        findings.append((index, Finding("quality_duplicate_near", figures, related)))
     polygons: Sequence[Any] = []
     if check.arrays.has(2):
         polygons = await checks.duplicate_polygons(check.session, check.arrays, **common)
+    polygons = [row for row in polygons if row[2] is not None
+                and 100 * row[2] > params.min_iou_percent]  # fmt: skip
+    shown = await _nameable(check, [row[1] for row in (*points, *polygons)])
+    findings: Findings = []
+    for index, original, distance_m in points:
+        figures = {"distance_m": _m(distance_m), "min_m": params.distance_m}
+        findings.append((index, _duplicate_finding(check, "near", original, figures, shown)))
     for index, original, iou in polygons:
-        if iou is not None and 100 * iou > params.min_iou_percent:
-            figures = {"original": str(original), "iou_percent": _m(100 * iou),
-                       "max_percent": params.min_iou_percent}  # fmt: skip
-            related = [{"observation": str(original)}]
-            findings.append((index, Finding("quality_duplicate_overlap", figures, related)))
+        figures = {"iou_percent": _m(100 * iou), "max_percent": params.min_iou_percent}
+        findings.append((index, _duplicate_finding(check, "overlap", original, figures, shown)))
     return findings
+
+
+async def _nameable(check: Check, originals: list[Any]) -> set[Any]:
+    """Originals a finding may name: published ones, and those of a new batch itself (the
+    submitter's own)."""
+    if not originals:
+        return set()
+    new = [c.id for c in check.by_index.values() if c.created_at is None]
+    return set(new) | await checks.published_among(check.session, originals)
+
+
+def _duplicate_finding(
+    check: Check, kind: str, original: Any, figures: dict[str, Any], shown: set[Any]
+) -> Finding:
+    """Whoever submits or checks sees the finding (and the public its stored copy): with
+    location generalisation the distance or overlap to another observation is withheld (three
+    distances would trilaterate it), and an unpublished original is never named."""
+    code = f"quality_duplicate_{kind}"
+    thresholds = {"min_m": figures.get("min_m"), "max_percent": figures.get("max_percent")}
+    if check.campaign.location_precision_m:
+        code += "_generalised"
+        figures = {**thresholds, "precision_m": check.campaign.location_precision_m}
+    if original not in shown:
+        return Finding(f"{code}_unpublished", thresholds)
+    return Finding(code, {"original": str(original), **figures}, [{"observation": str(original)}])
 
 
 async def _accuracy(check: Check) -> Findings:

@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.campaigns.models import Campaign
+from app.observations.models import Observation
+from app.observations.publication import is_published
 
 
 @dataclass(slots=True)
@@ -269,6 +273,16 @@ async def duplicate_points(
     params = {**candidates.params(), "campaign_id": campaign_id, "field": field,
               "metres": metres, "within_batch": within_batch}  # fmt: skip
     return await _rows(session, sql, params)
+
+
+async def published_among(session: AsyncSession, ids: Sequence[Any]) -> set[Any]:
+    """Which of the observations ``ids`` are published."""
+    query = (
+        select(Observation.id)
+        .join(Campaign, Campaign.id == Observation.campaign_id)
+        .where(Observation.id.in_(list(ids)), is_published())
+    )
+    return set(await session.scalars(query))
 
 
 async def duplicate_polygons(

@@ -64,6 +64,44 @@ RULE_MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "L'observation {original} couvre la même surface ({iou_percent} % de "
         "recouvrement, maximum {max_percent} %) : sans doute la même chose.",
     },
+    # Duplicates when the original may not be named or placed exactly (publication rule,
+    # location generalisation): no distance, no overlap, no id that would give it away.
+    "quality_duplicate_near_unpublished": {
+        "en": "Another observation, not published, is less than {min_m} m away: probably "
+        "the same thing.",
+        "fr": "Une autre observation, non publiée, est à moins de {min_m} m : sans doute la "
+        "même chose.",
+    },
+    "quality_duplicate_near_generalised": {
+        "en": "Observation {original} is less than {min_m} m away: probably the same thing "
+        "(this campaign publishes places to {precision_m} m only, so no distance is given).",
+        "fr": "L'observation {original} est à moins de {min_m} m : sans doute la même chose "
+        "(cette campagne ne publie les lieux qu'à {precision_m} m près : pas de distance).",
+    },
+    "quality_duplicate_near_generalised_unpublished": {
+        "en": "Another observation, not published, is less than {min_m} m away: probably "
+        "the same thing.",
+        "fr": "Une autre observation, non publiée, est à moins de {min_m} m : sans doute la "
+        "même chose.",
+    },
+    "quality_duplicate_overlap_unpublished": {
+        "en": "Another observation, not published, covers the same area (more than "
+        "{max_percent} % overlap): probably the same thing.",
+        "fr": "Une autre observation, non publiée, couvre la même surface (plus de "
+        "{max_percent} % de recouvrement) : sans doute la même chose.",
+    },
+    "quality_duplicate_overlap_generalised": {
+        "en": "Observation {original} covers the same area (more than {max_percent} % "
+        "overlap): probably the same thing.",
+        "fr": "L'observation {original} couvre la même surface (plus de {max_percent} % de "
+        "recouvrement) : sans doute la même chose.",
+    },
+    "quality_duplicate_overlap_generalised_unpublished": {
+        "en": "Another observation, not published, covers the same area (more than "
+        "{max_percent} % overlap): probably the same thing.",
+        "fr": "Une autre observation, non publiée, couvre la même surface (plus de "
+        "{max_percent} % de recouvrement) : sans doute la même chose.",
+    },
     "quality_accuracy": {
         "en": "The position accuracy is {accuracy_m} m (maximum {max_m} m).",
         "fr": "La précision de la position est de {accuracy_m} m (maximum {max_m} m).",

@@ -1,11 +1,11 @@
 """All SQL of the change feed and the webhooks: the public view of an observation, the feed's
 keyset pages, webhook registrations and the delivery outbox.
 
-The public view is the one rule for what open data may show of an observation: nothing of a
-hidden, withdrawn or unpublished one (a tombstone instead), no contributor identity, and locations
-generalised to the campaign's ``location_precision_m`` grid.
-Its geometry rule is the one of ``app/ogc/sources.py``, written here for rows of many campaigns
-at once (the feed is not per campaign).
+The public view shows what open data may show of an observation: nothing of an unpublished one
+(a tombstone instead: ``app/observations/publication.py`` says which are published), no
+contributor identity, and locations generalised to the campaign's ``location_precision_m`` grid
+(``app/observations/public.py``, for rows of many campaigns at once: the feed is not per
+campaign).
 """
 
 from __future__ import annotations
@@ -21,14 +21,11 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     ColumnElement,
-    Float,
     Text,
-    and_,
     case,
     cast,
     delete,
     exists,
-    false,
     func,
     literal,
     not_,
@@ -39,61 +36,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import aliased
 
 from app.campaigns.models import Campaign
-from app.campaigns.service import PUBLISHED_STATUSES
 from app.observations.models import Observation, ObservationVersion
-from app.observations.public import (
-    DEFAULT_GRID_LATITUDE,
-    METRES_PER_DEGREE_LAT,
-    METRES_PER_DEGREE_LON,
-)
+from app.observations.public import campaign_grids, public_geometry_by_campaign
+from app.observations.publication import is_published
 from app.review.models import Webhook, WebhookDelivery
 
-# The generalisation grid is the one app/observations/public.py sizes in Python (``grid_cell``),
-# here in SQL for many campaigns at once: same constants, same latitude (the area's centroid),
-# so a point reads the same in the feed and in OGC API (tests/sync checks they agree).
-
 # The public view ------------------------------------------------------------------------
-
-
-def campaign_grids() -> CTE:
-    """Each generalising campaign's grid cell in degrees (dx, dy), sized at the latitude of
-    its area's centroid (45° without an area). Materialised: one centroid per campaign, not
-    one per row."""
-    latitude = func.coalesce(func.ST_Y(func.ST_Centroid(Campaign.area)), DEFAULT_GRID_LATITUDE)
-    precision = cast(Campaign.location_precision_m, Float)
-    cos_lat = func.greatest(func.cos(func.radians(latitude)), 0.01)
-    query = select(
-        Campaign.id.label("campaign_id"),
-        (precision / (METRES_PER_DEGREE_LON * cos_lat)).label("dx"),
-        (precision / METRES_PER_DEGREE_LAT).label("dy"),
-    ).where(Campaign.location_precision_m.is_not(None))
-    return query.cte("campaign_grid").prefix_with("MATERIALIZED")
-
-
-def public_geometry(
-    geom: ColumnElement[Any] | InstrumentedAttribute[Any], grid: CTE
-) -> ColumnElement[Any]:
-    """The geometry as published. On a generalising campaign (a row in ``grid``) every geometry
-    becomes its centroid snapped to the grid, as in OGC API: a polygon's outline would give
-    away the place the grid hides."""
-    snapped = func.ST_SnapToGrid(func.ST_Centroid(geom), 0.0, 0.0, grid.c.dx, grid.c.dy)
-    return case((grid.c.dx.is_not(None), snapped), else_=geom)
-
-
-def is_published() -> ColumnElement[bool]:
-    """Whether the observation (joined with its campaign) is public: not hidden, and in one of
-    the statuses its campaign's publication policy publishes (never 'withdrawn')."""
-    by_policy = case(
-        *(
-            (Campaign.publication_policy == policy, Observation.status.in_(statuses))
-            for policy, statuses in PUBLISHED_STATUSES.items()
-        ),
-        else_=false(),
-    )
-    return and_(Observation.hidden_at.is_(None), by_policy)
 
 
 def public_feature(grid: CTE) -> ColumnElement[Any]:
@@ -108,7 +59,7 @@ def public_feature(grid: CTE) -> ColumnElement[Any]:
         "created_at", Observation.created_at,
         "updated_at", Observation.updated_at,
     )  # fmt: skip
-    geometry = public_geometry(Observation.geom, grid)
+    geometry = public_geometry_by_campaign(Observation.geom, grid)
     return func.json_build_object(
         "type", "Feature",
         "id", Observation.id,

@@ -133,7 +133,9 @@ async def test_withdraw_is_a_soft_delete_and_history_keeps_every_version(
     assert edit.status_code == 409
     listed = (await client.get(URL)).json()["features"]
     assert listed == []
-    history = (await client.get(url + "/history")).json()["versions"]
+    # Withdrawn: gone for the public, its whole history kept for its author.
+    assert (await client.get(url + "/history")).status_code == 410
+    history = (await client.get(url + "/history", headers=contributor_headers)).json()["versions"]
     assert [(v["version"], v["change"], v["status"]) for v in history] == [
         (1, "created", "pending"), (2, "edited", "pending"), (3, "withdrawn", "withdrawn"),
     ]  # fmt: skip

@@ -115,15 +115,16 @@ async def test_owner_decides_and_validator_marks_duplicates(
     decision = {"status": "rejected", "reason": "Photo d'un autre arbre"}
     assert (await client.post(f"/api/v1/observations/{doubtful['id']}/decision", json=decision,
                               headers=team["owner"])).status_code == 204  # fmt: skip
-    assert (await client.get(f"/api/v1/observations/{doubtful['id']}")).json()["properties"][
-        "status"
-    ] == "rejected"
+    # Rejected (and below, duplicate): no longer published, so read as the owner.
+    url = f"/api/v1/observations/{doubtful['id']}"
+    assert (await client.get(url)).status_code == 404
+    read = await client.get(url, headers=team["owner"])
+    assert read.json()["properties"]["status"] == "rejected"
     duplicate = await client.post(f"/api/v1/observations/{copy['id']}/duplicate", json={"of": original["id"]},
                                   headers=team["validators"][0])  # fmt: skip
     assert duplicate.status_code == 204
-    assert (await client.get(f"/api/v1/observations/{copy['id']}")).json()["properties"][
-        "status"
-    ] == "duplicate"
+    read = await client.get(f"/api/v1/observations/{copy['id']}", headers=team["owner"])
+    assert read.json()["properties"]["status"] == "duplicate"
     itself = await client.post(f"/api/v1/observations/{copy['id']}/duplicate", json={"of": copy["id"]},
                                headers=team["validators"][0])  # fmt: skip
     assert itself.status_code == 409
