@@ -6,7 +6,6 @@ turns each into a status code, a stable ``type`` and a French or English ``detai
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +17,6 @@ from starlette.responses import Response
 
 from app.i18n import Language, negotiate_language
 from app.messages import render
-
-logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
@@ -199,13 +196,8 @@ async def _http_exception_handler(request: Request, exc: Exception) -> Response:
     return body
 
 
-async def _unexpected_error_handler(request: Request, exc: Exception) -> Response:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem_response(500, "internal_error", request_language(request))
-
-
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error_handler)
     app.add_exception_handler(RequestValidationError, _request_validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
-    app.add_exception_handler(Exception, _unexpected_error_handler)
+    # Any other exception: app.server_errors.UnexpectedErrorMiddleware (a complete 500).
