@@ -171,19 +171,35 @@ async def _request_validation_handler(request: Request, exc: Exception) -> Respo
     errors = [
         FieldError(
             pointer(*error.get("loc", ())),
-            "wrong_type" if error.get("type", "").endswith("_type") else "invalid_value",
+            _validation_code(error.get("type", "")),
             {"reason": error.get("msg", ""), "expected": error.get("type"), "got": "?"},
         )
         for error in exc.errors()
     ]
     language = request_language(request)
     body_errors = [
-        {**error.to_json(language), "detail": raw.get("msg", "")}
+        {**error.to_json(language), "detail": _validation_detail(error, raw, language)}
         for error, raw in zip(errors, exc.errors(), strict=True)
     ]
     return problem_response(
         422, "validation_failed", language, {"count": len(errors)}, {"errors": body_errors}
     )
+
+
+# Pydantic error types that are codes of the catalogue (raised by our own validators).
+CATALOGUED_VALIDATION_TYPES = frozenset({"null_not_allowed"})
+
+
+def _validation_code(error_type: str) -> str:
+    if error_type in CATALOGUED_VALIDATION_TYPES:
+        return error_type
+    return "wrong_type" if error_type.endswith("_type") else "invalid_value"
+
+
+def _validation_detail(error: FieldError, raw: Any, language: Language) -> str:
+    if error.code in CATALOGUED_VALIDATION_TYPES:
+        return render(error.code, language, error.params)
+    return str(raw.get("msg", ""))
 
 
 async def _http_exception_handler(request: Request, exc: Exception) -> Response:

@@ -77,7 +77,7 @@ async def refuse_unstorable_body(request: Request) -> None:
         body = await request.json()  # already parsed by FastAPI: served from its cache
     except ValueError:
         return  # FastAPI answers malformed JSON itself
-    refuse_unstorable(body)
+    refuse_unstorable(body, "/body")  # the paths pydantic's own errors have
 
 
 class UnstorableTextMiddleware:
