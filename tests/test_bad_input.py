@@ -179,3 +179,20 @@ async def test_null_for_a_required_property_in_an_edit(
         assert response.status_code == 422 or response.is_success, response.text
     response = await client.patch(url, json={"properties": {"species": None}}, headers=headers)
     assert "/properties/species" in error_paths(response)
+
+
+@pytest.mark.parametrize("member", ["display_name", "publish_identity", "leaderboard_opt_in"])
+async def test_null_for_a_preference_is_refused(
+    client: httpx.AsyncClient, contributor_headers: dict[str, str], member: str
+) -> None:
+    response = await client.patch("/api/v1/me", json={member: None}, headers=contributor_headers)
+    assert error_paths(response) == {f"/body/{member}"}
+
+
+async def test_an_empty_preferences_patch_changes_nothing(
+    client: httpx.AsyncClient, contributor_headers: dict[str, str]
+) -> None:
+    before = (await client.get("/api/v1/me", headers=contributor_headers)).json()
+    response = await client.patch("/api/v1/me", json={}, headers=contributor_headers)
+    assert response.status_code == 200, response.text
+    assert response.json() == before

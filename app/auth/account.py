@@ -29,6 +29,8 @@ _EXPORT_OBSERVATIONS = text(
 
 
 async def update_preferences(session: AsyncSession, user: User, changes: dict[str, Any]) -> User:
+    if not changes:  # an empty PATCH changes nothing (and an empty UPDATE is not SQL)
+        return user
     await session.execute(update(User).where(User.id == user.id).values(**changes))
     for name, value in changes.items():
         setattr(user, name, value)

@@ -6,8 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.partial import PartialUpdate
 
 FieldType = Literal["text", "integer", "number", "boolean", "date", "choice"]
 CampaignStatus = Literal["draft", "open", "closed"]
@@ -96,28 +97,10 @@ class CampaignCreate(CampaignBase):
     slug: str = Field(min_length=2, max_length=80, pattern=SLUG_PATTERN)
 
 
-# PATCH members that null cannot clear (the database needs a value): null is refused for
-# them, while leaving a member out keeps its value. Only these three may be cleared with null.
-CLEARABLE = frozenset({"area", "location_precision_m", "basemap_url"})
+class CampaignUpdate(PartialUpdate):
+    """Every member optional: only those sent are changed; null clears only the clearable."""
 
-
-def _without_null(schema: dict[str, Any]) -> None:
-    """In the OpenAPI, only the clearable members accept null (and none defaults to it)."""
-    for name, member in schema.get("properties", {}).items():
-        if name in CLEARABLE:
-            continue
-        member.pop("default", None)
-        kept = [branch for branch in member.pop("anyOf", []) if branch.get("type") != "null"]
-        if len(kept) == 1:
-            member.update(kept[0])
-        elif kept:
-            member["anyOf"] = kept
-
-
-class CampaignUpdate(BaseModel):
-    """Every member optional: only those sent are changed; null only clears the clearable."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_without_null)
+    CLEARABLE = frozenset({"area", "location_precision_m", "basemap_url"})
 
     title: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=20_000)
@@ -133,13 +116,6 @@ class CampaignUpdate(BaseModel):
     location_precision_m: int | None = Field(default=None, ge=1, le=100_000)
     map_layers: list[str] | None = Field(default=None, max_length=10)
     basemap_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None and info.field_name not in CLEARABLE:
-            raise PydanticCustomError("null_not_allowed", "null is not allowed: leave it out")
-        return value
 
 
 class CampaignOut(CampaignBase):
