@@ -196,3 +196,15 @@ async def test_an_empty_preferences_patch_changes_nothing(
     response = await client.patch("/api/v1/me", json={}, headers=contributor_headers)
     assert response.status_code == 200, response.text
     assert response.json() == before
+
+
+async def test_nul_in_a_reference_layer_upload_form(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    csv = b"name,lon,lat\ncapitole,1.4442,43.6045\n"
+    files = {"file": ("points.csv", csv, "text/csv")}
+    data = {"slug": "points", "title": "Poi\u0000nts"}
+    response = await client.post(
+        "/api/v1/reference-layers", data=data, files=files, headers=admin_headers
+    )
+    assert error_paths(response) == {"/title"}

@@ -24,6 +24,7 @@ from starlette.responses import Response
 from app.auth.deps import AdminUser
 from app.db.session import SessionDep
 from app.errors import BadRequest, FieldError, PayloadTooLarge, ValidationFailed
+from app.guards import refuse_unstorable
 from app.quality import layers
 from app.quality.schemas import LayerImport, LayerList, LayerOut
 
@@ -111,6 +112,7 @@ class Upload:
     def options(self) -> LayerImport:
         # An empty form member means "not given", as in an HTML form.
         given = {name: value for name, value in self.members.items() if value.strip()}
+        refuse_unstorable({**given, FILE_MEMBER: self.filename})
         try:
             return LayerImport.model_validate(given)
         except ValidationError as error:
