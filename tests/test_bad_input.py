@@ -208,3 +208,21 @@ async def test_nul_in_a_reference_layer_upload_form(
         "/api/v1/reference-layers", data=data, files=files, headers=admin_headers
     )
     assert error_paths(response) == {"/title"}
+
+
+async def test_the_openapi_documents_the_problem_answers(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    assert document["components"]["schemas"]["Problem"]["required"][:3] == [
+        "type",
+        "title",
+        "status",
+    ]
+    answers = document["paths"]["/api/v1/campaigns"]["post"]["responses"]
+    assert {"401", "403", "404", "409", "422", "500"} <= answers.keys()
+    problem = answers["422"]["content"][PROBLEM]["schema"]
+    assert problem == {"$ref": "#/components/schemas/Problem"}
+    assert "429" in document["paths"]["/api/v1/auth/device"]["post"]["responses"]
+    edit = document["paths"]["/api/v1/observations/{observation_id}"]["patch"]["responses"]
+    assert {"412", "428"} <= edit.keys()
+    update = document["components"]["schemas"]["CampaignUpdate"]["properties"]
+    assert update["title"]["type"] == "string" and "anyOf" in update["area"]
