@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from app.main import create_app
+from app.server_errors import LINES_PER_WINDOW, ErrorLogLimiter
 from tests.live import live_settings, serve
 
 FORCED_ERRORS = 200
@@ -97,3 +98,23 @@ def test_a_flood_of_500s_logs_a_bounded_number_of_bytes(
     assert {(r.status_code, r.headers.get("connection")) for r in answers} == {(500, "close")}
     first = log_bytes.records[0]
     assert "GET /boom" in first and "RuntimeError" in first and "Traceback" in first
+
+
+def log_one_failure(limiter: ErrorLogLimiter, path: str) -> None:
+    try:
+        raise KeyError("always the same place")
+    except KeyError as error:
+        limiter.log("GET", path, error)
+
+
+def test_the_log_limiter_counts_what_it_leaves_out(caplog: pytest.LogCaptureFixture) -> None:
+    limiter = ErrorLogLimiter(window_s=3600)
+    for _ in range(50):
+        log_one_failure(limiter, "/a\x00b")
+    records = [r.getMessage() for r in caplog.records if r.name == "app.server_errors"]
+    assert len(records) == LINES_PER_WINDOW
+    assert "Traceback" in records[0] and not any("Traceback" in r for r in records[1:])
+    assert "GET /a\\x00b: KeyError at" in records[1]  # control characters escaped
+    limiter.window_s = 0  # the window is over: the next line says how many were left out
+    log_one_failure(limiter, "/a")
+    assert f"{50 - LINES_PER_WINDOW} similar errors not logged" in caplog.records[-1].getMessage()
