@@ -6,7 +6,6 @@ turns each into a status code, a stable ``type`` and a French or English ``detai
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +17,6 @@ from starlette.responses import Response
 
 from app.i18n import Language, negotiate_language
 from app.messages import render
-
-logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
@@ -174,19 +171,35 @@ async def _request_validation_handler(request: Request, exc: Exception) -> Respo
     errors = [
         FieldError(
             pointer(*error.get("loc", ())),
-            "wrong_type" if error.get("type", "").endswith("_type") else "invalid_value",
+            _validation_code(error.get("type", "")),
             {"reason": error.get("msg", ""), "expected": error.get("type"), "got": "?"},
         )
         for error in exc.errors()
     ]
     language = request_language(request)
     body_errors = [
-        {**error.to_json(language), "detail": raw.get("msg", "")}
+        {**error.to_json(language), "detail": _validation_detail(error, raw, language)}
         for error, raw in zip(errors, exc.errors(), strict=True)
     ]
     return problem_response(
         422, "validation_failed", language, {"count": len(errors)}, {"errors": body_errors}
     )
+
+
+# Pydantic error types that are codes of the catalogue (raised by our own validators).
+CATALOGUED_VALIDATION_TYPES = frozenset({"null_not_allowed"})
+
+
+def _validation_code(error_type: str) -> str:
+    if error_type in CATALOGUED_VALIDATION_TYPES:
+        return error_type
+    return "wrong_type" if error_type.endswith("_type") else "invalid_value"
+
+
+def _validation_detail(error: FieldError, raw: Any, language: Language) -> str:
+    if error.code in CATALOGUED_VALIDATION_TYPES:
+        return render(error.code, language, error.params)
+    return str(raw.get("msg", ""))
 
 
 async def _http_exception_handler(request: Request, exc: Exception) -> Response:
@@ -199,13 +212,8 @@ async def _http_exception_handler(request: Request, exc: Exception) -> Response:
     return body
 
 
-async def _unexpected_error_handler(request: Request, exc: Exception) -> Response:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem_response(500, "internal_error", request_language(request))
-
-
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error_handler)
     app.add_exception_handler(RequestValidationError, _request_validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
-    app.add_exception_handler(Exception, _unexpected_error_handler)
+    # Any other exception: app.server_errors.UnexpectedErrorMiddleware (a complete 500).

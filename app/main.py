@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.responses import Response
@@ -20,14 +20,17 @@ from app.db.session import Database, create_engine
 from app.embed.router import router as embed_router
 from app.errors import ServiceUnavailable, install_problem_handlers
 from app.exports.router import router as exports_router
+from app.guards import UnstorableTextMiddleware, refuse_unstorable_body
 from app.media.router import files_router as media_files_router
 from app.media.router import router as media_router
 from app.observations.router import router as observations_router
 from app.ogc.router import router as ogc_router
 from app.ogc.tiles import router as tiles_router
+from app.problems import install_problem_schema, problem_responses
 from app.quality.layers_router import router as reference_layers_router
 from app.quality.router import router as quality_router
 from app.review.router import router as review_router
+from app.server_errors import UnexpectedErrorMiddleware
 from app.sync.router import router as sync_router
 from app.sync.targets import TargetPolicy
 from app.sync.worker import start_worker
@@ -73,21 +76,30 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     install_problem_handlers(app)
-    api = APIRouter(prefix="/api/v1")
-    api.include_router(auth_router)
-    api.include_router(campaigns_router)
-    api.include_router(observations_router)
-    api.include_router(quality_router)
-    api.include_router(review_router)
-    api.include_router(media_router)
-    api.include_router(sync_router)
-    api.include_router(reference_layers_router)
-    api.include_router(exports_router)
+    install_problem_schema(app)
+    # Outermost first: unexpected errors become a complete 500, then text PostgreSQL cannot
+    # store is refused in the URL before any route runs.
+    app.add_middleware(UnstorableTextMiddleware)
+    app.add_middleware(UnexpectedErrorMiddleware)
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(refuse_unstorable_body)])
+    signed_in = (400, 401, 403, 404, 422)
+    api.include_router(auth_router, responses=problem_responses(*signed_in, 429))
+    api.include_router(campaigns_router, responses=problem_responses(*signed_in, 409))
+    api.include_router(
+        observations_router, responses=problem_responses(*signed_in, 409, 412, 413, 428, 429)
+    )
+    api.include_router(quality_router, responses=problem_responses(*signed_in))
+    api.include_router(review_router, responses=problem_responses(*signed_in, 409, 429))
+    api.include_router(media_router, responses=problem_responses(*signed_in, 413, 429))
+    api.include_router(sync_router, responses=problem_responses(*signed_in))
+    api.include_router(reference_layers_router, responses=problem_responses(*signed_in, 409, 413))
+    api.include_router(exports_router, responses=problem_responses(*signed_in))
     app.include_router(api)
-    app.include_router(media_files_router)
-    app.include_router(ogc_router)
-    app.include_router(tiles_router, prefix="/ogc")
-    app.include_router(embed_router)
+    public_read = problem_responses(400, 404, 422)
+    app.include_router(media_files_router, responses=public_read)
+    app.include_router(ogc_router, responses=public_read)
+    app.include_router(tiles_router, prefix="/ogc", responses=public_read)
+    app.include_router(embed_router, responses=public_read)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["service"])
     if PWA_DIR.is_dir():
         app.mount("/", StaticFiles(directory=PWA_DIR, html=True), name="pwa")

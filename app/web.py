@@ -9,12 +9,14 @@ from fastapi import Request
 from starlette.responses import Response
 
 from app.errors import BadRequest, PayloadTooLarge
+from app.guards import refuse_unstorable
 
 GEOJSON = "application/geo+json"
 
 
-async def read_json(request: Request, limit: int) -> Any:
-    """The request body parsed as JSON, refusing bodies over ``limit`` bytes."""
+async def read_json(request: Request, limit: int, *, check_text: bool = True) -> Any:
+    """The request body parsed as JSON, refusing bodies over ``limit`` bytes and (unless the
+    caller checks each item itself, as a batch does) any text PostgreSQL cannot store."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(limit=limit)
@@ -26,9 +28,12 @@ async def read_json(request: Request, limit: int) -> Any:
     if not body:
         raise BadRequest(reason="empty body")
     try:
-        return orjson.loads(body)
+        document = orjson.loads(body)
     except orjson.JSONDecodeError as error:
         raise BadRequest(reason=str(error)) from error
+    if check_text:
+        refuse_unstorable(document)
+    return document
 
 
 def json_response(

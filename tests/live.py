@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from fastapi import FastAPI
 
 from app.config import Settings, uvicorn_proxy_options
 from app.main import create_app
@@ -32,15 +33,14 @@ def live_settings(database_url: str, **changes: object) -> Settings:
 
 
 @contextmanager
-def serve(settings: Settings, start_timeout_s: float = 20) -> Iterator[str]:
-    """The base URL of the app while the block runs; stopped afterwards."""
+def serve(
+    settings: Settings, start_timeout_s: float = 20, app: FastAPI | None = None
+) -> Iterator[str]:
+    """The base URL of the app (built from ``settings`` unless given) while the block runs."""
     port = free_port()
+    app = app or create_app(settings)
     config = uvicorn.Config(
-        create_app(settings),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        **uvicorn_proxy_options(settings),
+        app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_proxy_options(settings)
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -30,6 +30,8 @@ _EXPORT_OBSERVATIONS = text(
 
 
 async def update_preferences(session: AsyncSession, user: User, changes: dict[str, Any]) -> User:
+    if not changes:  # an empty PATCH changes nothing (and an empty UPDATE is not SQL)
+        return user
     if "display_name" in changes:
         changes = {**changes, "display_name": checked_display_name(changes["display_name"])}
     await session.execute(update(User).where(User.id == user.id).values(**changes))

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.partial import PartialUpdate
+
 
 class UserOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -51,9 +53,7 @@ class TokenList(BaseModel):
     tokens: list[TokenInfo]
 
 
-class PreferencesIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PreferencesIn(PartialUpdate):
     display_name: str | None = Field(default=None, min_length=1, max_length=60)
     publish_identity: bool | None = None
     leaderboard_opt_in: bool | None = None

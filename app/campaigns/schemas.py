@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.partial import PartialUpdate
+
 FieldType = Literal["text", "integer", "number", "boolean", "date", "choice"]
 CampaignStatus = Literal["draft", "open", "closed"]
 GeometryType = Literal["Point", "LineString", "Polygon", "MultiPolygon"]
@@ -95,10 +97,10 @@ class CampaignCreate(CampaignBase):
     slug: str = Field(min_length=2, max_length=80, pattern=SLUG_PATTERN)
 
 
-class CampaignUpdate(BaseModel):
-    """Every member optional: only those sent are changed."""
+class CampaignUpdate(PartialUpdate):
+    """Every member optional: only those sent are changed; null clears only the clearable."""
 
-    model_config = ConfigDict(extra="forbid")
+    CLEARABLE = frozenset({"area", "location_precision_m", "basemap_url"})
 
     title: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=20_000)

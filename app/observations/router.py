@@ -51,7 +51,8 @@ async def submit_batch(
     """Submit a FeatureCollection; each feature gets its own result, in order."""
     campaign = await campaigns.get_campaign(session, slug, user)
     settings = request.app.state.settings
-    features = features_of_collection(await read_json(request, settings.max_body_bytes))
+    body = await read_json(request, settings.max_body_bytes, check_text=False)
+    features = features_of_collection(body)
     if len(features) > settings.max_batch_features:
         raise PayloadTooLarge(
             "batch_too_large", limit=settings.max_batch_features, count=len(features)

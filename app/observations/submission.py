@@ -22,6 +22,7 @@ from app.campaigns import service as campaigns
 from app.campaigns.fields import CleanProperties
 from app.campaigns.models import Campaign
 from app.errors import Conflict, FieldError, Forbidden, ValidationFailed, pointer
+from app.guards import unstorable_errors
 from app.i18n import Language
 from app.observations import repository
 from app.observations.geojson import ParsedFeature, parse_feature, parse_features
@@ -96,6 +97,11 @@ def _prepare(
     first_index: dict[uuid.UUID, int] = {}
     for index, outcome in enumerate(_parse(campaign, features, single)):
         item_path = "" if single else pointer("features", index)
+        # PostgreSQL cannot store U+0000: such a feature is refused alone, the others go on.
+        unstorable = unstorable_errors(features[index], item_path)
+        if unstorable:
+            refused.append(ItemResult(index, _raw_id(features[index]), "invalid", unstorable))
+            continue
         if isinstance(outcome, list):
             refused.append(ItemResult(index, _raw_id(features[index]), "invalid", outcome))
             continue

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from app.auth.deps import AdminUser
 from app.db.session import SessionDep
 from app.errors import BadRequest, FieldError, PayloadTooLarge, ValidationFailed
+from app.guards import refuse_unstorable
 from app.quality import layers
 from app.quality.schemas import LayerImport, LayerList, LayerOut
 from app.uploads import (
@@ -110,6 +111,7 @@ class Upload:
     def options(self) -> LayerImport:
         # An empty form member means "not given", as in an HTML form.
         given = {name: value for name, value in self.received.members.items() if value.strip()}
+        refuse_unstorable({**given, FILE_MEMBER: self.filename})
         try:
             return LayerImport.model_validate(given)
         except ValidationError as error:
