@@ -154,6 +154,16 @@ TRANSFER_OWNERSHIP = f"""DO $$ DECLARE statement text; BEGIN
     END LOOP;
 END $$"""
 
+# Trusted extensions the legacy superuser created: the app role must own them for the
+# migrations that drop and create them again. There is no ALTER EXTENSION ... OWNER; the owner
+# column is all DROP EXTENSION checks (the stale pg_shdepend row only matters to DROP ROLE
+# releve_admin, which never happens).
+TRANSFER_EXTENSIONS = (
+    f"UPDATE pg_extension SET extowner = '{APP_ROLE}'::regrole "
+    f"WHERE extname IN ({', '.join(repr(name) for name in APP_EXTENSIONS)}) "
+    f"AND extowner = '{ADMIN_ROLE}'::regrole"
+)
+
 APPLICATION_DATABASES = (
     "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1')"
 )

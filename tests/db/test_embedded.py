@@ -105,7 +105,8 @@ async def test_start_connect_stop_and_restart_keeps_data(data_dir: Path) -> None
     with EmbeddedPostgres(data_dir, fast=True) as pg:
         assert pg.psql("SELECT postgis_version()").startswith("3.")
         assert re.fullmatch(
-            r"postgresql\+asyncpg://releve:[0-9a-f]{48}@127\.0\.0\.1:\d+/releve", pg.sqlalchemy_url()
+            r"postgresql\+asyncpg://releve:[0-9a-f]{48}@127\.0\.0\.1:\d+/releve",
+            pg.sqlalchemy_url(),
         )
         connection = await asyncpg.connect(pg.dsn())
         extensions = await connection.fetch("SELECT extname FROM pg_extension ORDER BY 1")
