@@ -454,7 +454,8 @@ class EmbeddedPostgres:
         self._psql(auth.CONVERSION_ROLE, None, conversion, "postgres")
         databases = self._psql(auth.ADMIN_ROLE, None, [auth.APPLICATION_DATABASES], "postgres")
         for database in databases.split():
-            self._psql(auth.ADMIN_ROLE, None, [auth.TRANSFER_OWNERSHIP], database)
+            transfer = [auth.TRANSFER_OWNERSHIP, auth.TRANSFER_EXTENSIONS]
+            self._psql(auth.ADMIN_ROLE, None, transfer, database)
         self._psql(auth.ADMIN_ROLE, None, [f"DROP ROLE {auth.CONVERSION_ROLE}"], "postgres")
 
     def _clear_previous_server(self) -> None:

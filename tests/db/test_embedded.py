@@ -69,13 +69,13 @@ def spawn_holder(data_dir: Path) -> Iterator[Spawn]:
         ready, _, _ = select.select([child.stdout], [], [], 60)
         if not ready or not child.stdout.readline():
             child.kill()
-            pytest.fail(f"holder did not start: {child.communicate()[1]}")
+            pytest.fail(f"holder did not start: {child.communicate(timeout=30)[1]}")
         return child
 
     yield spawn
     for child in children:
         child.kill()
-        child.communicate()
+        child.communicate(timeout=30)
 
 
 def postmaster_pid(pg: EmbeddedPostgres) -> int:
@@ -145,7 +145,7 @@ def test_start_after_a_crash(data_dir: Path, spawn_holder: Spawn) -> None:
     holder = spawn_holder()
     orphan = postmaster_pid(pg)
     holder.kill()
-    holder.wait()
+    holder.wait(timeout=30)
     assert is_alive(orphan)
     with pg:
         assert wait_dead(orphan)
@@ -155,7 +155,7 @@ def test_start_after_a_crash(data_dir: Path, spawn_holder: Spawn) -> None:
     holder = spawn_holder()
     server = postmaster_pid(pg)
     holder.kill()
-    holder.wait()
+    holder.wait(timeout=30)
     os.kill(server, signal.SIGKILL)
     assert wait_dead(server)
     with pg:
