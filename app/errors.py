@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.db.session import DATABASE_ERRORS, is_database_unavailable
 from app.i18n import Language, negotiate_language
 from app.messages import render
 
@@ -23,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
+# Seconds a client should wait before retrying while the database is unreachable.
+RETRY_AFTER_S = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +203,11 @@ async def _http_exception_handler(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected_error_handler(request: Request, exc: Exception) -> Response:
+    if is_database_unavailable(exc):
+        logger.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+        headers = {"Retry-After": str(RETRY_AFTER_S)}
+        language = request_language(request)
+        return problem_response(503, "database_unavailable", language, headers=headers)
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(500, "internal_error", request_language(request))
 
@@ -209,3 +217,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
     app.add_exception_handler(Exception, _unexpected_error_handler)
+    # Also by class: Starlette re-raises what only the catch-all handled, which printed a
+    # traceback per request in the server log during a database outage.
+    for error_class in DATABASE_ERRORS:
+        app.add_exception_handler(error_class, _unexpected_error_handler)
