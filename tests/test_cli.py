@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.cli import EXIT_DATABASE_LOST
 from app.db.embedded import EmbeddedPostgres
 from tests.factories import campaign_body, point_feature
 from tests.live import free_port
@@ -262,3 +264,26 @@ def test_external_database_outage_answers_503_then_recovers(tmp_path: Path) -> N
         process.kill()
         process.wait(timeout=30)
         database.destroy()
+
+
+def test_serve_exits_non_zero_when_its_postgres_cannot_come_back(served: Served) -> None:
+    cluster_port = int((served.cluster.base_dir / "port").read_text())
+    postmaster = int((served.cluster.cluster_dir / "postmaster.pid").read_text().split()[0])
+    with socket.socket() as squatter:
+        # As PostgreSQL does: the client connections left in TIME_WAIT do not stop the bind.
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        os.kill(postmaster, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while True:  # take the port as soon as the dead server lets go of it
+            try:
+                squatter.bind(("127.0.0.1", cluster_port))
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the port stayed taken"
+                time.sleep(0.01)
+        squatter.listen()
+
+        status = served.process.wait(timeout=RECOVERY_BOUND_S)
+
+    assert status == EXIT_DATABASE_LOST, served.log.read_text()
+    assert "could not be restarted" in served.log.read_text()
