@@ -261,10 +261,12 @@ class EmbeddedPostgres(ServerControl):
         staging.rename(self.cluster_dir)
 
     def _secure(self) -> None:
-        """Convert a cluster that still trusts local connections, then (re)set the app role."""
+        """Convert a cluster that still trusts local connections, bring pg_hba.conf up to date,
+        then (re)set the app role."""
         hba = self.cluster_dir / "pg_hba.conf"
-        if auth.hba_trusts(hba):
-            self._convert_trust_cluster()
+        if hba.read_text() != auth.PG_HBA:
+            if auth.hba_trusts(hba):
+                self._convert_trust_cluster()
             self._write_hba(hba)
             self._pg_ctl("reload", timeout=10)
         self.psql(*auth.app_role_statements(self.credentials.app_password), database="postgres")

@@ -25,10 +25,13 @@ ADMIN_ROLE = "releve_admin"
 # Earlier clusters: the bootstrap superuser was called like the app role.
 LEGACY_SUPERUSER = "releve"
 CONVERSION_ROLE = "releve_convert"
-PG_HBA = """\
+PG_HBA = f"""\
 # Written by Relevé: passwords (SCRAM) on the Unix socket and 127.0.0.1 only; no trust.
 local all all scram-sha-256
 host  all all 127.0.0.1/32 scram-sha-256
+# Streaming standbys (pg_basebackup) connect as the maintenance superuser.
+local replication {ADMIN_ROLE} scram-sha-256
+host  replication {ADMIN_ROLE} 127.0.0.1/32 scram-sha-256
 """
 # PostGIS is not a trusted extension: the superuser creates it. The trusted ones are created
 # as the app role so that it owns them (migrations may drop and create them again).

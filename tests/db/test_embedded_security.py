@@ -155,3 +155,32 @@ def test_trust_cluster_of_an_earlier_version_is_converted(data_dir: Path) -> Non
 
     with pg:  # a converted cluster starts as any other
         assert asyncio.run(read_names(pg.dsn())) == []
+
+
+def test_a_standby_copies_the_cluster_with_the_maintenance_password(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    with EmbeddedPostgres(data_dir, fast=True) as pg:
+        command = [str(pg.bindir / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(pg.port)]
+        command += [
+            "-U",
+            "releve_admin",
+            "-w",
+            "-D",
+            str(tmp_path / "standby"),
+            "-X",
+            "fetch",
+            "-c",
+            "fast",
+        ]
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
+        refused = subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=SUBPROCESS_TIMEOUT_S
+        )
+        env["PGPASSWORD"] = pg.credentials.admin_password
+        copied = subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=SUBPROCESS_TIMEOUT_S
+        )
+    assert refused.returncode != 0 and "password" in refused.stderr
+    assert copied.returncode == 0, copied.stderr
+    assert (tmp_path / "standby" / "PG_VERSION").is_file()
