@@ -20,6 +20,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.db.embedded_os import EmbeddedPostgresError
+
 APP_ROLE = "releve"
 ADMIN_ROLE = "releve_admin"
 # Earlier clusters: the bootstrap superuser was called like the app role.
@@ -51,12 +53,19 @@ class Credentials:
 
 
 def load_credentials(path: Path) -> Credentials | None:
-    """The credentials stored at `path`, or None when the file is missing."""
+    """The credentials stored at `path`, or None when the file is missing. Raises
+    EmbeddedPostgresError when it cannot be read (another account's) or is damaged."""
     try:
         values = json.loads(path.read_text())
+        return Credentials(values[APP_ROLE], values[ADMIN_ROLE])
     except FileNotFoundError:
         return None
-    return Credentials(values[APP_ROLE], values[ADMIN_ROLE])
+    except PermissionError as error:
+        raise EmbeddedPostgresError(
+            f"{path} is not readable: run Relevé as the account that started it"
+        ) from error
+    except (ValueError, KeyError, TypeError) as error:
+        raise EmbeddedPostgresError(f"{path} is damaged: {error!r}") from error
 
 
 def save_credentials(path: Path, credentials: Credentials) -> None:

@@ -15,8 +15,8 @@ import asyncpg
 import pytest
 
 from app.db import migrate
-from app.db.embedded import EmbeddedPostgres
-from app.db.embedded_auth import hba_trusts
+from app.db.embedded import EmbeddedPostgres, EmbeddedPostgresError
+from app.db.embedded_auth import hba_trusts, load_credentials
 from tests.live import free_port
 
 SUBPROCESS_TIMEOUT_S = 120
@@ -184,3 +184,12 @@ def test_a_standby_copies_the_cluster_with_the_maintenance_password(
     assert refused.returncode != 0 and "password" in refused.stderr
     assert copied.returncode == 0, copied.stderr
     assert (tmp_path / "standby" / "PG_VERSION").is_file()
+
+
+def test_a_damaged_passwords_file_is_named(tmp_path: Path) -> None:
+    damaged = tmp_path / "credentials.json"
+    damaged.write_text('{"releve": "only one"')
+
+    with pytest.raises(EmbeddedPostgresError, match="credentials.json is damaged"):
+        load_credentials(damaged)
+    assert load_credentials(tmp_path / "missing.json") is None
