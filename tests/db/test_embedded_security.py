@@ -190,6 +190,6 @@ def test_a_damaged_passwords_file_is_named(tmp_path: Path) -> None:
     damaged = tmp_path / "credentials.json"
     damaged.write_text('{"releve": "only one"')
 
-    with pytest.raises(EmbeddedPostgresError, match="credentials.json is damaged"):
+    with pytest.raises(EmbeddedPostgresError, match=r"credentials\.json is damaged"):
         load_credentials(damaged)
     assert load_credentials(tmp_path / "missing.json") is None
