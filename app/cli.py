@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -19,6 +21,7 @@ from app.config import Settings, uvicorn_proxy_options
 from app.db import migrate
 from app.db.embedded import EmbeddedPostgres, EmbeddedPostgresError, install_signal_handlers
 from app.db.session import Database, create_engine
+from app.db.watchdog import PostmasterWatchdog
 from app.errors import NotFound
 from app.i18n import Language
 
@@ -26,6 +29,10 @@ if TYPE_CHECKING:
     from app.quality.schemas import LayerImport
 
 T = TypeVar("T")
+# `releve serve` exits with this status when its embedded PostgreSQL died and could not be
+# restarted, so that a supervisor (systemd, Docker, Kubernetes) restarts the whole service.
+EXIT_DATABASE_LOST = 3
+SHUTDOWN_GRACE_S = 30
 cli = typer.Typer(help="Relevé: crowdsourced geodata collection.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 users_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
@@ -39,23 +46,56 @@ cli.add_typer(layers_cli, name="layers")
 
 @contextmanager
 def database_url(settings: Settings) -> Iterator[str]:
-    """RELEVE_DATABASE_URL when set; otherwise the embedded PostGIS of RELEVE_DATA_DIR."""
+    """RELEVE_DATABASE_URL when set; otherwise the embedded PostGIS of RELEVE_DATA_DIR, attached
+    to when `releve serve` runs on the same data directory (only a second `serve` is refused)."""
+    with _database(settings, attach=True) as (url, _):
+        yield url
+
+
+@contextmanager
+def _database(settings: Settings, *, attach: bool) -> Iterator[tuple[str, EmbeddedPostgres | None]]:
     configured = settings.database_url_value()
     if configured:
-        yield configured
+        yield configured, None
         return
     postgres = EmbeddedPostgres(settings.data_dir)
     install_signal_handlers()
     try:
-        postgres.start()
+        postgres.start(attach=attach)
     except EmbeddedPostgresError as error:
         typer.secho(str(error), fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from error
-    typer.echo(f"Embedded PostGIS: cluster in {postgres.cluster_dir}, port {postgres.port}")
+    how = "attached to the running server" if postgres.attached else "cluster"
+    typer.echo(f"Embedded PostGIS: {how} in {postgres.cluster_dir}, port {postgres.port}")
     try:
-        yield postgres.sqlalchemy_url()
+        yield postgres.sqlalchemy_url(), postgres
     finally:
         postgres.stop()
+
+
+@contextmanager
+def _watchdog(postgres: EmbeddedPostgres | None) -> Iterator[None]:
+    """Restart the embedded server when it dies; exit with EXIT_DATABASE_LOST when it cannot."""
+    if postgres is None:
+        yield
+        return
+    watchdog = PostmasterWatchdog(postgres, _stop_serving)
+    watchdog.start()
+    try:
+        yield
+    finally:
+        watchdog.stop()
+        if watchdog.gave_up:
+            typer.secho("The embedded PostgreSQL could not be restarted.", fg="red", err=True)
+            raise typer.Exit(EXIT_DATABASE_LOST)
+
+
+def _stop_serving() -> None:
+    """Ask uvicorn to shut down (SIGTERM); exit hard if it has not within the grace period."""
+    os.kill(os.getpid(), signal.SIGTERM)
+    timer = threading.Timer(SHUTDOWN_GRACE_S, os._exit, args=(EXIT_DATABASE_LOST,))
+    timer.daemon = True
+    timer.start()
 
 
 def run_in_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -96,20 +136,18 @@ def serve(
     from app.main import create_app
 
     settings = Settings()
-    with database_url(settings) as url:
+    with _database(settings, attach=False) as (url, postgres):
         if migrate_first and settings.migrate_on_start:
             migrate.upgrade(url)
         if demo:
             _load_demo(url)
         app = create_app(settings.model_copy(update={"database_url": SecretStr(url)}))
-        typer.echo(f"Relevé on http://{host or settings.host}:{port or settings.port}/")
-        uvicorn.run(
-            app,
-            host=host or settings.host,
-            port=port or settings.port,
-            log_level="info",
-            **uvicorn_proxy_options(settings),
-        )
+        host, port = host or settings.host, port or settings.port
+        typer.echo(f"Relevé on http://{host}:{port}/")
+        with _watchdog(postgres):
+            uvicorn.run(
+                app, host=host, port=port, log_level="info", **uvicorn_proxy_options(settings)
+            )
 
 
 @db_cli.command("upgrade")

@@ -6,6 +6,7 @@ turns each into a status code, a stable ``type`` and a French or English ``detai
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,11 +16,16 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.db.session import DATABASE_ERRORS, is_database_unavailable
 from app.i18n import Language, negotiate_language
 from app.messages import render
 
+logger = logging.getLogger(__name__)
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
+# Seconds a client should wait before retrying while the database is unreachable.
+RETRY_AFTER_S = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +218,23 @@ async def _http_exception_handler(request: Request, exc: Exception) -> Response:
     return body
 
 
+async def _database_error_handler(request: Request, exc: Exception) -> Response:
+    """503 while the database cannot be reached; any other database error is unexpected and
+    goes on to app.server_errors.UnexpectedErrorMiddleware (a complete 500)."""
+    if not is_database_unavailable(exc):
+        raise exc
+    logger.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+    headers = {"Retry-After": str(RETRY_AFTER_S)}
+    language = request_language(request)
+    return problem_response(503, "database_unavailable", language, headers=headers)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error_handler)
     app.add_exception_handler(RequestValidationError, _request_validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
     # Any other exception: app.server_errors.UnexpectedErrorMiddleware (a complete 500).
+    # By class: Starlette re-raises what only a catch-all handled, which printed a traceback
+    # per request in the server log during a database outage.
+    for error_class in DATABASE_ERRORS:
+        app.add_exception_handler(error_class, _database_error_handler)

@@ -605,7 +605,7 @@ async def benchmark(args: argparse.Namespace, postgres: EmbeddedPostgres, base_u
     warmup = generate(min(args.batch_size, 100), args.seed + 1)
     load_before = os.getloadavg()
     async with AsyncExitStack() as stack:
-        admin = await connect(postgres.dsn())
+        admin = await connect(postgres.admin_dsn())
         stack.push_async_callback(admin.close)
         tables = Tables(admin, fixtures.tables)
         methods = await open_methods(stack, args.clients, postgres.dsn(), base_url, fixtures)

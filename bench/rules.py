@@ -372,7 +372,7 @@ async def benchmark(args: argparse.Namespace, postgres: EmbeddedPostgres, workdi
         await database.dispose()
     # No write limit (one token posts every batch) and no webhook worker: only the request.
     settings = {"RELEVE_RATE_LIMIT_PER_MINUTE": "0", "RELEVE_WEBHOOKS_WORKER": "false"}
-    admin = await asyncpg.connect(postgres.dsn(), command_timeout=REQUEST_TIMEOUT_S)
+    admin = await asyncpg.connect(postgres.admin_dsn(), command_timeout=REQUEST_TIMEOUT_S)
     for setting in args.database_setting:  # checked by parse_args: a name and a plain value
         name, value = setting.split("=", 1)
         await admin.execute(f"ALTER DATABASE releve SET {name} = '{value}'")

@@ -760,7 +760,7 @@ def _goals(releve: Outcome, floor: Outcome, tipg: Outcome | None, cases: list[Ca
 async def benchmark(args: argparse.Namespace, postgres: EmbeddedPostgres, workdir: Path) -> str:
     url = postgres.sqlalchemy_url()
     fixtures = await create_campaigns(url)
-    build = await build_data(postgres.dsn(), fixtures, args)
+    build = await build_data(postgres.admin_dsn(), fixtures, args)
     targets = await choose_targets(postgres.dsn(), fixtures)
     cases = await build_cases(url, fixtures, targets)
     wrk = await asyncio.to_thread(ensure_wrk, args.load_generator)

@@ -69,13 +69,13 @@ def spawn_holder(data_dir: Path) -> Iterator[Spawn]:
         ready, _, _ = select.select([child.stdout], [], [], 60)
         if not ready or not child.stdout.readline():
             child.kill()
-            pytest.fail(f"holder did not start: {child.communicate()[1]}")
+            pytest.fail(f"holder did not start: {child.communicate(timeout=30)[1]}")
         return child
 
     yield spawn
     for child in children:
         child.kill()
-        child.communicate()
+        child.communicate(timeout=30)
 
 
 def postmaster_pid(pg: EmbeddedPostgres) -> int:
@@ -105,12 +105,13 @@ async def test_start_connect_stop_and_restart_keeps_data(data_dir: Path) -> None
     with EmbeddedPostgres(data_dir, fast=True) as pg:
         assert pg.psql("SELECT postgis_version()").startswith("3.")
         assert re.fullmatch(
-            r"postgresql\+asyncpg://releve@127\.0\.0\.1:\d+/releve", pg.sqlalchemy_url()
+            r"postgresql\+asyncpg://releve:[0-9a-f]{48}@127\.0\.0\.1:\d+/releve",
+            pg.sqlalchemy_url(),
         )
         connection = await asyncpg.connect(pg.dsn())
         extensions = await connection.fetch("SELECT extname FROM pg_extension ORDER BY 1")
         await connection.close()
-        assert {"postgis", "btree_gist"} <= {row["extname"] for row in extensions}
+        assert {"postgis", "btree_gist", "unaccent"} <= {row["extname"] for row in extensions}
         pg.psql("CREATE TABLE site (name text)", "INSERT INTO site VALUES ('Mont Ventoux')")
         pg.create_database("copy", template="releve")
         assert pg.psql("SELECT name FROM site", database="copy") == "Mont Ventoux"
@@ -144,7 +145,7 @@ def test_start_after_a_crash(data_dir: Path, spawn_holder: Spawn) -> None:
     holder = spawn_holder()
     orphan = postmaster_pid(pg)
     holder.kill()
-    holder.wait()
+    holder.wait(timeout=30)
     assert is_alive(orphan)
     with pg:
         assert wait_dead(orphan)
@@ -154,7 +155,7 @@ def test_start_after_a_crash(data_dir: Path, spawn_holder: Spawn) -> None:
     holder = spawn_holder()
     server = postmaster_pid(pg)
     holder.kill()
-    holder.wait()
+    holder.wait(timeout=30)
     os.kill(server, signal.SIGKILL)
     assert wait_dead(server)
     with pg:

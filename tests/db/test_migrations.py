@@ -21,7 +21,17 @@ async def tables(url: str) -> set[str]:
     return names
 
 
+async def is_superuser(url: str) -> str:
+    engine = create_async_engine(url)
+    async with engine.connect() as connection:
+        value = await connection.scalar(text("SELECT current_setting('is_superuser')"))
+    await engine.dispose()
+    return str(value)
+
+
 def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
+    # As the app role, as in production: no step may need a superuser.
+    assert asyncio.run(is_superuser(empty_database_url)) == "off"
     app_tables = {"users", "api_tokens", "campaigns", "observations", "observation_versions"}
     migrate.upgrade(empty_database_url)
     assert app_tables <= asyncio.run(tables(empty_database_url))

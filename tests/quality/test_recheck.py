@@ -76,10 +76,17 @@ async def test_recheck_command(
     assert "Unknown campaign 'nowhere'." in unknown
 
 
+CLI_TIMEOUT_S = 300
+
+
 async def run_cli(env: dict[str, str], *args: str) -> str:
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-c", "from app.cli import main; main()", *args, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
-    output, _ = await process.communicate()
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=CLI_TIMEOUT_S)
+    except TimeoutError:
+        process.kill()
+        raise
     return output.decode()

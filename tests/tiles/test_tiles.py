@@ -303,7 +303,7 @@ async def test_ogrinfo_reads_a_served_tile(
     path.write_bytes(response.content)
     command = ["ogrinfo", "-ro", "-al", "-q", str(path)]
     result = await asyncio.to_thread(
-        subprocess.run, command, capture_output=True, text=True, check=True
+        subprocess.run, command, capture_output=True, text=True, check=True, timeout=120
     )
     assert "species (String) = Platanus" in result.stdout
     assert "status (String) = validated" in result.stdout
