@@ -475,6 +475,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "media_upload_malformed": {
         "en": "The multipart form is malformed: {reason}.",
         "fr": "Le formulaire multipart est mal formé : {reason}.",
+    },
     # Publication (what the public may read)
     "observation_gone": {
         "en": "Observation {id} has been withdrawn.",
@@ -610,6 +611,10 @@ MESSAGES.update(
             "staff: choose another name.",
             "fr": "« {name} » se lit « {word} », réservé à l'équipe Relevé et aux responsables "
             "des campagnes : choisissez un autre nom.",
+        },
+    }
+)
+
 # Bad input: text PostgreSQL cannot store, nulls, unexpected errors
 MESSAGES.update(
     {
