@@ -25,7 +25,7 @@ async def test_device_accounts_cannot_take_staff_names(
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("Loutre\u0000", "display_name_control_character"),
+    [("Loutre\u0000", "unstorable_character"),  # refused by the central NUL guard
      ("Lou\u202etre", "display_name_control_character"),
      ("Lou\ntre", "display_name_control_character"),
      ("   ", "display_name_required")],
