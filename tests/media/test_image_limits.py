@@ -17,8 +17,8 @@ from PIL.PngImagePlugin import PngInfo
 
 from app.config import Settings
 from app.db.session import Database
-from app.main import create_app
 from tests.factories import campaign_body, make_user, point_feature
+from tests.media.support import authored_observations, media_app_client
 
 SCRIPT = b"<script>alert(document.cookie)</script>"
 
@@ -62,12 +62,7 @@ async def media_dir(tmp_path: Path) -> Path:
 async def _client(
     settings: Settings, db: Database, media_dir: Path, **changes: Any
 ) -> AsyncIterator[httpx.AsyncClient]:
-    update = {"media_dir": media_dir, **changes}
-    app = create_app(settings.model_copy(update=update), db)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,
-    ):
+    async for client in media_app_client(settings, db, media_dir=media_dir, **changes):
         yield client
 
 
@@ -81,12 +76,7 @@ async def media_client(
 
 @pytest.fixture
 async def observation(media_client: httpx.AsyncClient, db: Database) -> dict[str, Any]:
-    _, admin = await make_user(db, admin=True)
-    _, author = await make_user(db)
-    await media_client.post("/api/v1/campaigns", json=campaign_body(), headers=admin)
-    feature = point_feature()
-    await media_client.post("/api/v1/campaigns/arbres/observations", json=feature, headers=author)
-    return {"url": f"/api/v1/observations/{feature['id']}/media", "author": author}
+    return await authored_observations(media_client, db)
 
 
 async def _send(

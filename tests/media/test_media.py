@@ -13,8 +13,8 @@ from PIL import Image
 
 from app.config import Settings
 from app.db.session import Database
-from app.main import create_app
-from tests.factories import campaign_body, make_user, point_feature
+from tests.factories import make_user
+from tests.media.support import authored_observations, media_app_client
 
 GPS_IFD = 0x8825
 
@@ -33,24 +33,13 @@ def jpeg_with_gps(colour: str = "green", size: tuple[int, int] = (640, 480)) -> 
 async def media_client(
     settings: Settings, db: Database, tmp_path: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(
-        settings.model_copy(update={"media_dir": tmp_path, "max_media_bytes": 200_000}), db
-    )
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,
-    ):
+    async for client in media_app_client(settings, db, media_dir=tmp_path, max_media_bytes=200_000):
         yield client
 
 
 @pytest.fixture
 async def observation(media_client: httpx.AsyncClient, db: Database) -> dict[str, Any]:
-    _, admin = await make_user(db, admin=True)
-    _, author = await make_user(db)
-    await media_client.post("/api/v1/campaigns", json=campaign_body(), headers=admin)
-    feature = point_feature()
-    await media_client.post("/api/v1/campaigns/arbres/observations", json=feature, headers=author)
-    return {"url": f"/api/v1/observations/{feature['id']}/media", "author": author, "admin": admin}
+    return await authored_observations(media_client, db)
 
 
 async def test_upload_strips_exif_and_gps(

@@ -12,8 +12,8 @@ import pytest
 
 from app.config import Settings
 from app.db.session import Database
-from app.main import create_app
-from tests.factories import campaign_body, make_user, point_feature
+from tests.factories import make_user
+from tests.media.support import authored_observations, media_app_client
 from tests.publication.conftest import photo
 
 
@@ -21,32 +21,21 @@ from tests.publication.conftest import photo
 async def media_client(
     settings: Settings, db: Database, tmp_path: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings.model_copy(update={"media_dir": tmp_path}), db)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,
-    ):
+    async for client in media_app_client(settings, db, media_dir=tmp_path):
         yield client
 
 
 @pytest.fixture
 async def two_observations(media_client: httpx.AsyncClient, db: Database) -> dict[str, Any]:
     """Two observations of one author, with the same photo on both."""
-    _, admin = await make_user(db, admin=True)
-    _, author = await make_user(db)
-    await media_client.post("/api/v1/campaigns", json=campaign_body(), headers=admin)
-    urls, media = [], []
-    for _ in range(2):
-        feature = point_feature()
-        await media_client.post("/api/v1/campaigns/arbres/observations", json=feature,
-                                headers=author)  # fmt: skip
-        url = f"/api/v1/observations/{feature['id']}/media"
+    made = await authored_observations(media_client, db, count=2)
+    author, media = made["author"], []
+    for url in made["urls"]:
         files = {"file": ("photo.jpg", photo(1), "image/jpeg")}
         response = await media_client.post(url, files=files, headers=author)
         assert response.status_code == 201, response.text
-        urls.append(url)
         media.append(response.json())
-    return {"urls": urls, "media": media, "author": author, "admin": admin}
+    return {**made, "media": media}
 
 
 def stored_files(directory: Path) -> list[str]:
