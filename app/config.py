@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # Who may show /embed/{slug} in a frame: the value of CSP frame-ancestors ("*": any site;
     # e.g. "'self' https://www.example.fr" to allow only those).
     embed_frame_ancestors: str = "*"
+    # Any signed-in named (non-device) user may create an organisation and become its admin;
+    # when false, only instance admins create organisations.
+    self_service_organisations: bool = False
 
     @field_validator("trusted_proxies")
     @classmethod

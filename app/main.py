@@ -25,6 +25,7 @@ from app.media.router import files_router as media_files_router
 from app.media.router import router as media_router
 from app.observations.router import router as observations_router
 from app.ogc.router import router as ogc_router
+from app.organisations.router import router as organisations_router
 from app.ogc.tiles import router as tiles_router
 from app.problems import install_problem_schema, problem_responses
 from app.quality.layers_router import router as reference_layers_router
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(sync_router, responses=problem_responses(*signed_in))
     api.include_router(reference_layers_router, responses=problem_responses(*signed_in, 409, 413))
     api.include_router(exports_router, responses=problem_responses(*signed_in))
+    api.include_router(organisations_router, responses=problem_responses(*signed_in))
     app.include_router(api)
     public_read = problem_responses(400, 404, 422)
     app.include_router(media_files_router, responses=public_read)

@@ -652,3 +652,32 @@ MESSAGES.update(
         },
     }
 )
+
+# Organisations (public bodies) and who may create campaigns
+MESSAGES.update(
+    {
+        "organisation_not_found": {
+            "en": "Organisation '{slug}' not found.",
+            "fr": "Organisation « {slug} » introuvable.",
+        },
+        "organisation_unknown": {
+            "en": "There is no organisation '{slug}'.",
+            "fr": "Il n'existe pas d'organisation « {slug} ».",
+        },
+        "organisation_slug_taken": {
+            "en": "An organisation with slug '{slug}' already exists.",
+            "fr": "Une organisation avec l'identifiant « {slug} » existe déjà.",
+        },
+        "organisation_last_admin": {
+            "en": "'{slug}' would be left without an admin: make another member admin first.",
+            "fr": "« {slug} » n'aurait plus d'administrateur : nommez d'abord un autre membre "
+            "administrateur.",
+        },
+        "organisation_member_device": {
+            "en": "User {id} is a device account: only named users can be members of an "
+            "organisation.",
+            "fr": "L'utilisateur {id} est un compte d'appareil : seuls les utilisateurs nommés "
+            "peuvent être membres d'une organisation.",
+        },
+    }
+)

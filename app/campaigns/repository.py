@@ -10,14 +10,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import User
 from app.campaigns.models import Campaign, CampaignMember
 from app.observations.models import Observation
+from app.organisations.models import OrganisationMember
 
 
 async def get_by_slug(session: AsyncSession, slug: str) -> Campaign | None:
     return await session.scalar(select(Campaign).where(Campaign.slug == slug))
 
 
-async def list_campaigns(session: AsyncSession, include_drafts: bool) -> list[Campaign]:
+async def list_campaigns(
+    session: AsyncSession, include_drafts: bool, organisation_id: Any = None
+) -> list[Campaign]:
     query = select(Campaign).order_by(Campaign.created_at, Campaign.slug)
+    if organisation_id is not None:
+        query = query.where(Campaign.organisation_id == organisation_id)
     if not include_drafts:
         query = query.where(Campaign.status != "draft")
     return list(await session.scalars(query))
@@ -60,8 +65,12 @@ async def save(session: AsyncSession, campaign: Campaign) -> Campaign:
 
 
 async def member_campaign_ids(session: AsyncSession, user_id: Any) -> set[Any]:
-    query = select(CampaignMember.campaign_id).where(CampaignMember.user_id == user_id)
-    return set(await session.scalars(query))
+    """Campaigns the user is a member of, directly or through their organisations."""
+    direct = select(CampaignMember.campaign_id).where(CampaignMember.user_id == user_id)
+    through_organisations = select(Campaign.id).join(
+        OrganisationMember, OrganisationMember.organisation_id == Campaign.organisation_id
+    ).where(OrganisationMember.user_id == user_id)
+    return set(await session.scalars(direct.union(through_organisations)))
 
 
 async def set_member(session: AsyncSession, campaign_id: Any, user_id: Any, role: str) -> None:

@@ -4,7 +4,7 @@ import uuid
 
 from fastapi import APIRouter, Request, status
 
-from app.auth.deps import AdminUser, CurrentUser, OptionalUser
+from app.auth.deps import CurrentUser, OptionalUser
 from app.campaigns import service
 from app.campaigns.schemas import (
     CampaignCreate,
@@ -27,8 +27,10 @@ async def list_campaigns(request: Request, session: SessionDep, user: OptionalUs
 
 @router.post("", response_model=CampaignOut, status_code=status.HTTP_201_CREATED)
 async def create_campaign(
-    body: CampaignCreate, request: Request, session: SessionDep, user: AdminUser
+    body: CampaignCreate, request: Request, session: SessionDep, user: CurrentUser
 ) -> CampaignOut:
+    """Instance admins create campaigns, with or without an organisation; an organisation's
+    admins and editors create them in it. The creator becomes the campaign's owner."""
     campaign = await service.create_campaign(session, body, user)
     return (await service.describe(session, [campaign], str(request.base_url)))[0]
 

@@ -95,6 +95,15 @@ class CampaignBase(BaseModel):
 
 class CampaignCreate(CampaignBase):
     slug: str = Field(min_length=2, max_length=80, pattern=SLUG_PATTERN)
+    organisation: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=80,
+        pattern=SLUG_PATTERN,
+        description="Slug of the organisation running the campaign; its admins and editors "
+        "may create campaigns in it, and its default licence and attribution apply to those "
+        "left out. Without it, only instance administrators may create the campaign.",
+    )
 
 
 class CampaignUpdate(PartialUpdate):
@@ -121,6 +130,7 @@ class CampaignUpdate(PartialUpdate):
 class CampaignOut(CampaignBase):
     id: uuid.UUID
     slug: str
+    organisation: str | None = Field(default=None, description="Slug of its organisation.")
     observation_count: int | None = None
     created_at: datetime
     updated_at: datetime

@@ -1,4 +1,5 @@
-"""Campaigns: creation and changes (admins for now), reading, and the compiled form."""
+"""Campaigns: creation (instance admins, or an organisation's admins and editors in it) and
+changes, reading, and the compiled form."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from app.campaigns.schemas import CampaignCreate, CampaignOut, CampaignUpdate, F
 from app.errors import Conflict, FieldError, NotFound, ValidationFailed, pointer
 from app.observations.geojson import parse_feature
 from app.observations.publication import PUBLISHED_STATUSES
+from app.organisations import repository as organisations
+from app.organisations.models import Organisation
 from app.quality.checks_repository import layers_by_slug
 
 
@@ -56,12 +59,38 @@ async def _check_map_layers(session: AsyncSession, slugs: list[str] | None) -> N
         raise ValidationFailed(errors)
 
 
+async def _organisation(session: AsyncSession, slug: str | None) -> Organisation | None:
+    if slug is None:
+        return None
+    organisation = await organisations.get_by_slug(session, slug)
+    if organisation is None:
+        error = FieldError("/body/organisation", "organisation_unknown", {"slug": slug})
+        raise ValidationFailed([error])
+    return organisation
+
+
+def _organisation_defaults(data: CampaignCreate, organisation: Organisation) -> dict[str, Any]:
+    """The organisation's licence and attribution, for those the campaign leaves out."""
+    defaults: dict[str, Any] = {}
+    if "licence" not in data.model_fields_set and organisation.default_licence is not None:
+        defaults["licence"] = organisation.default_licence
+    if "attribution" not in data.model_fields_set and organisation.default_attribution is not None:
+        defaults["attribution"] = organisation.default_attribution
+    return defaults
+
+
 async def create_campaign(session: AsyncSession, data: CampaignCreate, user: User) -> Campaign:
+    """A new campaign whose creator is its owner (Forbidden unless the user may create it)."""
+    organisation = await _organisation(session, data.organisation)
+    await permissions.require_campaign_creator(session, user, organisation)
     _check_fields(data.fields)
     await _check_map_layers(session, data.map_layers)
-    values = data.model_dump(exclude={"area", "fields"})
+    values = data.model_dump(exclude={"area", "fields", "organisation"})
+    if organisation is not None:
+        values.update(_organisation_defaults(data, organisation))
     campaign = Campaign(**values, fields=[f.model_dump(mode="json") for f in data.fields])
     campaign.created_by = user.id
+    campaign.organisation_id = organisation.id if organisation else None
     if data.area is not None:
         campaign.area = repository.area_element(_area_wkb(data.area))
     try:
@@ -108,8 +137,12 @@ async def get_campaign_as(
     return campaign
 
 
-async def list_campaigns(session: AsyncSession, user: User | None) -> list[Campaign]:
-    campaigns = await repository.list_campaigns(session, include_drafts=True)
+async def list_campaigns(
+    session: AsyncSession, user: User | None, organisation_id: Any = None
+) -> list[Campaign]:
+    """The campaigns the user may see (of one organisation when given): drafts only for their
+    members, the members of their organisation and instance admins."""
+    campaigns = await repository.list_campaigns(session, True, organisation_id)
     if user is not None and user.is_admin:
         return campaigns
     mine = await repository.member_campaign_ids(session, user.id) if user else set()
@@ -123,14 +156,22 @@ async def describe(
     ids = [c.id for c in campaigns]
     areas = await repository.area_geojson(session, ids)
     counts = await repository.observation_counts(session, ids)
-    return [_out(c, areas.get(c.id), counts.get(c.id, 0), base_url) for c in campaigns]
+    organisation_ids = {c.organisation_id for c in campaigns if c.organisation_id is not None}
+    slugs = await organisations.slugs_by_id(session, organisation_ids) if organisation_ids else {}
+    return [
+        _out(c, areas.get(c.id), counts.get(c.id, 0), base_url, slugs.get(c.organisation_id))
+        for c in campaigns
+    ]
 
 
-def _out(campaign: Campaign, area: str | None, count: int, base_url: str) -> CampaignOut:
+def _out(
+    campaign: Campaign, area: str | None, count: int, base_url: str, organisation: str | None
+) -> CampaignOut:
     url = f"{base_url}api/v1/campaigns/{campaign.slug}"
     return CampaignOut(
         id=campaign.id,
         slug=campaign.slug,
+        organisation=organisation,
         title=campaign.title,
         description=campaign.description,
         area=orjson.loads(area) if area else None,

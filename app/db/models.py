@@ -4,6 +4,7 @@ from app.auth.models import ApiToken, User
 from app.campaigns.models import Campaign, CampaignMember
 from app.db.base import Base
 from app.media.models import Media
+from app.organisations.models import Organisation, OrganisationMember
 from app.observations.models import Observation, ObservationVersion
 from app.quality.models import QualityRule, ReferenceFeature, ReferenceLayer
 from app.review.models import (
@@ -24,6 +25,8 @@ __all__ = [
     "Observation",
     "ObservationEvent",
     "ObservationVersion",
+    "Organisation",
+    "OrganisationMember",
     "Outcome",
     "QualityRule",
     "RateCounter",
