@@ -681,3 +681,24 @@ MESSAGES.update(
         },
     }
 )
+ACTIONS.update(
+    {
+        "create campaigns": {
+            "en": "create campaigns in this organisation",
+            "fr": "créer des campagnes dans cette organisation",
+        },
+        "create organisations": {"en": "create organisations", "fr": "créer des organisations"},
+        "change this organisation": {
+            "en": "change this organisation",
+            "fr": "modifier cette organisation",
+        },
+        "see the members of this organisation": {
+            "en": "see the members of this organisation",
+            "fr": "voir les membres de cette organisation",
+        },
+        "manage the members of this organisation": {
+            "en": "manage the members of this organisation",
+            "fr": "gérer les membres de cette organisation",
+        },
+    }
+)
