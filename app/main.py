@@ -25,8 +25,8 @@ from app.media.router import files_router as media_files_router
 from app.media.router import router as media_router
 from app.observations.router import router as observations_router
 from app.ogc.router import router as ogc_router
-from app.organisations.router import router as organisations_router
 from app.ogc.tiles import router as tiles_router
+from app.organisations.router import router as organisations_router
 from app.problems import install_problem_schema, problem_responses
 from app.quality.layers_router import router as reference_layers_router
 from app.quality.router import router as quality_router

@@ -67,9 +67,11 @@ async def save(session: AsyncSession, campaign: Campaign) -> Campaign:
 async def member_campaign_ids(session: AsyncSession, user_id: Any) -> set[Any]:
     """Campaigns the user is a member of, directly or through their organisations."""
     direct = select(CampaignMember.campaign_id).where(CampaignMember.user_id == user_id)
-    through_organisations = select(Campaign.id).join(
-        OrganisationMember, OrganisationMember.organisation_id == Campaign.organisation_id
-    ).where(OrganisationMember.user_id == user_id)
+    through_organisations = (
+        select(Campaign.id)
+        .join(OrganisationMember, OrganisationMember.organisation_id == Campaign.organisation_id)
+        .where(OrganisationMember.user_id == user_id)
+    )
     return set(await session.scalars(direct.union(through_organisations)))
 
 

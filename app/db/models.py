@@ -4,8 +4,8 @@ from app.auth.models import ApiToken, User
 from app.campaigns.models import Campaign, CampaignMember
 from app.db.base import Base
 from app.media.models import Media
-from app.organisations.models import Organisation, OrganisationMember
 from app.observations.models import Observation, ObservationVersion
+from app.organisations.models import Organisation, OrganisationMember
 from app.quality.models import QualityRule, ReferenceFeature, ReferenceLayer
 from app.review.models import (
     ObservationEvent,

@@ -89,7 +89,9 @@ async def update_organisation(
     return await repository.save(session, organisation)
 
 
-async def describe(session: AsyncSession, organisations: list[Organisation]) -> list[OrganisationOut]:
+async def describe(
+    session: AsyncSession, organisations: list[Organisation]
+) -> list[OrganisationOut]:
     counts = await repository.public_campaign_counts(session, [o.id for o in organisations])
     return [_out(o, counts.get(o.id, 0)) for o in organisations]
 

@@ -66,9 +66,7 @@ async def people(client: httpx.AsyncClient, db: Database) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def self_service_client(
-    settings: Settings, db: Database
-) -> AsyncIterator[httpx.AsyncClient]:
+async def self_service_client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
     """A client of an app where any named user may create an organisation."""
     changed = settings.model_copy(update={"self_service_organisations": True})
     async for value in _client(changed, db):
