@@ -40,6 +40,10 @@ async def admin(database_url: str) -> AsyncIterator[dict[str, str]]:
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             created = await client.post("/api/v1/campaigns", json=campaign_body(), headers=headers)
             assert created.status_code == 201, created.text
+            # The same slug for an organisation, so its operations get past the 404 too.
+            body = {"slug": CAMPAIGN, "name": "Arbres"}
+            organisation = await client.post("/api/v1/organisations", json=body, headers=headers)
+            assert organisation.status_code == 201, organisation.text
     yield headers
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {TABLES} CASCADE"))
@@ -77,7 +81,7 @@ def test_no_generated_request_gets_a_server_error(
 ) -> None:
     slug = (case.path_parameters or {}).get("slug")
     if slug is not None and (slug.isalnum() or not slug):
-        # Plain slugs become a real campaign, so bodies get past the 404 to the service; the
+        # Plain slugs become a real campaign (and organisation), so bodies get past the 404 to the service; the
         # odd ones (punctuation, escapes) still probe the routing.
         case.path_parameters["slug"] = CAMPAIGN
     response = case.call(app=fuzzed_app, headers=admin)

@@ -14,6 +14,7 @@ from app.auth.names import checked_display_name
 from app.campaigns.models import CampaignMember
 from app.errors import Forbidden, NotFound
 from app.observations.models import Observation
+from app.organisations.models import OrganisationMember
 from app.review.models import ObservationEvent, Review
 
 _EXPORT_OBSERVATIONS = text(
@@ -53,6 +54,11 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
             CampaignMember.user_id == user.id
         )
     )
+    organisation_memberships = await session.execute(
+        select(OrganisationMember.organisation_id, OrganisationMember.role).where(
+            OrganisationMember.user_id == user.id
+        )
+    )
     tokens = await session.scalar(
         select(func.count()).select_from(ApiToken).where(ApiToken.user_id == user.id)
     )
@@ -69,6 +75,7 @@ async def export(session: AsyncSession, user: User) -> dict[str, Any]:
         "observations": observations,
         "reviews": [dict(row._mapping) for row in reviews],
         "memberships": [dict(row._mapping) for row in memberships],
+        "organisation_memberships": [dict(row._mapping) for row in organisation_memberships],
         "api_tokens": tokens,
         "timeline_entries_written": events,
     }  # fmt: skip

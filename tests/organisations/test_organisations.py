@@ -172,6 +172,8 @@ async def test_members_see_the_members_and_their_organisations(
     assert [(o["slug"], o["role"]) for o in mine.json()["organisations"]] == [("mairie", "editor")]
     nothing = await client.get("/api/v1/me/organisations", headers=headers["named"])
     assert nothing.json() == {"organisations": []}
+    export = await client.get("/api/v1/me/export", headers=headers["editor"])
+    assert [m["role"] for m in export.json()["organisation_memberships"]] == ["editor"]
 
 
 async def test_slug_taken_is_a_conflict(
