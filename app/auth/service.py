@@ -34,10 +34,11 @@ def pseudonym() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
-    """Who is calling, and with which token."""
+    """Who is calling, and with which token (``by_cookie``: a browser session's cookie)."""
 
     user: User
     token: ApiToken
+    by_cookie: bool = False
 
 
 @dataclass(frozen=True, slots=True)
