@@ -664,5 +664,10 @@ MESSAGES.update(
             "pages de la console (envoyez l'en-tête {header} reçu à la connexion, depuis ce "
             "site).",
         },
+        "session_not_renewable": {
+            "en": "A browser session is not renewed: sign in again (POST /api/v1/auth/session).",
+            "fr": "Une session de navigateur ne se renouvelle pas : reconnectez-vous "
+            "(POST /api/v1/auth/session).",
+        },
     }
 )

@@ -14,7 +14,7 @@ from app.auth import ratelimit, repository
 from app.auth.models import ApiToken, User
 from app.auth.names import checked_display_name
 from app.auth.security import hash_password, new_token, token_digest, verify_password
-from app.errors import Conflict, NotFound, Unauthenticated
+from app.errors import Conflict, Forbidden, NotFound, Unauthenticated
 
 DEFAULT_TOKEN_LIFETIME = timedelta(days=90)
 # last_used_at is written at most this often per token: a read stays (nearly always) a read.
@@ -129,7 +129,11 @@ async def authenticate(session: AsyncSession, token: str) -> Credentials:
 async def renew(
     session: AsyncSession, caller: Credentials, lifetime: timedelta = DEFAULT_TOKEN_LIFETIME
 ) -> IssuedToken:
-    """A new token of the same name; the one used to ask is revoked."""
+    """A new token of the same name; the one used to ask is revoked. A browser session is not
+    renewed (its new token would reach the page's scripts, which the HttpOnly cookie prevents):
+    the console signs in again."""
+    if caller.by_cookie:
+        raise Forbidden("session_not_renewable")
     issued = await issue(session, caller.user, caller.token.name, lifetime)
     await repository.revoke_token(session, caller.user.id, caller.token.id)
     return issued

@@ -137,6 +137,16 @@ async def test_a_cross_site_form_post_is_refused(browser: httpx.AsyncClient) -> 
     assert await token_ids(browser) == before, "nothing was renewed, the session still works"
 
 
+async def test_a_browser_session_is_not_renewed_into_a_readable_token(
+    browser: httpx.AsyncClient,
+) -> None:
+    before = await token_ids(browser)
+    refused = await browser.post("/api/v1/auth/token/renew", headers=csrf(browser))
+    assert refused.status_code == 403 and refused.json()["code"] == "session_not_renewable"
+    assert "rlv_" not in refused.text
+    assert await token_ids(browser) == before
+
+
 async def test_bearer_writes_need_no_csrf_token(
     base_url: str, alice: dict[str, str], browser: httpx.AsyncClient
 ) -> None:
