@@ -13,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import ratelimit, repository
 from app.auth.models import ApiToken, User
 from app.auth.names import checked_display_name
-from app.auth.security import hash_password, new_token, token_digest, verify_password
+from app.auth.security import (
+    BROWSER_TOKEN_NAME,
+    hash_password,
+    new_token,
+    token_digest,
+    verify_password,
+)
 from app.errors import Conflict, Forbidden, NotFound, Unauthenticated
 
 DEFAULT_TOKEN_LIFETIME = timedelta(days=90)
@@ -141,6 +147,11 @@ async def renew(
 
 async def logout(session: AsyncSession, caller: Credentials) -> None:
     await repository.revoke_token(session, caller.user.id, caller.token.id)
+
+
+async def revoke_browser_session(session: AsyncSession, token: str) -> None:
+    """End the browser session of this cookie, if it is one (a sign-in replaces it)."""
+    await repository.revoke_named_token(session, token_digest(token), BROWSER_TOKEN_NAME)
 
 
 async def tokens_of(session: AsyncSession, user: User) -> list[ApiToken]:

@@ -11,7 +11,7 @@ from app.auth import service, sessions
 from app.auth.deps import OptionalCredentials
 from app.auth.ratelimit import SignInAttempt
 from app.auth.schemas import SessionOut, TokenRequest, UserOut
-from app.auth.security import BROWSER_TOKEN_NAME, csrf_token_for
+from app.auth.security import BROWSER_TOKEN_NAME, SESSION_COOKIE, csrf_token_for
 from app.db.session import SessionDep
 from app.web import json_response
 
@@ -41,8 +41,12 @@ async def sign_in(
 ) -> Response:
     """Sign in from a browser: sets the HttpOnly session cookie and the readable CSRF cookie.
     A sign-in another site sends is refused before it is counted. Failed attempts are limited
-    exactly as for POST /auth/token (the same counters)."""
+    exactly as for POST /auth/token (the same counters). The session this browser had before
+    (its cookie) is revoked: signing in again does not pile up sessions."""
     user = await service.login(session, body.username, body.password, attempt)
+    previous = request.cookies.get(SESSION_COOKIE)
+    if previous:
+        await service.revoke_browser_session(session, previous)
     lifetime = sessions.session_lifetime(request)
     issued = await service.issue(session, user, BROWSER_TOKEN_NAME, lifetime)
     out = SessionOut(

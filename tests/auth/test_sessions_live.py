@@ -81,6 +81,16 @@ async def test_sign_in_sets_an_http_only_strict_session_cookie(
         assert (await client.get("/api/v1/me")).json()["username"] == "alice"
 
 
+async def test_signing_in_again_replaces_the_browser_s_session(
+    browser: httpx.AsyncClient,
+) -> None:
+    first = await token_ids(browser)
+    assert (await browser.post("/api/v1/auth/session", json=PASSWORD)).status_code == 200
+    second = await token_ids(browser)
+    sessions = [token for token in second if token[1] == "browser_session"]
+    assert len(sessions) == 1 and sessions[0] not in first and sessions[0][2]
+
+
 @pytest.mark.parametrize(("trusted", "secure"), [("127.0.0.1", True), ("", False)])
 async def test_the_cookies_are_secure_when_a_trusted_proxy_says_https(
     database_url: str, alice: dict[str, str], trusted: str, secure: bool
