@@ -4,6 +4,8 @@ tokens", sign-out and sign-in throttling."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -155,6 +157,22 @@ async def test_a_browser_session_is_not_renewed_into_a_readable_token(
     assert refused.status_code == 403 and refused.json()["code"] == "session_not_renewable"
     assert "rlv_" not in refused.text
     assert await token_ids(browser) == before
+
+
+async def test_a_session_s_writes_count_against_its_own_limit(
+    database_url: str, alice: dict[str, str]
+) -> None:
+    """The per-token write limit counts a session's cookie as it counts a bearer token."""
+    left = 60 - time.time() % 60
+    if left < 5:  # the limit counts in fixed minute windows: do not straddle two of them
+        await asyncio.sleep(left + 0.5)
+    with serve(live_settings(database_url, rate_limit_per_minute=1)) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            assert (await client.post("/api/v1/auth/session", json=PASSWORD)).status_code == 200
+            first = await client.post("/api/v1/auth/token/renew", headers=csrf(client))
+            second = await client.post("/api/v1/auth/token/renew", headers=csrf(client))
+    assert first.json()["code"] == "session_not_renewable"
+    assert second.status_code == 429, second.text
 
 
 async def test_bearer_writes_need_no_csrf_token(
