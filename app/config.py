@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     device_accounts_per_hour: int = Field(default=20, ge=0)
     # Bearer tokens (device tokens too) expire this many days after they were issued.
     token_lifetime_days: int = Field(default=90, ge=1, le=3650)
+    # Browser sessions (POST /auth/session, the console) end this many hours after sign-in.
+    session_lifetime_hours: int = Field(default=12, ge=1, le=24 * 90)
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated IPs or
     # CIDRs); empty: none, the client address is the TCP peer's.
     trusted_proxies: str = ""

@@ -702,3 +702,22 @@ ACTIONS.update(
         },
     }
 )
+
+
+# Browser sessions: CSRF protection of cookie-authenticated writes
+MESSAGES.update(
+    {
+        "csrf_failed": {
+            "en": "Refused: this write carries the session cookie but does not come from the "
+            "console's own pages (send the {header} header the sign-in gave, from this site).",
+            "fr": "Refusé : cette écriture porte le cookie de session mais ne vient pas des "
+            "pages de la console (envoyez l'en-tête {header} reçu à la connexion, depuis ce "
+            "site).",
+        },
+        "session_not_renewable": {
+            "en": "A browser session is not renewed: sign in again (POST /api/v1/auth/session).",
+            "fr": "Une session de navigateur ne se renouvelle pas : reconnectez-vous "
+            "(POST /api/v1/auth/session).",
+        },
+    }
+)

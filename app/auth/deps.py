@@ -1,5 +1,9 @@
 """Who is calling: ``OptionalUser``, ``CurrentUser``, ``AdminUser`` and ``CurrentCredentials``
-(the user and the token they called with) dependency aliases."""
+(the user and the token they called with) dependency aliases.
+
+A request authenticates with ``Authorization: Bearer`` (the API, the field app) or, when it
+sends none, with the browser session cookie (the console), whose writes are CSRF-checked
+(see ``app.auth.sessions``)."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.auth import service
+from app.auth import service, sessions
 from app.auth.models import User
 from app.auth.service import Credentials
 from app.db.session import SessionDep
@@ -26,7 +30,9 @@ def bearer_token(request: Request) -> str | None:
 
 async def optional_credentials(request: Request, session: SessionDep) -> Credentials | None:
     token = bearer_token(request)
-    return await service.authenticate(session, token) if token else None
+    if token:
+        return await service.authenticate(session, token)
+    return await sessions.cookie_credentials(request, session)
 
 
 async def current_credentials(
@@ -57,3 +63,4 @@ OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(current_user)]
 AdminUser = Annotated[User, Depends(admin_user)]
 CurrentCredentials = Annotated[Credentials, Depends(current_credentials)]
+OptionalCredentials = Annotated[Credentials | None, Depends(optional_credentials)]

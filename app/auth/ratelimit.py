@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.schemas import TokenRequest
+from app.auth.security import SESSION_COOKIE
 from app.config import Settings
 from app.db.session import SessionDep
 from app.errors import DomainError, register_status
@@ -111,7 +112,8 @@ def _digest(value: str) -> str:
 def write_limits(request: Request, settings: Settings) -> list[Limit]:
     per_minute = settings.rate_limit_per_minute
     limits = [Limit("ip", client_address(request), per_minute * 4, 60)]
-    token = request.headers.get("authorization", "")
+    # A browser session's writes count against its cookie as a bearer token's against it.
+    token = request.headers.get("authorization", "") or request.cookies.get(SESSION_COOKIE, "")
     if token:
         limits.append(Limit("token", _digest(token), per_minute, 60))
     return limits

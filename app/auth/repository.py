@@ -66,6 +66,15 @@ async def revoke_token(session: AsyncSession, user_id: uuid.UUID, token_id: uuid
     return result.first() is not None
 
 
+async def revoke_named_token(session: AsyncSession, digest: bytes, name: str) -> None:
+    """Revoke the token of this hash when it has this name (whoever holds it)."""
+    await session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_hash == digest, ApiToken.name == name, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=func.now())
+    )
+
+
 async def live_tokens(session: AsyncSession, user_id: uuid.UUID) -> list[ApiToken]:
     """The user's tokens that still work (neither revoked nor expired), newest first."""
     query = (

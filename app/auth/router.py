@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 from starlette.responses import Response
 
-from app.auth import account, service
+from app.auth import account, service, sessions
 from app.auth.deps import AdminUser, CurrentCredentials, CurrentUser
 from app.auth.ratelimit import DeviceAccountLimit, RateLimit, SignInAttempt
 from app.auth.schemas import (
@@ -19,11 +19,14 @@ from app.auth.schemas import (
     TokenRequest,
     UserOut,
 )
+from app.auth.security import BROWSER_TOKEN_NAME
 from app.auth.service import IssuedToken
+from app.auth.sessions_router import router as sessions_router
 from app.db.session import SessionDep
 from app.web import json_response
 
 router = APIRouter(tags=["accounts"])
+router.include_router(sessions_router)
 
 
 def _problem(description: str) -> dict[str, Any]:
@@ -116,7 +119,8 @@ async def update_me(body: PreferencesIn, session: SessionDep, user: CurrentUser)
 
 @router.get("/me/tokens", response_model=TokenList, responses=UNAUTHORISED)
 async def my_tokens(session: SessionDep, caller: CurrentCredentials) -> TokenList:
-    """Your tokens that still work (neither revoked nor expired), newest first."""
+    """Your tokens and browser sessions that still work (neither revoked nor expired), newest
+    first; ``kind`` tells them apart and ``current`` marks the one this request came with."""
     rows = await service.tokens_of(session, caller.user)
     return TokenList(
         tokens=[
@@ -128,7 +132,8 @@ async def my_tokens(session: SessionDep, caller: CurrentCredentials) -> TokenLis
 
 def _columns(row: Any) -> dict[str, Any]:
     names = ("id", "name", "created_at", "last_used_at", "expires_at")
-    return {name: getattr(row, name) for name in names}
+    kind = "browser_session" if row.name == BROWSER_TOKEN_NAME else "api_token"
+    return {"kind": kind, **{name: getattr(row, name) for name in names}}
 
 
 @router.delete(
@@ -136,10 +141,16 @@ def _columns(row: Any) -> dict[str, Any]:
     status_code=204,
     responses={**UNAUTHORISED, 404: _problem("`token_not_found`: not one of your live tokens")},
 )
-async def revoke_my_token(token_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
-    """Revoke one of your tokens (it stops working at once)."""
-    await service.revoke(session, user, token_id)
-    return Response(status_code=204)
+async def revoke_my_token(
+    token_id: uuid.UUID, request: Request, session: SessionDep, caller: CurrentCredentials
+) -> Response:
+    """Revoke one of your tokens or sessions (it stops working at once); revoking the browser
+    session this request came with also signs it out (its cookies are cleared)."""
+    await service.revoke(session, caller.user, token_id)
+    response = Response(status_code=204)
+    if caller.by_cookie and caller.token.id == token_id:
+        sessions.clear_session_cookies(request, response)
+    return response
 
 
 @router.get("/me/export")

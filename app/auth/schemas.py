@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,10 +44,21 @@ class TokenInfo(BaseModel):
 
     id: uuid.UUID
     name: str
+    kind: Literal["browser_session", "api_token"] = Field(
+        description="A browser session (the console's cookie) or a bearer token (API, device)."
+    )
     created_at: datetime
     last_used_at: datetime | None = Field(description="Updated at most once an hour.")
     expires_at: datetime
-    current: bool = Field(description="The token this request was sent with.")
+    current: bool = Field(description="The token (or session) this request was sent with.")
+
+
+class SessionOut(BaseModel):
+    """A browser session just opened: its token is only in the HttpOnly cookie."""
+
+    expires_at: datetime
+    csrf_token: str = Field(description="Send it back in X-CSRF-Token on every write.")
+    user: UserOut
 
 
 class TokenList(BaseModel):

@@ -13,8 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import ratelimit, repository
 from app.auth.models import ApiToken, User
 from app.auth.names import checked_display_name
-from app.auth.security import hash_password, new_token, token_digest, verify_password
-from app.errors import Conflict, NotFound, Unauthenticated
+from app.auth.security import (
+    BROWSER_TOKEN_NAME,
+    hash_password,
+    new_token,
+    token_digest,
+    verify_password,
+)
+from app.errors import Conflict, Forbidden, NotFound, Unauthenticated
 
 DEFAULT_TOKEN_LIFETIME = timedelta(days=90)
 # last_used_at is written at most this often per token: a read stays (nearly always) a read.
@@ -34,10 +40,11 @@ def pseudonym() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
-    """Who is calling, and with which token."""
+    """Who is calling, and with which token (``by_cookie``: a browser session's cookie)."""
 
     user: User
     token: ApiToken
+    by_cookie: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +135,11 @@ async def authenticate(session: AsyncSession, token: str) -> Credentials:
 async def renew(
     session: AsyncSession, caller: Credentials, lifetime: timedelta = DEFAULT_TOKEN_LIFETIME
 ) -> IssuedToken:
-    """A new token of the same name; the one used to ask is revoked."""
+    """A new token of the same name; the one used to ask is revoked. A browser session is not
+    renewed (its new token would reach the page's scripts, which the HttpOnly cookie prevents):
+    the console signs in again."""
+    if caller.by_cookie:
+        raise Forbidden("session_not_renewable")
     issued = await issue(session, caller.user, caller.token.name, lifetime)
     await repository.revoke_token(session, caller.user.id, caller.token.id)
     return issued
@@ -136,6 +147,11 @@ async def renew(
 
 async def logout(session: AsyncSession, caller: Credentials) -> None:
     await repository.revoke_token(session, caller.user.id, caller.token.id)
+
+
+async def revoke_browser_session(session: AsyncSession, token: str) -> None:
+    """End the browser session of this cookie, if it is one (a sign-in replaces it)."""
+    await repository.revoke_named_token(session, token_digest(token), BROWSER_TOKEN_NAME)
 
 
 async def tokens_of(session: AsyncSession, user: User) -> list[ApiToken]:

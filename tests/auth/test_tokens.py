@@ -107,7 +107,10 @@ async def test_my_tokens_lists_live_tokens_and_marks_the_current_one(
     assert response.status_code == 200
     tokens = response.json()["tokens"]
     assert {(t["name"], t["current"]) for t in tokens} == {("device", True), ("laptop", False)}
-    assert set(tokens[0]) == {"id", "name", "created_at", "last_used_at", "expires_at", "current"}
+    assert set(tokens[0]) == {
+        "id", "name", "kind", "created_at", "last_used_at", "expires_at", "current"
+    }  # fmt: skip
+    assert {t["kind"] for t in tokens} == {"api_token"}
     assert "rlv_" not in response.text and "hash" not in response.text
     laptop_id = next(t["id"] for t in tokens if t["name"] == "laptop")
     deleted = await client.delete(f"/api/v1/me/tokens/{laptop_id}", headers=bearer(phone))
