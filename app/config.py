@@ -54,6 +54,21 @@ class Settings(BaseSettings):
     # Who may show /embed/{slug} in a frame: the value of CSP frame-ancestors ("*": any site;
     # e.g. "'self' https://www.example.fr" to allow only those).
     embed_frame_ancestors: str = "*"
+    # E-mail (sign-up, verification, password reset, e-mail change): sent through this SMTP
+    # server; without a host, each message (with its link) is written to the log instead.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "Relevé <noreply@localhost>"
+    # Run the e-mail delivery worker in this process (any number of processes may share it).
+    email_worker: bool = True
+    # Password-reset requests per hour, per client address and per e-mail address; 0: off.
+    reset_requests_per_address: int = Field(default=20, ge=0)
+    reset_requests_per_email: int = Field(default=3, ge=0)
+    # Self sign-ups per hour per client address; 0: no limit.
+    signups_per_hour: int = Field(default=20, ge=0)
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -20,6 +20,8 @@ class UserOut(BaseModel):
     publish_identity: bool = False
     leaderboard_opt_in: bool = False
     blocked_at: datetime | None = None
+    email: str | None = None
+    email_verified: bool = False
 
 
 class TokenRequest(BaseModel):
