@@ -77,7 +77,8 @@ const say = (text, alert) => { const out = document.getElementById("out");
   out.textContent = text; out.setAttribute("role", alert ? "alert" : "status"); };
 async function post(url, body, done) {
   const response = await fetch(url, {method: "POST", body: JSON.stringify(body),
-    headers: {"Content-Type": "application/json", "Accept-Language": document.documentElement.lang}});
+    headers: {"Content-Type": "application/json",
+              "Accept-Language": document.documentElement.lang}});
   if (response.ok) { done(); return; }
   const problem = await response.json().catch(() => ({}));
   const details = (problem.errors || []).map((e) => e.detail).join(" ");
@@ -149,8 +150,8 @@ const finish = (key) => () => {{ shown.hidden = true; say(key); }};
 shown.addEventListener("submit", (event) => {{ event.preventDefault();
   const data = Object.fromEntries(new FormData(shown));
   if (token) post("/api/v1/auth/verify", {{token}}, finish({_js(language, "confirmed")}));
-  else if (reset) post("/api/v1/auth/password-reset/confirm", {{token: reset, password: data.password}},
-                       finish({_js(language, "password_set")}));
+  else if (reset) post("/api/v1/auth/password-reset/confirm",
+                       {{token: reset, password: data.password}}, finish({_js(language, "password_set")}));
   else post("/api/v1/auth/password-reset", data, finish({_js(language, "reset_sent")})); }});
 """
     return _page(language, "account_title", body, script)

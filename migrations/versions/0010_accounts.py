@@ -31,7 +31,7 @@ def upgrade() -> None:
             "user_id",
             postgresql.UUID(as_uuid=True),
             sa.ForeignKey("users.id", ondelete="CASCADE", name="fk_account_tokens_user_id_users"),
-        ),  # fmt: skip
+        ),
         sa.Column("purpose", sa.Text(), nullable=False),
         sa.Column("token_hash", sa.LargeBinary(), nullable=False),
         sa.Column("email", sa.Text()),
@@ -62,7 +62,7 @@ def upgrade() -> None:
             sa.DateTime(timezone=True),
             nullable=False,
             server_default=sa.func.now(),
-        ),  # fmt: skip
+        ),
         sa.Column(
             "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
         ),
