@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -166,6 +167,7 @@ def _print_setup_link(url: str, base_url: str) -> None:
             "(the link works once, for 24 hours; a new one is printed at each start).",
             fg=typer.colors.GREEN,
         )
+        sys.stdout.flush()  # into a log file or a journal at once, not when the buffer fills
 
 
 @db_cli.command("upgrade")

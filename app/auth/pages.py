@@ -151,7 +151,8 @@ shown.addEventListener("submit", (event) => {{ event.preventDefault();
   const data = Object.fromEntries(new FormData(shown));
   if (token) post("/api/v1/auth/verify", {{token}}, finish({_js(language, "confirmed")}));
   else if (reset) post("/api/v1/auth/password-reset/confirm",
-                       {{token: reset, password: data.password}}, finish({_js(language, "password_set")}));
+                       {{token: reset, password: data.password}},
+                       finish({_js(language, "password_set")}));
   else post("/api/v1/auth/password-reset", data, finish({_js(language, "reset_sent")})); }});
 """
     return _page(language, "account_title", body, script)
