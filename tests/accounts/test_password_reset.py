@@ -80,9 +80,7 @@ async def test_reset_e_mail_in_the_user_s_language(
 
 
 @pytest.fixture
-async def strict_client(
-    mail_settings: Settings, db: Database
-) -> AsyncIterator[httpx.AsyncClient]:
+async def strict_client(mail_settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
     strict = mail_settings.model_copy(
         update={"reset_requests_per_email": 2, "reset_requests_per_address": 4}
     )
