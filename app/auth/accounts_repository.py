@@ -27,7 +27,13 @@ async def user_by_login(session: AsyncSession, login: str) -> User | None:
 
 
 async def admin_exists(session: AsyncSession) -> bool:
-    query = select(exists().where(User.is_admin.is_(True), User.blocked_at.is_(None)))
+    """Whether an administrator can sign in: one with a password, not blocked. Token-only
+    administrators (the demo's import account) do not count."""
+    query = select(
+        exists().where(
+            User.is_admin.is_(True), User.password_hash.is_not(None), User.blocked_at.is_(None)
+        )
+    )
     return bool(await session.scalar(query))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import text
 
+from app.auth import service as auth
 from app.auth import setup
 from app.db.session import Database
 from tests.accounts.conftest import Deliver
@@ -81,9 +82,19 @@ async def test_no_setup_once_an_administrator_exists(
     client: httpx.AsyncClient, db: Database
 ) -> None:
     token = await setup_token(db)
-    await make_user(db, admin=True)  # e.g. `releve users create --admin`
+    await make_user(db, admin=True)  # `releve users create --admin --password ...`
     response = await post_setup(client, token)
     assert response.status_code == 409
+
+
+async def test_a_token_only_administrator_leaves_the_setup_open(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    async with db.session() as session:  # the demo's import account has no password
+        await auth.create_user(session, "ign-import", None, is_admin=True)
+        await session.commit()
+    assert (await client.get("/api/v1/setup")).json() == {"admin_exists": False}
+    assert (await post_setup(client, await setup_token(db))).status_code == 201
 
 
 async def test_bad_setup_bodies_are_refused(client: httpx.AsyncClient, db: Database) -> None:

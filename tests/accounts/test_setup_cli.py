@@ -1,4 +1,4 @@
-"""`releve serve` on a fresh data directory prints a one-time setup link; opening it creates
+"""`releve serve --demo` (`make run`) on a fresh data directory prints a one-time setup link; opening it creates
 the first administrator in the browser, with no terminal step; the link then stops working."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def printed_link(log: Path) -> str:
 
 def test_first_run_prints_a_setup_link_that_works_once(tmp_path: Path) -> None:
     port, log = free_port(), tmp_path / "serve.log"
-    server = releve(tmp_path, "serve", port=port, log=log)
+    server = releve(tmp_path, "serve", "--demo", port=port, log=log)  # as `make run` does
     cluster = EmbeddedPostgres(tmp_path)
     try:
         base_url = f"http://127.0.0.1:{port}"
