@@ -87,7 +87,11 @@ async def verify(session: AsyncSession, secret: str) -> User:
             raise Conflict("email_taken")
         user.email = row.email
     user.email_verified_at = datetime.now(UTC)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as error:  # another account took the address meanwhile
+        raise Conflict("email_taken") from error
     return user
 
 

@@ -55,6 +55,8 @@ async def test_sign_up_then_verify_by_the_e_mailed_link(
         "/api/v1/me", headers={"Authorization": f"Bearer {account['access_token']}"}
     )
     assert me.json()["email_verified"] is True
+    export = await mail_client.get("/api/v1/me/export", headers=me.request.headers)
+    assert export.json()["user"]["email"] == "camille@example.org"  # the person's own data
     again = await follow(mail_client, link, "verify")
     assert again.status_code == 410 and again.json()["code"] == "account_token_invalid"
     assert await deliver() == 0  # sent once
