@@ -61,12 +61,13 @@ async def test_a_failed_send_is_retried_later_then_sent_once(
     assert await outbox(db, "retry@example.org") == [("sent", 2)]
 
 
-def wait_for_mail(smtp: SmtpServer, address: str) -> str:
+def wait_for_mail(smtp: SmtpServer, address: str, subject: str = "") -> str:
+    """The link of the first e-mail to ``address`` whose subject holds ``subject``."""
     deadline = time.monotonic() + MAIL_WAIT_S
-    while not smtp.mailbox.to(address):
+    while not (found := [m for m in smtp.mailbox.to(address) if subject in m["Subject"]]):
         assert time.monotonic() < deadline, f"no e-mail to {address} in {MAIL_WAIT_S} s"
         time.sleep(0.2)
-    return link_in(smtp.mailbox.to(address)[0])
+    return link_in(found[0])
 
 
 async def test_the_server_s_own_worker_sends_the_e_mail(
