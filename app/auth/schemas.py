@@ -25,7 +25,7 @@ class UserOut(BaseModel):
 
 
 class TokenRequest(BaseModel):
-    username: str = Field(min_length=1, max_length=200)
+    username: str = Field(min_length=1, max_length=200, description="User name or e-mail address.")
     password: str = Field(min_length=1, max_length=1000)
 
 
