@@ -47,15 +47,14 @@ async def claim_due(
 
 
 async def record(session: AsyncSession, results: Sequence[SendResult], now: datetime) -> None:
+    """Store each attempt's outcome. A message sent (or logged) loses its body: it holds a
+    link's token in clear, which the database keeps no longer than it must."""
     for result in results:
         done = result.status in ("sent", "logged")
+        values = {"status": result.status, "next_attempt_at": result.next_attempt_at,
+                  "last_error": result.error, "sent_at": now if done else None}  # fmt: skip
+        if done:
+            values["body"] = ""
         await session.execute(
-            update(OutgoingEmail)
-            .where(OutgoingEmail.id == result.id)
-            .values(
-                status=result.status,
-                next_attempt_at=result.next_attempt_at,
-                last_error=result.error,
-                sent_at=now if done else None,
-            )
+            update(OutgoingEmail).where(OutgoingEmail.id == result.id).values(**values)
         )

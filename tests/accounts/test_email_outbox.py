@@ -23,12 +23,18 @@ MAIL_WAIT_S = 30
 
 
 async def outbox(db: Database, address: str) -> list[tuple[str, int]]:
+    """(status, attempts) of each message to ``address``; a sent one keeps no body (its
+    link's token), a pending one keeps it for the next attempt."""
     async with db.session() as session:
         rows = await session.execute(
-            text("SELECT status, attempts FROM email_outbox WHERE to_address = :a ORDER BY id"),
+            text("SELECT status, attempts, body FROM email_outbox WHERE to_address = :a"),
             {"a": address},
         )
-        return [(row.status, row.attempts) for row in rows]
+        found = []
+        for row in rows:
+            assert (row.body == "") == (row.status in ("sent", "logged")), row
+            found.append((row.status, row.attempts))
+        return found
 
 
 async def test_without_smtp_the_message_and_its_link_go_to_the_log(
