@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -144,10 +145,29 @@ def serve(
         app = create_app(settings.model_copy(update={"database_url": SecretStr(url)}))
         host, port = host or settings.host, port or settings.port
         typer.echo(f"Relevé on http://{host}:{port}/")
+        _print_setup_link(url, settings.public_url or f"http://{_shown_host(host)}:{port}")
         with _watchdog(postgres):
             uvicorn.run(
                 app, host=host, port=port, log_level="info", **uvicorn_proxy_options(settings)
             )
+
+
+def _shown_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
+def _print_setup_link(url: str, base_url: str) -> None:
+    """While no administrator exists, a new one-time link to create the first one."""
+    from app.auth.setup import issue_setup_token, setup_link
+
+    secret = run_in_session(url, issue_setup_token)
+    if secret is not None:
+        typer.secho(
+            f"No administrator yet: open {setup_link(base_url, secret)} to create one "
+            "(the link works once, for 24 hours; a new one is printed at each start).",
+            fg=typer.colors.GREEN,
+        )
+        sys.stdout.flush()  # into a log file or a journal at once, not when the buffer fills
 
 
 @db_cli.command("upgrade")

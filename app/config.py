@@ -59,6 +59,21 @@ class Settings(BaseSettings):
     # Any signed-in named (non-device) user may create an organisation and become its admin;
     # when false, only instance admins create organisations.
     self_service_organisations: bool = False
+    # E-mail (sign-up, verification, password reset, e-mail change): sent through this SMTP
+    # server; without a host, each message (with its link) is written to the log instead.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "Relevé <noreply@localhost>"
+    # Run the e-mail delivery worker in this process (any number of processes may share it).
+    email_worker: bool = True
+    # Password-reset requests per hour, per client address and per e-mail address; 0: off.
+    reset_requests_per_address: int = Field(default=20, ge=0)
+    reset_requests_per_email: int = Field(default=3, ge=0)
+    # Self sign-ups per hour per client address; 0: no limit.
+    signups_per_hour: int = Field(default=20, ge=0)
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -13,6 +13,8 @@ from sqlalchemy import text
 from starlette.responses import Response
 
 from app import __version__
+from app.auth.accounts_router import pages_router as account_pages_router
+from app.auth.accounts_router import router as accounts_router
 from app.auth.router import router as auth_router
 from app.campaigns.router import router as campaigns_router
 from app.config import Settings
@@ -23,6 +25,8 @@ from app.exports.router import router as exports_router
 from app.guards import UnstorableTextMiddleware, refuse_unstorable_body
 from app.media.router import files_router as media_files_router
 from app.media.router import router as media_router
+from app.notifications.sender import sender_for
+from app.notifications.worker import start_email_worker
 from app.observations.router import router as observations_router
 from app.ogc.router import router as ogc_router
 from app.ogc.tiles import router as tiles_router
@@ -59,6 +63,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if settings.webhooks_worker:
             worker = start_worker(app.state.database, policy=policy)
         app.state.webhook_worker = worker
+        mailer = None
+        if settings.email_worker:
+            mailer = start_email_worker(app.state.database, sender_for(settings))
         # What start-up allocated lives for the whole process: keep it out of the collector's
         # full passes, which otherwise pause a busy worker for tens of milliseconds.
         gc.freeze()
@@ -67,6 +74,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         finally:
             if worker is not None:
                 await worker.stop()
+            if mailer is not None:
+                await mailer.stop()
             await app.state.database.dispose()
 
     app = FastAPI(
@@ -85,6 +94,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api = APIRouter(prefix="/api/v1", dependencies=[Depends(refuse_unstorable_body)])
     signed_in = (400, 401, 403, 404, 422)
     api.include_router(auth_router, responses=problem_responses(*signed_in, 429))
+    api.include_router(accounts_router, responses=problem_responses(*signed_in, 409, 410, 429))
     api.include_router(campaigns_router, responses=problem_responses(*signed_in, 409))
     api.include_router(
         observations_router, responses=problem_responses(*signed_in, 409, 412, 413, 428, 429)
@@ -102,6 +112,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(ogc_router, responses=public_read)
     app.include_router(tiles_router, prefix="/ogc", responses=public_read)
     app.include_router(embed_router, responses=public_read)
+    app.include_router(account_pages_router)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["service"])
     if PWA_DIR.is_dir():
         app.mount("/", StaticFiles(directory=PWA_DIR, html=True), name="pwa")

@@ -721,3 +721,33 @@ MESSAGES.update(
         },
     }
 )
+
+# Accounts: first-run setup, sign-up, verification, password reset, e-mail change
+MESSAGES.update(
+    {
+        "email_taken": {
+            "en": "Another account already uses this e-mail address.",
+            "fr": "Un autre compte utilise déjà cette adresse électronique.",
+        },
+        "password_too_short": {
+            "en": "The password must have at least {minimum} characters.",
+            "fr": "Le mot de passe doit compter au moins {minimum} caractères.",
+        },
+        "password_is_email": {
+            "en": "The password cannot be the e-mail address.",
+            "fr": "Le mot de passe ne peut pas être l'adresse électronique.",
+        },
+        "wrong_password": {
+            "en": "This is not the password of your account.",
+            "fr": "Ce n'est pas le mot de passe de votre compte.",
+        },
+        "account_token_invalid": {
+            "en": "This link is unknown, has already been used or has expired: ask for a new one.",
+            "fr": "Ce lien est inconnu, a déjà servi ou a expiré : demandez-en un nouveau.",
+        },
+        "setup_done": {
+            "en": "This server already has an administrator: the setup link no longer works.",
+            "fr": "Ce serveur a déjà un administrateur : le lien d'installation ne sert plus.",
+        },
+    }
+)

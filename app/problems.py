@@ -49,6 +49,7 @@ DESCRIPTIONS: dict[int, str] = {
     403: "Authenticated, but not allowed to do this",
     404: "Not found (or not visible to you)",
     409: "Conflict with the stored state",
+    410: "The link's token is unknown, already used or expired",
     412: "The If-Match version is stale",
     413: "The body is too large",
     422: "Validation failed: each bad member is named by its JSON Pointer path",

@@ -26,7 +26,8 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 TABLES = (
     "webhook_deliveries, webhooks, rate_counters, reviews, outcomes, observation_events, "
     "observation_versions, observations, quality_rules, reference_features, reference_layers, "
-    "campaign_members, campaigns, organisation_members, organisations, api_tokens, users"
+    "campaign_members, campaigns, organisation_members, organisations, api_tokens, "
+    "account_tokens, email_outbox, users"
 )
 
 

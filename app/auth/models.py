@@ -3,7 +3,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, LargeBinary, Text, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -14,6 +25,8 @@ class User(Base):
     """A person or a device. Device accounts have no user name and no password."""
 
     __tablename__ = "users"
+    # One account per address, whatever its case.
+    __table_args__ = (Index("uq_users_email_lower", text("lower(email)"), unique=True),)
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     username: Mapped[str | None] = mapped_column(Text, unique=True)
@@ -29,6 +42,15 @@ class User(Base):
     leaderboard_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     # The contributor has read their timeline up to this event id (unread counts).
     timeline_read_up_to: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Sign-up and e-mail change; unverified accounts can sign in, shown email_verified false.
+    email: Mapped[str | None] = mapped_column(Text)
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language of the e-mails sent to this user (fr or en), from their sign-up request.
+    language: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 class ApiToken(Base):
@@ -47,3 +69,26 @@ class ApiToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Updated at most once an hour (see repository.touch_token), so reads stay reads.
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AccountToken(Base):
+    """A single-use secret sent by e-mail or printed at first run (only its SHA-256 is
+    stored): set up the first administrator, verify an address, reset a password, or
+    move the account to a new address (``email``)."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('setup', 'verify', 'reset', 'email_change')", name="purpose"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(Text)
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    # The address this token proves (verification, e-mail change).
+    email: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -62,8 +62,9 @@ def _token_out(issued: IssuedToken, user: Any) -> TokenOut:
 async def create_token(
     body: TokenRequest, request: Request, session: SessionDep, attempt: SignInAttempt
 ) -> TokenOut:
-    """Exchange a user name and password for a bearer token. Failed attempts are limited per
-    account and per client address (429 with Retry-After, before any password check)."""
+    """Exchange a user name (or e-mail address) and password for a bearer token. Failed
+    attempts are limited per account and per client address (429 with Retry-After, before
+    any password check)."""
     user = await service.login(session, body.username, body.password, attempt)
     issued = await service.issue(session, user, "login", _lifetime(request))
     return _token_out(issued, user)

@@ -21,10 +21,12 @@ class UserOut(BaseModel):
     publish_identity: bool = False
     leaderboard_opt_in: bool = False
     blocked_at: datetime | None = None
+    email: str | None = None
+    email_verified: bool = False
 
 
 class TokenRequest(BaseModel):
-    username: str = Field(min_length=1, max_length=200)
+    username: str = Field(min_length=1, max_length=200, description="User name or e-mail address.")
     password: str = Field(min_length=1, max_length=1000)
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import ratelimit, repository
+from app.auth import accounts_repository, ratelimit, repository
 from app.auth.models import ApiToken, User
 from app.auth.names import checked_display_name
 from app.auth.security import (
@@ -104,9 +104,9 @@ async def create_device_account(session: AsyncSession, display_name: str | None)
 async def login(
     session: AsyncSession, username: str, password: str, attempt: list[ratelimit.Limit]
 ) -> User:
-    """The user, when the password is right; then the attempt counted by
-    ``ratelimit.limit_sign_ins`` is given back (only failures count)."""
-    user = await repository.user_by_username(session, username)
+    """The user of this user name or e-mail address, when the password is right; then the
+    attempt counted by ``ratelimit.limit_sign_ins`` is given back (only failures count)."""
+    user = await accounts_repository.user_by_login(session, username)
     if not verify_password(password, user.password_hash if user else None) or user is None:
         raise Unauthenticated("invalid_credentials")
     if user.blocked_at is not None:

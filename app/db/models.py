@@ -1,9 +1,10 @@
 """Imports every model so that Base.metadata knows all tables (Alembic, tests)."""
 
-from app.auth.models import ApiToken, User
+from app.auth.models import AccountToken, ApiToken, User
 from app.campaigns.models import Campaign, CampaignMember
 from app.db.base import Base
 from app.media.models import Media
+from app.notifications.models import OutgoingEmail
 from app.observations.models import Observation, ObservationVersion
 from app.organisations.models import Organisation, OrganisationMember
 from app.quality.models import QualityRule, ReferenceFeature, ReferenceLayer
@@ -17,6 +18,7 @@ from app.review.models import (
 )
 
 __all__ = [
+    "AccountToken",
     "ApiToken",
     "Base",
     "Campaign",
@@ -28,6 +30,7 @@ __all__ = [
     "Organisation",
     "OrganisationMember",
     "Outcome",
+    "OutgoingEmail",
     "QualityRule",
     "RateCounter",
     "ReferenceFeature",
