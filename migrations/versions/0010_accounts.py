@@ -1,7 +1,7 @@
 """accounts: e-mail addresses, single-use account tokens, e-mail outbox
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-01 18:30:00.000000
 """
 
