@@ -4,7 +4,7 @@ import { lang } from '/i18n.js';
 
 const MESSAGES = {
   fr: {
-    skip: 'Aller au contenu', title: 'Console Relevé', 'lang.switch': 'Switch to English', 'lang.short': 'EN',
+    skip: 'Aller au contenu', title: 'Console Relevé', 'lang.short': 'English',
     'nav.label': 'Navigation de la console', 'nav.home': 'Accueil', signout: 'Se déconnecter',
     loading: 'Chargement…', 'error.network': 'Réseau indisponible.', 'error.generic': 'Une erreur est survenue ({status}).',
     'signin.title': 'Connexion à la console', 'signin.lead': 'Organisez vos campagnes de collecte : réservé aux organisations et à leurs équipes.',
@@ -35,7 +35,7 @@ const MESSAGES = {
     'edit.figures': '{count} contribution(s) · statut : {status}',
   },
   en: {
-    skip: 'Skip to content', title: 'Relevé console', 'lang.switch': 'Passer en français', 'lang.short': 'FR',
+    skip: 'Skip to content', title: 'Relevé console', 'lang.short': 'Français',
     'nav.label': 'Console navigation', 'nav.home': 'Home', signout: 'Sign out',
     loading: 'Loading…', 'error.network': 'Network unavailable.', 'error.generic': 'Something went wrong ({status}).',
     'signin.title': 'Sign in to the console', 'signin.lead': 'Run your data collection campaigns: for organisations and their teams.',
