@@ -92,7 +92,9 @@ async def page(request: Any, browser: Browser, console_data: Console) -> AsyncIt
 async def on_screen(page: Page, screen: str) -> None:
     """Wait for that screen to be drawn and its heading to hold the focus."""
     await page.wait_for_selector(f"body[data-screen='{screen}']")
-    await page.wait_for_function("document.activeElement && document.activeElement.tagName === 'H1'")
+    await page.wait_for_function(
+        "document.activeElement && document.activeElement.tagName === 'H1'"
+    )
 
 
 async def serious_violations(page: Page) -> list[dict[str, Any]]:

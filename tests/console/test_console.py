@@ -132,6 +132,13 @@ async def test_a_refused_change_is_shown_next_to_its_field(
     assert (await campaign(console_data))["status"] == "draft", "nothing saved"
     await check_screen(page, "refused")
 
+    before = await language(page)
+    await page.click("#lang")
+    await on_screen(page, "editor")
+    assert await language(page) == ({"fr", "en"} - {before}).pop()
+    expected = {"fr": "Campagne « Bancs »", "en": "Campaign “Bancs”"}[await language(page)]
+    assert await page.locator("h1").inner_text() == expected
+
 
 async def test_a_throttled_sign_in_says_how_long_to_wait(page: Page) -> None:
     """The server allows three failures per account (conftest) and then answers 429."""
