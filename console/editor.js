@@ -31,7 +31,7 @@ export async function editorScreen(main, context, slug) {
   const figures = h('p', { class: 'figures', id: 'figures' });
   const form = editorForm(campaign);
   const preview = h('div', { class: 'phone-form' });
-  const showFigures = (c) => fill(figures, t('edit.figures', { count: formatNumber(c.observation_count ?? 0), status: t(`status.${c.status}`) }));
+  const showFigures = (c) => fill(figures, t('edit.figures', { n: c.observation_count ?? 0, count: formatNumber(c.observation_count ?? 0), status: t(`status.${c.status}`) }));
   showFigures(campaign);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -43,7 +43,7 @@ export async function editorScreen(main, context, slug) {
       announce(t('edit.saved'));
     } catch (error) {
       const count = error.errors?.length;
-      showProblem(form, error, count ? t('edit.refused', { count }) : problemText(error));
+      showProblem(form, error, count ? t('edit.refused', { n: count, count: formatNumber(count) }) : problemText(error));
     }
   });
   fill(main, h('section', { 'data-screen': 'editor', class: 'screen' }, heading, figures,

@@ -52,6 +52,6 @@ function campaignList(campaigns, organisations) {
     h('p', { class: 'meta' }, h('span', { class: 'badge', 'data-status': c.status }, t(`status.${c.status}`)),
       h('span', {}, c.organisation ? names.get(c.organisation) || c.organisation : t('home.noOrg'))),
     h('p', { class: 'figures' },
-      h('span', { class: 'count' }, t('home.contributions', { count: formatNumber(c.observation_count ?? 0) })),
+      h('span', { class: 'count' }, t('home.contributions', { n: c.observation_count ?? 0, count: formatNumber(c.observation_count ?? 0) })),
       h('span', {}, t('home.updated', { date: formatDate(c.updated_at) }))))));
 }

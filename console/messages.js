@@ -12,14 +12,14 @@ const MESSAGES = {
     'signin.throttled': 'Trop de tentatives : réessayez dans {wait}.', 'signin.missing': 'Renseignez l’identifiant et le mot de passe.',
     'home.title': 'Bonjour, {name}', 'home.organisations': 'Mes organisations', 'home.noOrganisation': 'Vous n’êtes membre d’aucune organisation.',
     'home.campaigns': 'Campagnes que je gère', 'home.noCampaign': 'Aucune campagne pour l’instant.',
-    'home.new': 'Nouvelle campagne', 'home.edit': 'Modifier', 'home.contributions': '{count} contribution(s)',
+    'home.new': 'Nouvelle campagne', 'home.edit': 'Modifier', 'home.contributions': { one: '{count} contribution', other: '{count} contributions' },
     'home.updated': 'Modifiée le {date}', 'home.noOrg': 'Sans organisation',
     'role.admin': 'administrateur', 'role.editor': 'éditeur', 'role.instance': 'Administrateur de l’instance',
     'status.draft': 'Brouillon', 'status.open': 'Ouverte', 'status.closed': 'Close',
     'new.title': 'Nouvelle campagne', 'new.organisation': 'Organisation', 'new.slug': 'Identifiant (dans l’adresse)',
     'new.slugHelp': 'Minuscules, chiffres et tirets, par exemple bancs-publics.', 'new.create': 'Créer le brouillon', 'cancel': 'Annuler',
     'edit.title': 'Campagne « {title} »', 'edit.save': 'Enregistrer', 'edit.saved': 'Campagne enregistrée.',
-    'edit.refused': 'Le serveur a refusé la modification : {count} point(s) à corriger.',
+    'edit.refused': { one: 'Le serveur a refusé la modification : {count} point à corriger.', other: 'Le serveur a refusé la modification : {count} points à corriger.' },
     'edit.general': 'Présentation', 'edit.data': 'Données ouvertes', 'edit.collect': 'Collecte',
     'field.title': 'Titre', 'field.description': 'Description', 'field.licence': 'Licence', 'field.licenceOther': 'Autre licence (identifiant SPDX)',
     'licence.other': 'Autre…', 'field.attribution': 'Attribution', 'field.status': 'Statut',
@@ -32,7 +32,7 @@ const MESSAGES = {
     'field.basemap_url': 'Fond de carte (URL de tuiles {z}/{x}/{y} ou de style MapLibre ; vide : celui par défaut)',
     'edit.notHere': 'La zone de la campagne et le formulaire de saisie ne se modifient pas encore dans la console.',
     'preview.title': 'Aperçu du formulaire sur téléphone', 'preview.empty': 'Cette campagne n’a pas encore de questions.',
-    'edit.figures': '{count} contribution(s) · statut : {status}',
+    'edit.figures': { one: '{count} contribution · statut : {status}', other: '{count} contributions · statut : {status}' },
   },
   en: {
     skip: 'Skip to content', title: 'Relevé console', 'lang.short': 'Français',
@@ -43,14 +43,14 @@ const MESSAGES = {
     'signin.throttled': 'Too many attempts: try again in {wait}.', 'signin.missing': 'Enter your user name and password.',
     'home.title': 'Hello, {name}', 'home.organisations': 'My organisations', 'home.noOrganisation': 'You are not a member of any organisation.',
     'home.campaigns': 'Campaigns I manage', 'home.noCampaign': 'No campaign yet.',
-    'home.new': 'New campaign', 'home.edit': 'Edit', 'home.contributions': '{count} contribution(s)',
+    'home.new': 'New campaign', 'home.edit': 'Edit', 'home.contributions': { one: '{count} contribution', other: '{count} contributions' },
     'home.updated': 'Changed on {date}', 'home.noOrg': 'No organisation',
     'role.admin': 'administrator', 'role.editor': 'editor', 'role.instance': 'Instance administrator',
     'status.draft': 'Draft', 'status.open': 'Open', 'status.closed': 'Closed',
     'new.title': 'New campaign', 'new.organisation': 'Organisation', 'new.slug': 'Identifier (in the address)',
     'new.slugHelp': 'Lower-case letters, digits and hyphens, for example public-benches.', 'new.create': 'Create the draft', 'cancel': 'Cancel',
     'edit.title': 'Campaign “{title}”', 'edit.save': 'Save', 'edit.saved': 'Campaign saved.',
-    'edit.refused': 'The server refused the change: {count} thing(s) to fix.',
+    'edit.refused': { one: 'The server refused the change: {count} thing to fix.', other: 'The server refused the change: {count} things to fix.' },
     'edit.general': 'Presentation', 'edit.data': 'Open data', 'edit.collect': 'Collection',
     'field.title': 'Title', 'field.description': 'Description', 'field.licence': 'Licence', 'field.licenceOther': 'Other licence (SPDX identifier)',
     'licence.other': 'Other…', 'field.attribution': 'Attribution', 'field.status': 'Status',
@@ -63,13 +63,17 @@ const MESSAGES = {
     'field.basemap_url': 'Basemap ({z}/{x}/{y} tile URL or MapLibre style URL; empty: the default one)',
     'edit.notHere': 'The campaign area and the capture form cannot be edited in the console yet.',
     'preview.title': 'Preview of the form on a phone', 'preview.empty': 'This campaign has no questions yet.',
-    'edit.figures': '{count} contribution(s) · status: {status}',
+    'edit.figures': { one: '{count} contribution · status: {status}', other: '{count} contributions · status: {status}' },
   },
 };
 
-/** The message `key` with its {placeholders} filled; the key itself when unknown. */
+/**
+ * The message `key` with its {placeholders} filled; the key itself when unknown. A message with
+ * plural forms ({one, other}) takes the form Intl.PluralRules gives for `params.n`.
+ */
 export function t(key, params = {}) {
-  const text = MESSAGES[lang()]?.[key] ?? MESSAGES.en[key] ?? key;
+  const entry = MESSAGES[lang()]?.[key] ?? MESSAGES.en[key] ?? key;
+  const text = typeof entry === 'string' ? entry : entry[new Intl.PluralRules(lang()).select(params.n)] ?? entry.other;
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
 }
 

@@ -109,6 +109,7 @@ async def check_screen(page: Page, name: str) -> None:
     """No serious accessibility violation; a picture at laptop and tablet sizes."""
     assert await serious_violations(page) == [], name
     ARTIFACTS.mkdir(exist_ok=True)
+    await page.evaluate("document.getElementById('status').classList.remove('shown')")
     language = await page.evaluate("document.documentElement.lang")
     for label, size in (("1280x800", LAPTOP), ("768x1024", TABLET)):
         await page.set_viewport_size(size)

@@ -22,9 +22,9 @@ from tests.factories import FIELDS
 SLUG = "bancs-albi"
 TEXTS: dict[str, dict[str, str]] = {
     "fr": {"role": "éditeur", "open": "Ouverte", "draft": "Brouillon", "species": "Espèce",
-           "one": "1 contribution(s)", "wait": "réessayez dans"},
+           "one": "1 contribution", "wait": "réessayez dans", "fix": "2 points à corriger"},
     "en": {"role": "editor", "open": "Open", "draft": "Draft", "species": "Species",
-           "one": "1 contribution(s)", "wait": "try again in"},
+           "one": "1 contribution", "wait": "try again in", "fix": "2 things to fix"},
 }  # fmt: skip
 
 
@@ -98,8 +98,9 @@ async def test_an_editor_creates_edits_and_follows_a_campaign(
     await page.click("#nav a")
     await on_screen(page, "home")
     card = page.locator(f".campaign[data-slug='{SLUG}']")
-    assert texts["one"] in await card.locator(".count").inner_text()
+    assert await card.locator(".count").inner_text() == texts["one"]
     assert await card.locator(".badge").inner_text() == texts["open"]
+    await check_screen(page, "home-figures")
 
     await page.click("#signout")
     await on_screen(page, "signin")
@@ -128,7 +129,7 @@ async def test_a_refused_change_is_shown_next_to_its_field(
     assert await precision.inner_text()
     assert await page.get_attribute("#c-basemap_url", "aria-invalid") == "true"
     assert await page.locator(".field[data-path='/title'] .error").is_hidden()
-    assert await page.locator(".form-alert").is_visible()
+    assert TEXTS[await language(page)]["fix"] in await page.locator(".form-alert").inner_text()
     assert (await campaign(console_data))["status"] == "draft", "nothing saved"
     await check_screen(page, "refused")
 
