@@ -27,6 +27,8 @@ export async function call(path, { method = 'GET', json } = {}) {
   const text = await response.text().catch(() => '');
   let body = null;
   try { body = text ? JSON.parse(text) : null; } catch { body = { detail: text.slice(0, 200) }; }
+  // A session that ended (expired, revoked, signed out elsewhere): the console asks to sign in.
+  if (response.status === 401 && path !== '/auth/session') window.dispatchEvent(new Event('console:signed-out'));
   if (!response.ok) throw new ApiError(response.status, body || {}, Number(response.headers.get('Retry-After')) || null);
   return body;
 }

@@ -13,10 +13,13 @@ const main = document.getElementById('main');
 let user = null;
 
 const ROUTES = [
-  [/^#\/new$/, (context) => newCampaignScreen(main, context)],
-  [/^#\/campaigns\/([a-z0-9-]+)$/, (context, slug) => editorScreen(main, context, slug)],
-  [/^#?\/?$/, (context) => homeScreen(main, context)],
+  [/^#\/new$/, newCampaignScreen],
+  [/^#\/campaigns\/([a-z0-9-]+)$/, editorScreen],
+  [/^#?\/?$/, homeScreen],
 ];
+// Each screen is drawn off the page and shown only if no later route (a click, the session
+// ending) started meanwhile.
+let generation = 0;
 
 function translateShell() {
   document.documentElement.lang = lang();
@@ -41,15 +44,19 @@ function showSignedIn() {
 }
 
 async function route() {
+  const mine = ++generation;
   showSignedIn();
+  const view = document.createElement('div');
   if (!user) {
-    await signInScreen(main, context);
+    await signInScreen(view, context);
   } else {
     for (const [pattern, screen] of ROUTES) {
       const match = pattern.exec(location.hash);
-      if (match) { await screen(context, ...match.slice(1)); break; }
+      if (match) { await screen(view, context, ...match.slice(1)); break; }
     }
   }
+  if (mine !== generation) return;
+  main.replaceChildren(...view.childNodes);
   main.querySelector('h1')?.focus();
   document.body.dataset.screen = main.firstElementChild?.dataset.screen || '';
 }
@@ -70,6 +77,7 @@ async function start() {
   });
   document.getElementById('signout').addEventListener('click', signOut);
   window.addEventListener('hashchange', route);
+  window.addEventListener('console:signed-out', () => { if (user) { user = null; route(); } });
   user = await call('/me').catch(() => null);
   await route();
   document.body.dataset.ready = '';

@@ -150,3 +150,12 @@ async def test_a_throttled_sign_in_says_how_long_to_wait(page: Page) -> None:
     await sign_in(page, "edith")
     await page.locator(".form-alert", has_text=TEXTS[await language(page)]["wait"]).wait_for()
     assert await page.locator("body[data-screen='signin']").count() == 1
+
+
+async def test_an_ended_session_leads_back_to_the_sign_in(page: Page) -> None:
+    await sign_in(page, "edith")
+    await on_screen(page, "home")
+    await page.context.clear_cookies()
+    await page.click("#new-campaign")
+    await on_screen(page, "signin")
+    assert await page.locator("#signout").is_hidden()
