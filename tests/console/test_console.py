@@ -159,3 +159,35 @@ async def test_an_ended_session_leads_back_to_the_sign_in(page: Page) -> None:
     await page.click("#new-campaign")
     await on_screen(page, "signin")
     assert await page.locator("#signout").is_hidden()
+
+
+async def test_an_instance_administrator_creates_a_campaign_without_organisation(
+    page: Page, console_data: Console
+) -> None:
+    await sign_in(page, "adrien")
+    await on_screen(page, "home")
+    roles = await page.locator(".orgs li").all_inner_texts()
+    assert len(roles) == 2, "the instance role, then the organisation its creator administers"
+    await page.click("#new-campaign")
+    await on_screen(page, "new")
+    await page.select_option("#new-organisation", "")
+    await page.fill("#new-title", "Repères IGN")
+    await page.fill("#new-slug", "reperes-ign")
+    await page.click("form button[type=submit]")
+    await on_screen(page, "editor")
+    created = await campaign(console_data, "reperes-ign")
+    assert (created["organisation"], created["status"]) == (None, "draft")
+    await page.click("#nav a")
+    await on_screen(page, "home")
+    card = page.locator(".campaign[data-slug='reperes-ign']")
+    assert await card.locator(".badge").inner_text() == TEXTS[await language(page)]["draft"]
+
+
+async def test_the_console_is_served_at_its_own_address(console_data: Console) -> None:
+    async with console_data.client() as client:
+        bare = await client.get("/console")
+        page = await client.get("/console/")
+        shared = await client.get("/forms.js")
+    assert (bare.status_code, bare.headers["location"]) == (308, "/console/")
+    assert page.status_code == 200 and "/console/app.js" in page.text
+    assert shared.status_code == 200, "the field app's modules the console imports"
