@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from app import __version__
 from app.auth.accounts_router import pages_router as account_pages_router
@@ -42,6 +42,8 @@ from app.sync.worker import start_worker
 from app.web import json_response
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
+# The owners' console; it imports the field app's shared modules (forms, i18n) from "/".
+CONSOLE_DIR = Path(__file__).resolve().parent.parent / "console"
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -114,9 +116,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(embed_router, responses=public_read)
     app.include_router(account_pages_router)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["service"])
+    # Before the field app's catch-all "/" mount, which would otherwise answer /console.
+    if CONSOLE_DIR.is_dir():
+        app.add_api_route("/console", to_console, methods=["GET"], include_in_schema=False)
+        app.mount("/console", StaticFiles(directory=CONSOLE_DIR, html=True), name="console")
     if PWA_DIR.is_dir():
         app.mount("/", StaticFiles(directory=PWA_DIR, html=True), name="pwa")
     return app
+
+
+async def to_console() -> Response:
+    """/console is the console's folder: its relative addresses need the trailing slash."""
+    return RedirectResponse("/console/", status_code=308)
 
 
 async def healthz(request: Request) -> Response:

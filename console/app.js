@@ -1,0 +1,86 @@
+// The owners' console: a hash router over three screens (sign-in, home, campaign editor), the
+// language switch and sign-out. Each screen is a module that fills <main> and is told who is
+// signed in; the focus goes to its heading so screen readers say where they are.
+import { lang, setLanguage } from '/i18n.js';
+import { call } from './api.js';
+import { editorScreen } from './editor.js';
+import { homeScreen } from './home.js';
+import { t } from './messages.js';
+import { newCampaignScreen } from './new-campaign.js';
+import { signInScreen } from './signin.js';
+
+const main = document.getElementById('main');
+let user = null;
+
+const ROUTES = [
+  [/^#\/new$/, newCampaignScreen],
+  [/^#\/campaigns\/([a-z0-9-]+)$/, editorScreen],
+  [/^#?\/?$/, homeScreen],
+];
+// Each screen is drawn off the page and shown only if no later route (a click, the session
+// ending) started meanwhile.
+let generation = 0;
+
+function translateShell() {
+  document.documentElement.lang = lang();
+  document.title = t('title');
+  for (const element of document.querySelectorAll('[data-text]')) element.textContent = t(element.dataset.text);
+  for (const element of document.querySelectorAll('[data-label]')) element.setAttribute('aria-label', t(element.dataset.label));
+  const other = lang() === 'fr' ? 'en' : 'fr';
+  const switcher = document.getElementById('lang');
+  switcher.textContent = t('lang.short');
+  switcher.lang = other;
+}
+
+const context = {
+  user: () => user,
+  go: (hash) => { if (location.hash === hash) route(); else location.hash = hash; },
+  signedIn: (who) => { user = who; showSignedIn(); context.go('#/'); },
+};
+
+function showSignedIn() {
+  document.getElementById('nav').hidden = !user;
+  document.getElementById('signout').hidden = !user;
+}
+
+async function route() {
+  const mine = ++generation;
+  showSignedIn();
+  const view = document.createElement('div');
+  if (!user) {
+    await signInScreen(view, context);
+  } else {
+    for (const [pattern, screen] of ROUTES) {
+      const match = pattern.exec(location.hash);
+      if (match) { await screen(view, context, ...match.slice(1)); break; }
+    }
+  }
+  if (mine !== generation) return;
+  main.replaceChildren(...view.childNodes);
+  main.querySelector('h1')?.focus();
+  document.body.dataset.screen = main.firstElementChild?.dataset.screen || '';
+}
+
+async function signOut() {
+  await call('/auth/session', { method: 'DELETE' }).catch(() => null);
+  user = null;
+  location.hash = '#/';
+  await route();
+}
+
+async function start() {
+  translateShell();
+  document.getElementById('lang').addEventListener('click', async () => {
+    await setLanguage(lang() === 'fr' ? 'en' : 'fr');
+    translateShell();
+    await route();
+  });
+  document.getElementById('signout').addEventListener('click', signOut);
+  window.addEventListener('hashchange', route);
+  window.addEventListener('console:signed-out', () => { if (user) { user = null; route(); } });
+  user = await call('/me').catch(() => null);
+  await route();
+  document.body.dataset.ready = '';
+}
+
+start();
