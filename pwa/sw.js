@@ -43,6 +43,9 @@ self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  // The owners' console (/console/) is signed in by cookie: none of its requests, nor the
+  // pages themselves, go through the field app's caches.
+  if (url.pathname.startsWith('/console') || fromConsole(request)) return;
   if (request.mode === 'navigate') {
     // The app is one page (hash routes); other pages of the site (/docs, /ogc, /embed) are not ours.
     if (url.pathname === '/' || url.pathname === '/index.html') event.respondWith(fromShell(request, '/'));
@@ -57,6 +60,14 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(fromShell(request, url.pathname));
   }
 });
+
+function fromConsole(request) {
+  try {
+    return new URL(request.referrer).pathname.startsWith('/console/');
+  } catch {
+    return false;
+  }
+}
 
 async function fromShell(request, path) {
   const cached = await caches.match(path, { cacheName: SHELL_CACHE, ignoreSearch: true });
