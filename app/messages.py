@@ -6,9 +6,13 @@ states the figures that caused it.
 
 from __future__ import annotations
 
+from app.auth.messages import AUTH_MESSAGES
+from app.guards_messages import BAD_INPUT_MESSAGES
 from app.i18n import Language
+from app.organisations.messages import ORGANISATION_ACTIONS, ORGANISATION_MESSAGES
 from app.quality.messages import RULE_MESSAGES
 from app.review.messages import REVIEW_MESSAGES
+from app.sync.messages import SYNC_MESSAGES
 
 MESSAGES: dict[str, dict[Language, str]] = {
     # Generic problems
@@ -484,9 +488,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
 }
 
 
-# Quality rule messages live beside the rule engine; they share this catalogue.
-MESSAGES.update(RULE_MESSAGES)
-MESSAGES.update(REVIEW_MESSAGES)
+# Domain packages word their own problems; they share this catalogue.
+for _catalogue in (RULE_MESSAGES, REVIEW_MESSAGES, SYNC_MESSAGES, AUTH_MESSAGES,
+                   BAD_INPUT_MESSAGES, ORGANISATION_MESSAGES):  # fmt: skip
+    MESSAGES.update(_catalogue)
 
 
 # What a refused request tried to do, as ``forbidden`` says it: "Vous n'avez pas le droit de …".
@@ -525,6 +530,8 @@ ACTIONS: dict[str, dict[Language, str]] = {
     },
 }
 
+ACTIONS.update(ORGANISATION_ACTIONS)
+
 
 def render(code: str, language: Language, params: dict[str, object] | None = None) -> str:
     """Fill the template for ``code``; unknown codes fall back to the code itself."""
@@ -539,215 +546,3 @@ def render(code: str, language: Language, params: dict[str, object] | None = Non
         return templates[language].format(**params)
     except (KeyError, IndexError):
         return templates[language]
-
-
-# Change feed and webhooks
-MESSAGES.update(
-    {
-        "feed_cursor_invalid": {
-            "en": "The cursor '{cursor}' was not given out by this feed: start without 'since', "
-            "or send the 'next' value of the previous page.",
-            "fr": "Le curseur « {cursor} » n'a pas été donné par ce flux : commencez sans "
-            "« since », ou envoyez la valeur « next » de la page précédente.",
-        },
-        "webhook_not_found": {
-            "en": "Webhook {id} not found in campaign '{slug}'.",
-            "fr": "Webhook {id} introuvable dans la campagne « {slug} ».",
-        },
-        "webhook_url_invalid": {
-            "en": "'{url}' is not an absolute http:// or https:// URL.",
-            "fr": "« {url} » n'est pas une URL absolue en http:// ou https://.",
-        },
-        "webhook_events_empty": {
-            "en": "Subscribe to at least one event among {allowed} "
-            "(or leave 'events' out for all).",
-            "fr": "Abonnez-vous à au moins un événement parmi {allowed} (ou omettez « events » "
-            "pour tous).",
-        },
-        "webhook_event_unknown": {
-            "en": "Unknown event '{event}': the events are {allowed}.",
-            "fr": "Événement « {event} » inconnu : les événements sont {allowed}.",
-        },
-    }
-)
-
-
-# Accounts and tokens: sign-in throttling, device account limits, token expiry, display names
-MESSAGES.update(
-    {
-        "signin_throttled": {
-            "en": "Too many failed sign-ins: at most {limit} for this account or this address "
-            "in a while. Retry in {retry} s.",
-            "fr": "Trop d'échecs de connexion : au plus {limit} pour ce compte ou cette adresse "
-            "pendant un moment. Réessayez dans {retry} s.",
-        },
-        "device_limit": {
-            "en": "Too many device accounts from this address: at most {limit} an hour. "
-            "Retry in {retry} s.",
-            "fr": "Trop de comptes d'appareil depuis cette adresse : au plus {limit} par heure. "
-            "Réessayez dans {retry} s.",
-        },
-        "token_expired": {
-            "en": "The token expired on {expired}: sign in again (a token is renewed with "
-            "POST /api/v1/auth/token/renew before it expires).",
-            "fr": "Le jeton a expiré le {expired} : reconnectez-vous (un jeton se renouvelle "
-            "avec POST /api/v1/auth/token/renew avant son expiration).",
-        },
-        "token_not_found": {
-            "en": "Token {id} is not one of your tokens in use.",
-            "fr": "Le jeton {id} ne fait pas partie de vos jetons en service.",
-        },
-        "display_name_required": {
-            "en": "A display name needs at least one visible character.",
-            "fr": "Un nom affiché doit contenir au moins un caractère visible.",
-        },
-        "display_name_control_character": {
-            "en": "A display name cannot contain control or invisible characters ({character}).",
-            "fr": "Un nom affiché ne peut pas contenir de caractère de contrôle ou invisible "
-            "({character}).",
-        },
-        "display_name_reserved": {
-            "en": "'{name}' reads as '{word}', which is kept for the Relevé team and campaign "
-            "staff: choose another name.",
-            "fr": "« {name} » se lit « {word} », réservé à l'équipe Relevé et aux responsables "
-            "des campagnes : choisissez un autre nom.",
-        },
-    }
-)
-
-# Bad input: text PostgreSQL cannot store, nulls, unexpected errors
-MESSAGES.update(
-    {
-        "unstorable_text": {
-            "en": "{count} member(s) hold a NUL character (U+0000) or a lone surrogate, which "
-            "cannot be stored: remove it.",
-            "fr": "{count} champ(s) contiennent un caractère NUL (U+0000) ou un demi-caractère "
-            "UTF-16 isolé, impossible à enregistrer : retirez-le.",
-        },
-        "unstorable_character": {
-            "en": "This text holds a NUL character (U+0000) or a lone surrogate: remove it.",
-            "fr": "Ce texte contient un caractère NUL (U+0000) ou un demi-caractère UTF-16 "
-            "isolé : retirez-le.",
-        },
-        "unstorable_member_name": {
-            "en": "This member name holds a NUL character (U+0000) or a lone surrogate.",
-            "fr": "Ce nom de champ contient un caractère NUL (U+0000) ou un demi-caractère "
-            "UTF-16 isolé.",
-        },
-        "unstorable_in_path": {
-            "en": "The path segment '{segment}' holds a NUL character (U+0000).",
-            "fr": "Le segment de chemin « {segment} » contient un caractère NUL (U+0000).",
-        },
-        "unstorable_in_query": {
-            "en": "The query parameter '{parameter}' holds a NUL character (U+0000).",
-            "fr": "Le paramètre de requête « {parameter} » contient un caractère NUL (U+0000).",
-        },
-        "null_not_allowed": {
-            "en": "This member cannot be null: leave it out to keep its value.",
-            "fr": "Ce champ ne peut pas être null : omettez-le pour garder sa valeur.",
-        },
-        "unstorable_form_field": {
-            "en": "The form field '{name}' holds a NUL character (U+0000).",
-            "fr": "Le champ de formulaire « {name} » contient un caractère NUL (U+0000).",
-        },
-    }
-)
-
-# Organisations (public bodies) and who may create campaigns
-MESSAGES.update(
-    {
-        "organisation_not_found": {
-            "en": "Organisation '{slug}' not found.",
-            "fr": "Organisation « {slug} » introuvable.",
-        },
-        "organisation_unknown": {
-            "en": "There is no organisation '{slug}'.",
-            "fr": "Il n'existe pas d'organisation « {slug} ».",
-        },
-        "organisation_slug_taken": {
-            "en": "An organisation with slug '{slug}' already exists.",
-            "fr": "Une organisation avec l'identifiant « {slug} » existe déjà.",
-        },
-        "organisation_last_admin": {
-            "en": "'{slug}' would be left without an admin: make another member admin first.",
-            "fr": "« {slug} » n'aurait plus d'administrateur : nommez d'abord un autre membre "
-            "administrateur.",
-        },
-        "organisation_member_device": {
-            "en": "User {id} is a device account: only named users can be members of an "
-            "organisation.",
-            "fr": "L'utilisateur {id} est un compte d'appareil : seuls les utilisateurs nommés "
-            "peuvent être membres d'une organisation.",
-        },
-    }
-)
-ACTIONS.update(
-    {
-        "create campaigns": {
-            "en": "create campaigns in this organisation",
-            "fr": "créer des campagnes dans cette organisation",
-        },
-        "create organisations": {"en": "create organisations", "fr": "créer des organisations"},
-        "change this organisation": {
-            "en": "change this organisation",
-            "fr": "modifier cette organisation",
-        },
-        "see the members of this organisation": {
-            "en": "see the members of this organisation",
-            "fr": "voir les membres de cette organisation",
-        },
-        "manage the members of this organisation": {
-            "en": "manage the members of this organisation",
-            "fr": "gérer les membres de cette organisation",
-        },
-    }
-)
-
-
-# Browser sessions: CSRF protection of cookie-authenticated writes
-MESSAGES.update(
-    {
-        "csrf_failed": {
-            "en": "Refused: this write carries the session cookie but does not come from the "
-            "console's own pages (send the {header} header the sign-in gave, from this site).",
-            "fr": "Refusé : cette écriture porte le cookie de session mais ne vient pas des "
-            "pages de la console (envoyez l'en-tête {header} reçu à la connexion, depuis ce "
-            "site).",
-        },
-        "session_not_renewable": {
-            "en": "A browser session is not renewed: sign in again (POST /api/v1/auth/session).",
-            "fr": "Une session de navigateur ne se renouvelle pas : reconnectez-vous "
-            "(POST /api/v1/auth/session).",
-        },
-    }
-)
-
-# Accounts: first-run setup, sign-up, verification, password reset, e-mail change
-MESSAGES.update(
-    {
-        "email_taken": {
-            "en": "Another account already uses this e-mail address.",
-            "fr": "Un autre compte utilise déjà cette adresse électronique.",
-        },
-        "password_too_short": {
-            "en": "The password must have at least {minimum} characters.",
-            "fr": "Le mot de passe doit compter au moins {minimum} caractères.",
-        },
-        "password_is_email": {
-            "en": "The password cannot be the e-mail address.",
-            "fr": "Le mot de passe ne peut pas être l'adresse électronique.",
-        },
-        "wrong_password": {
-            "en": "This is not the password of your account.",
-            "fr": "Ce n'est pas le mot de passe de votre compte.",
-        },
-        "account_token_invalid": {
-            "en": "This link is unknown, has already been used or has expired: ask for a new one.",
-            "fr": "Ce lien est inconnu, a déjà servi ou a expiré : demandez-en un nouveau.",
-        },
-        "setup_done": {
-            "en": "This server already has an administrator: the setup link no longer works.",
-            "fr": "Ce serveur a déjà un administrateur : le lien d'installation ne sert plus.",
-        },
-    }
-)
