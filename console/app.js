@@ -1,9 +1,9 @@
-// The owners' console: a hash router over three screens (sign-in, home, campaign editor), the
+// The owners' console: a hash router over its screens (sign-in, home, a campaign's sections), the
 // language switch and sign-out. Each screen is a module that fills <main> and is told who is
 // signed in; the focus goes to its heading so screen readers say where they are.
 import { lang, setLanguage } from '/i18n.js';
 import { call } from './api.js';
-import { editorScreen } from './editor.js';
+import { campaignScreen } from './campaign.js';
 import { homeScreen } from './home.js';
 import { t } from './messages.js';
 import { newCampaignScreen } from './new-campaign.js';
@@ -14,7 +14,7 @@ let user = null;
 
 const ROUTES = [
   [/^#\/new$/, newCampaignScreen],
-  [/^#\/campaigns\/([a-z0-9-]+)$/, editorScreen],
+  [/^#\/campaigns\/([a-z0-9-]+)(?:\/([a-z-]+))?$/, campaignScreen],
   [/^#?\/?$/, homeScreen],
 ];
 // Each screen is drawn off the page and shown only if no later route (a click, the session

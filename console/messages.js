@@ -33,6 +33,7 @@ const MESSAGES = {
     'edit.notHere': 'La zone de la campagne et le formulaire de saisie ne se modifient pas encore dans la console.',
     'preview.title': 'Aperçu du formulaire sur téléphone', 'preview.empty': 'Cette campagne n’a pas encore de questions.',
     'edit.figures': { one: '{count} contribution · statut : {status}', other: '{count} contributions · statut : {status}' },
+    'section.label': 'Rubriques de la campagne', 'section.settings': 'Réglages',
   },
   en: {
     skip: 'Skip to content', title: 'Relevé console', 'lang.short': 'Français',
@@ -64,8 +65,17 @@ const MESSAGES = {
     'edit.notHere': 'The campaign area and the capture form cannot be edited in the console yet.',
     'preview.title': 'Preview of the form on a phone', 'preview.empty': 'This campaign has no questions yet.',
     'edit.figures': { one: '{count} contribution · status: {status}', other: '{count} contributions · status: {status}' },
+    'section.label': 'Campaign sections', 'section.settings': 'Settings',
   },
 };
+
+/**
+ * Adds a screen's own texts ({fr: {...}, en: {...}}) to the catalogue: each screen module keeps
+ * its wording beside it (console/<screen>.messages.js) and registers it when imported.
+ */
+export function addMessages(texts) {
+  for (const [language, entries] of Object.entries(texts)) Object.assign(MESSAGES[language] ||= {}, entries);
+}
 
 /**
  * The message `key` with its {placeholders} filled; the key itself when unknown. A message with

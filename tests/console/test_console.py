@@ -69,6 +69,8 @@ async def test_an_editor_creates_edits_and_follows_a_campaign(
     created = await campaign(console_data)
     assert (created["status"], created["organisation"]) == ("draft", ORGANISATION)
     assert await page.locator("#c-licence").input_value() == "etalab-2.0", "organisation default"
+    current = page.locator("nav.tabs a[aria-current=page]")
+    assert await current.get_attribute("data-section") == "settings"
 
     # The form builder is not in the console yet: the form comes through the API.
     async with console_data.client() as client:
