@@ -52,7 +52,10 @@ $(VENV)/.installed: pyproject.toml
 MAPLIBRE_FILES := maplibre-gl.mjs maplibre-gl-worker.mjs maplibre-gl-shared.mjs maplibre-gl.css
 VENDOR_MAPLIBRE := pwa/vendor/maplibre
 
-vendor: $(VENDOR_MAPLIBRE)/.installed
+# The console's libraries: Terra Draw (drawing on the MapLibre map) and uPlot (charts).
+VENDOR_CONSOLE := pwa/vendor/console
+
+vendor: $(VENDOR_MAPLIBRE)/.installed $(VENDOR_CONSOLE)/.installed
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -62,6 +65,16 @@ $(VENDOR_MAPLIBRE)/.installed: node_modules/.installed
 	@mkdir -p $(VENDOR_MAPLIBRE)
 	cp $(addprefix node_modules/maplibre-gl/dist/,$(MAPLIBRE_FILES)) \
 	   node_modules/maplibre-gl/LICENSE.txt $(VENDOR_MAPLIBRE)/
+	@touch $@
+
+$(VENDOR_CONSOLE)/.installed: node_modules/.installed
+	@mkdir -p $(VENDOR_CONSOLE)
+	cp node_modules/terra-draw/dist/terra-draw.modern.js $(VENDOR_CONSOLE)/terra-draw.js
+	cp node_modules/terra-draw-maplibre-gl-adapter/dist/terra-draw-maplibre-gl-adapter.modern.js \
+	   $(VENDOR_CONSOLE)/terra-draw-maplibre-gl-adapter.js
+	cp node_modules/uplot/dist/uPlot.esm.js $(VENDOR_CONSOLE)/uplot.js
+	cp node_modules/uplot/dist/uPlot.min.css $(VENDOR_CONSOLE)/uplot.css
+	cp node_modules/uplot/LICENSE $(VENDOR_CONSOLE)/uplot.LICENSE
 	@touch $@
 
 lint: setup
