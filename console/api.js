@@ -32,3 +32,29 @@ export async function call(path, { method = 'GET', json } = {}) {
   if (!response.ok) throw new ApiError(response.status, body || {}, Number(response.headers.get('Retry-After')) || null);
   return body;
 }
+
+/**
+ * A multipart upload (FormData) with its progress: `onProgress(sent, total)` is called as the
+ * bytes leave (XMLHttpRequest, as fetch cannot report upload progress). Resolves and rejects
+ * as `call` does.
+ */
+export function upload(path, formData, { method = 'POST', onProgress = () => {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open(method, API + path);
+    request.withCredentials = true;
+    request.setRequestHeader('Accept', 'application/json, application/problem+json');
+    request.setRequestHeader('Accept-Language', lang());
+    request.setRequestHeader('X-CSRF-Token', csrfToken());
+    request.upload.addEventListener('progress', (event) => onProgress(event.loaded, event.lengthComputable ? event.total : null));
+    request.addEventListener('error', () => reject(new ApiError(0, { detail: 'network' })));
+    request.addEventListener('load', () => {
+      let body = null;
+      try { body = request.responseText ? JSON.parse(request.responseText) : null; } catch { body = { detail: request.responseText.slice(0, 200) }; }
+      if (request.status === 401) window.dispatchEvent(new Event('console:signed-out'));
+      if (request.status >= 200 && request.status < 300) resolve(body);
+      else reject(new ApiError(request.status, body || {}, Number(request.getResponseHeader('Retry-After')) || null));
+    });
+    request.send(formData);
+  });
+}
