@@ -19,6 +19,7 @@ from starlette.responses import Response
 from app.db.session import DATABASE_ERRORS, is_database_unavailable
 from app.i18n import Language, negotiate_language
 from app.messages import render
+from app.validation_messages import validation_detail
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +206,7 @@ def _validation_code(error_type: str) -> str:
 def _validation_detail(error: FieldError, raw: Any, language: Language) -> str:
     if error.code in CATALOGUED_VALIDATION_TYPES:
         return render(error.code, language, error.params)
-    return str(raw.get("msg", ""))
+    return validation_detail(raw, language)
 
 
 async def _http_exception_handler(request: Request, exc: Exception) -> Response:
