@@ -85,6 +85,25 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Campaign '{slug}' is {status}: it does not accept observations.",
         "fr": "La campagne « {slug} » est {status} : elle n'accepte pas d'observations.",
     },
+    "campaign_not_yet_open": {
+        "en": "Campaign '{slug}' opens on {opens_at}: it does not accept observations yet.",
+        "fr": "La campagne « {slug} » ouvre le {opens_at} : elle n'accepte pas encore "
+        "d'observations.",
+    },
+    "campaign_ended": {
+        "en": "Campaign '{slug}' closed on {closes_at}: it no longer accepts observations.",
+        "fr": "La campagne « {slug} » a fermé le {closes_at} : elle n'accepte plus d'observations.",
+    },
+    "observed_after_closing": {
+        "en": "The campaign closed on {closes_at}: only observations made before then "
+        "(observed_at) are still taken, for 72 hours.",
+        "fr": "La campagne a fermé le {closes_at} : seules les observations faites avant "
+        "(observed_at) sont encore reçues, pendant 72 heures.",
+    },
+    "closes_before_opening": {
+        "en": "The closing ({closes_at}) must come after the opening ({opens_at}).",
+        "fr": "La fermeture ({closes_at}) doit venir après l'ouverture ({opens_at}).",
+    },
     "anonymous_not_allowed": {
         "en": "Campaign '{slug}' does not accept contributions from anonymous device accounts.",
         "fr": "La campagne « {slug} » n'accepte pas les contributions de comptes anonymes.",

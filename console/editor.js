@@ -63,7 +63,11 @@ function editorForm(c) {
     h('fieldset', { class: 'section' }, h('legend', {}, t('edit.general')),
       labelled('/title', t('field.title'), input('title', c.title)),
       labelled('/description', t('field.description'), h('textarea', { id: 'c-description', name: 'description', rows: '4' }, c.description)),
-      labelled('/status', t('field.status'), select('status', STATUSES, c.status, (s) => t(`status.${s}`)))),
+      labelled('/status', t('field.status'), select('status', STATUSES, c.status, (s) => t(`status.${s}`))),
+      h('div', { class: 'schedule' },
+        labelled('/opens_at', t('field.opens_at'), input('opens_at', localMoment(c.opens_at), { type: 'datetime-local' })),
+        labelled('/closes_at', t('field.closes_at'), input('closes_at', localMoment(c.closes_at), { type: 'datetime-local' }))),
+      h('p', { class: 'help' }, t('field.scheduleHelp'))),
     h('fieldset', { class: 'section' }, h('legend', {}, t('edit.data')),
       licenceField(c.licence),
       labelled('/attribution', t('field.attribution'), input('attribution', c.attribution)),
@@ -108,5 +112,16 @@ function readForm(form) {
     location_precision_m: precision === '' ? null : (/^\d+$/.test(precision) ? Number(precision) : precision),
     geometry_types: checked, allow_anonymous: form.elements.allow_anonymous.checked,
     basemap_url: value('basemap_url') || null,
+    opens_at: instant(value('opens_at')), closes_at: instant(value('closes_at')),
   };
 }
+
+// <input type=datetime-local> speaks the browser's local time, without a zone: the API is sent
+// the instant (ISO 8601 in UTC) and shown its dates back in local time.
+const pad = (n) => String(n).padStart(2, '0');
+function localMoment(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+const instant = (local) => (local ? new Date(local).toISOString() : null);

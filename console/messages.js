@@ -34,6 +34,8 @@ const MESSAGES = {
     'preview.title': 'Aperçu du formulaire sur téléphone', 'preview.empty': 'Cette campagne n’a pas encore de questions.',
     'edit.figures': { one: '{count} contribution · statut : {status}', other: '{count} contributions · statut : {status}' },
     'section.label': 'Rubriques de la campagne', 'section.settings': 'Réglages',
+    'field.opens_at': 'Ouverture (facultative)', 'field.closes_at': 'Fermeture (facultative)',
+    'field.scheduleHelp': 'Heures locales de votre navigateur. Une campagne ouverte ne reçoit les contributions qu’entre ces dates ; ses membres peuvent l’essayer avant. Après la fermeture, les observations faites avant sont encore reçues pendant 72 heures (collecte hors ligne).',
   },
   en: {
     skip: 'Skip to content', title: 'Relevé console', 'lang.short': 'Français',
@@ -66,6 +68,8 @@ const MESSAGES = {
     'preview.title': 'Preview of the form on a phone', 'preview.empty': 'This campaign has no questions yet.',
     'edit.figures': { one: '{count} contribution · status: {status}', other: '{count} contributions · status: {status}' },
     'section.label': 'Campaign sections', 'section.settings': 'Settings',
+    'field.opens_at': 'Opening (optional)', 'field.closes_at': 'Closing (optional)',
+    'field.scheduleHelp': 'Local times of your browser. An open campaign takes contributions only between these dates; its members may try it before. After the closing, observations made before it are still taken for 72 hours (collected offline).',
   },
 };
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.partial import PartialUpdate
 
@@ -91,6 +91,16 @@ class CampaignBase(BaseModel):
         pattern=r"^https?://",
         description="Raster tile URL template ({z}/{x}/{y}) or a MapLibre style URL.",
     )
+    opens_at: AwareDatetime | None = Field(
+        default=None,
+        description="An open campaign takes contributions from this moment on (its members "
+        "may try it before).",
+    )
+    closes_at: AwareDatetime | None = Field(
+        default=None,
+        description="An open campaign takes no contributions from this moment on, except "
+        "those observed before it and sent within 72 hours (collected offline).",
+    )
 
 
 class CampaignCreate(CampaignBase):
@@ -109,7 +119,7 @@ class CampaignCreate(CampaignBase):
 class CampaignUpdate(PartialUpdate):
     """Every member optional: only those sent are changed; null clears only the clearable."""
 
-    CLEARABLE = frozenset({"area", "location_precision_m", "basemap_url"})
+    CLEARABLE = frozenset({"area", "location_precision_m", "basemap_url", "opens_at", "closes_at"})
 
     title: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=20_000)
@@ -125,6 +135,8 @@ class CampaignUpdate(PartialUpdate):
     location_precision_m: int | None = Field(default=None, ge=1, le=100_000)
     map_layers: list[str] | None = Field(default=None, max_length=10)
     basemap_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://")
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
 
 
 class CampaignOut(CampaignBase):
@@ -132,6 +144,10 @@ class CampaignOut(CampaignBase):
     slug: str
     organisation: str | None = Field(default=None, description="Slug of its organisation.")
     observation_count: int | None = None
+    accepting_contributions: bool = Field(
+        default=False,
+        description="Open, and now within its opening and closing dates (when it has them).",
+    )
     created_at: datetime
     updated_at: datetime
     links: list[dict[str, str]] = Field(default_factory=list)

@@ -3,6 +3,7 @@ changes, reading, and the compiled form."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
-from app.campaigns import permissions, repository
+from app.campaigns import permissions, repository, schedule
 from app.campaigns.fields import PropertiesValidator, check_field_specs
 from app.campaigns.models import Campaign
 from app.campaigns.schemas import CampaignCreate, CampaignOut, CampaignUpdate, FieldSpec, MemberOut
@@ -84,6 +85,7 @@ async def create_campaign(session: AsyncSession, data: CampaignCreate, user: Use
     organisation = await _organisation(session, data.organisation)
     await permissions.require_campaign_creator(session, user, organisation)
     _check_fields(data.fields)
+    schedule.check_order(data.opens_at, data.closes_at)
     await _check_map_layers(session, data.map_layers)
     values = data.model_dump(exclude={"area", "fields", "organisation"})
     if organisation is not None:
@@ -106,6 +108,9 @@ async def update_campaign(
     session: AsyncSession, campaign: Campaign, data: CampaignUpdate
 ) -> Campaign:
     changes = data.model_dump(exclude_unset=True, exclude={"area", "fields"})
+    schedule.check_order(
+        changes.get("opens_at", campaign.opens_at), changes.get("closes_at", campaign.closes_at)
+    )
     await _check_map_layers(session, data.map_layers)
     if data.fields is not None:
         _check_fields(data.fields)
@@ -187,6 +192,9 @@ def _out(
         map_layers=campaign.map_layers or [],
         basemap_url=campaign.basemap_url,
         observation_count=count,
+        opens_at=campaign.opens_at,
+        closes_at=campaign.closes_at,
+        accepting_contributions=schedule.accepting(campaign, datetime.now(UTC)),
         created_at=campaign.created_at,
         updated_at=campaign.updated_at,
         links=[

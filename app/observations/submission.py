@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
-from app.campaigns import permissions
+from app.campaigns import permissions, schedule
 from app.campaigns import service as campaigns
 from app.campaigns.fields import CleanProperties
 from app.campaigns.models import Campaign
@@ -53,13 +54,22 @@ class _Ready:
     path: str
 
 
-async def ensure_can_contribute(session: AsyncSession, campaign: Campaign, user: User) -> None:
-    """Open campaigns take anyone's contributions; drafts only their members' (to try the form)."""
+async def ensure_can_contribute(
+    session: AsyncSession, campaign: Campaign, user: User, now: datetime
+) -> None:
+    """Open campaigns take anyone's contributions within their dates; drafts, and open
+    campaigns before their opening, only their members' (to try the form)."""
     if campaign.status == "draft":
         if await permissions.role_of(session, campaign, user) is None:
             raise Conflict("campaign_not_open", slug=campaign.slug, status=campaign.status)
     elif campaign.status != "open":
         raise Conflict("campaign_not_open", slug=campaign.slug, status=campaign.status)
+    else:
+        early = campaign.opens_at is not None and now < campaign.opens_at
+        member = early and await permissions.role_of(session, campaign, user) is not None
+        refused = schedule.refusal(campaign, now, member)
+        if refused is not None:
+            raise refused
     if user.is_device and not campaign.allow_anonymous:
         raise Forbidden("anonymous_not_allowed", slug=campaign.slug)
 
@@ -132,8 +142,10 @@ async def submit_batch(
     session: AsyncSession, campaign: Campaign, user: User, features: list[Any], single: bool = False
 ) -> list[ItemResult]:
     """Store every valid new feature; answer each feature with its own outcome, in order."""
-    await ensure_can_contribute(session, campaign, user)
+    now = datetime.now(UTC)
+    await ensure_can_contribute(session, campaign, user, now)
     ready, results = _prepare(campaign, features, single)
+    ready = _drop_late(campaign, ready, results, now)
     known = await repository.submission_hashes(session, [item.id for item in ready])
     fresh = [item for item in ready if item.id not in known]
     rules = await engine.load_rules(session, campaign)
@@ -155,6 +167,20 @@ async def submit_batch(
             results.append(_outcome(item, inserted, statuses, known))
     results.sort(key=lambda result: result.index)
     return results
+
+
+def _drop_late(
+    campaign: Campaign, ready: list[_Ready], results: list[ItemResult], now: datetime
+) -> list[_Ready]:
+    """After the closing, within the allowance: observations made after it are refused alone."""
+    kept = []
+    for item in ready:
+        late = schedule.late_error(campaign, item.clean.observed_at, now, item.path)
+        if late is None:
+            kept.append(item)
+        else:
+            results.append(ItemResult(item.parsed.index, item.id, "invalid", [late]))
+    return kept
 
 
 def _candidates(items: list[_Ready]) -> list[Candidate]:

@@ -4,6 +4,7 @@ next to their field; a throttled sign-in says how long to wait."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from playwright.async_api import Page
@@ -85,12 +86,18 @@ async def test_an_editor_creates_edits_and_follows_a_campaign(
 
     await page.select_option("#c-licence", "CC-BY-4.0")
     await page.select_option("#c-status", "open")
+    await page.fill("#c-closes_at", "2031-06-30T18:00")
     await page.click("#campaign-form button[type=submit]")
     await page.locator("#figures", has_text=texts["open"]).wait_for()
     saved = await campaign(console_data)
     assert (saved["licence"], saved["status"], saved["title"]) == (
         "CC-BY-4.0", "open", "Bancs publics d’Albi",
     )  # fmt: skip
+    # The closing typed in the browser's local time is stored as that instant.
+    instant = await page.evaluate("new Date('2031-06-30T18:00').toISOString()")
+    assert datetime.fromisoformat(saved["closes_at"]) == datetime.fromisoformat(instant)
+    assert (saved["opens_at"], saved["accepting_contributions"]) == (None, True)
+    assert await page.input_value("#c-closes_at") == "2031-06-30T18:00"
     await check_screen(page, "editor")
 
     async with console_data.client() as client:
