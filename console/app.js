@@ -7,6 +7,7 @@ import { campaignScreen } from './campaign.js';
 import { homeScreen } from './home.js';
 import { t } from './messages.js';
 import { newCampaignScreen } from './new-campaign.js';
+import { newOrganisationScreen, organisationScreen } from './organisation.js';
 import { signInScreen } from './signin.js';
 
 const main = document.getElementById('main');
@@ -14,6 +15,8 @@ let user = null;
 
 const ROUTES = [
   [/^#\/new$/, newCampaignScreen],
+  [/^#\/organisations\/new$/, newOrganisationScreen],
+  [/^#\/organisations\/([a-z0-9-]+)$/, organisationScreen],
   [/^#\/campaigns\/([a-z0-9-]+)(?:\/([a-z-]+))?$/, campaignScreen],
   [/^#?\/?$/, homeScreen],
 ];
