@@ -98,13 +98,13 @@ async def preview_labels(page: Page) -> list[str]:
     return [text.strip() for text in await labels.all_inner_texts()]
 
 
-async def test_an_editor_builds_a_form_in_two_languages(
-    page: Page, console_data: Console
-) -> None:
+async def test_an_editor_builds_a_form_in_two_languages(page: Page, console_data: Console) -> None:
     lang = await language(page)
     await create_campaign(console_data)
     await open_builder(page)
-    assert await page.locator("nav.tabs a[aria-current=page]").get_attribute("data-section") == "form"
+    assert (
+        await page.locator("nav.tabs a[aria-current=page]").get_attribute("data-section") == "form"
+    )
 
     text = await add_question(page, "text", "espece", "Essence du bois", "Wood")
     await page.fill(f"#fb-{text}-help-fr", "Chêne, pin…")
@@ -189,9 +189,7 @@ async def test_a_refused_form_shows_each_problem_next_to_its_member(
     assert await saved_fields(console_data) == [{**DEFAULTS, **FIELDS[0]}], "nothing saved"
 
 
-async def test_removing_a_question_with_data_asks_first(
-    page: Page, console_data: Console
-) -> None:
+async def test_removing_a_question_with_data_asks_first(page: Page, console_data: Console) -> None:
     await create_campaign(console_data, fields=FIELDS[:2], status="open")
     async with console_data.client() as client:
         response = await client.post(f"/api/v1/campaigns/{SLUG}/observations",
