@@ -1,7 +1,7 @@
 """The console's form builder, in French and in English: an editor builds a five-question form
 in two languages, reorders it with the keyboard, watches the phone preview follow and saves it;
 refusals show next to the question and member they name; on a campaign with contributions,
-removing a question asks first, and cancelling keeps it."""
+removing a question, renaming a key or dropping a choice asks first, and cancelling keeps it."""
 
 from __future__ import annotations
 
@@ -189,8 +189,11 @@ async def test_a_refused_form_shows_each_problem_next_to_its_member(
     assert await saved_fields(console_data) == [{**DEFAULTS, **FIELDS[0]}], "nothing saved"
 
 
-async def test_removing_a_question_with_data_asks_first(page: Page, console_data: Console) -> None:
-    await create_campaign(console_data, fields=FIELDS[:2], status="open")
+async def test_changes_that_hide_collected_values_ask_first(
+    page: Page, console_data: Console
+) -> None:
+    species, health = FIELDS[0], FIELDS[5]
+    await create_campaign(console_data, fields=[species, health], status="open")
     async with console_data.client() as client:
         response = await client.post(f"/api/v1/campaigns/{SLUG}/observations",
                                      json=observation("banc"), headers=console_data.admin)  # fmt: skip
@@ -207,19 +210,26 @@ async def test_removing_a_question_with_data_asks_first(page: Page, console_data
     assert await page.locator(".fb-card").count() == 2, "cancel keeps the question"
     assert await page.input_value("#fb-0-name") == "species"
 
-    # A renamed key is confirmed when saving; cancelling saves nothing.
-    await page.fill("#fb-1-name", "hauteur_m")
+    # A renamed key and a choice no longer offered are confirmed when saving.
+    await page.fill("#fb-1-name", "etat")
+    await page.click(".fb-choice[data-path='/fields/1/choices/1'] [data-action=remove]")
     await page.click("#fb-save")
     await warning.wait_for()
-    assert "height_m" in await warning.inner_text() and "hauteur_m" in await warning.inner_text()
+    listed = await warning.locator(".fb-warn-list").inner_text()
+    assert all(word in listed for word in ("health", "etat", "poor")), listed
     await page.keyboard.press("Escape")
     await warning.wait_for(state="detached")
-    assert [f["name"] for f in await saved_fields(console_data)] == ["species", "height_m"]
+    assert await saved_fields(console_data) == [{**DEFAULTS, **f} for f in (species, health)]
+    await page.click("#fb-save")
+    await page.click("#fb-warn-confirm")
+    await page.locator("#status", has_text=SAVED[await language(page)]).wait_for()
+    saved = await saved_fields(console_data)
+    assert [(f["name"], len(f["choices"] or [])) for f in saved] == [("species", 0), ("etat", 1)]
 
-    await page.fill("#fb-1-name", "height_m")
     await page.click(".fb-card[data-index='0'] > .fb-head [data-action=remove]")
     await page.click("#fb-warn-confirm")
     assert await page.locator(".fb-card").count() == 1
     await page.click("#fb-save")
+    await warning.wait_for(state="detached")
     await page.locator("#status", has_text=SAVED[await language(page)]).wait_for()
-    assert [f["name"] for f in await saved_fields(console_data)] == ["height_m"]
+    assert [f["name"] for f in await saved_fields(console_data)] == ["etat"]
