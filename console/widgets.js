@@ -56,13 +56,18 @@ export function clearProblem(form) {
   for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
 }
 
-// "/body/licence" (request validation) and "/licence" (domain errors) name the same member;
-// "/geometry_types/0" belongs to the field of "/geometry_types".
+// "/body/licence" (request validation) and "/licence" (domain errors) name the same member.
+// A path goes to the field of its longest prefix on the page: "/geometry_types/0" to the field of
+// "/geometry_types", "/fields/2/choices/0/label/fr" to that label's own field when it has one.
 function fieldOfPointer(form, path) {
   const parts = (path || '').split('/').slice(1);
   if (parts[0] === 'body') parts.shift();
-  const name = parts[0] ? `/${parts[0]}` : null;
-  return name ? form.querySelector(`.field[data-path="${CSS.escape(name)}"]`) : null;
+  for (let length = parts.length; length > 0; length -= 1) {
+    const prefix = `/${parts.slice(0, length).join('/')}`;
+    const field = form.querySelector(`.field[data-path="${CSS.escape(prefix)}"]`);
+    if (field) return field;
+  }
+  return null;
 }
 
 /** The alert slot a form shows its problems in (role=alert: read at once). */

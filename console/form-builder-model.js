@@ -1,0 +1,99 @@
+// The form builder's drafts: a campaign's field specs (app/campaigns/schemas.py FieldSpec) as
+// the builder edits them (bounds as typed, both languages always present), back to specs for
+// PATCH, for the phone preview, and the changes that would hide values already collected.
+import { lang } from '/i18n.js';
+import { t } from './messages.js';
+
+/** The kinds offered when adding a question: the API's types, multiple choice apart. */
+export const KINDS = ['text', 'integer', 'number', 'boolean', 'date', 'choice', 'multiple'];
+const BOUNDS = {
+  text: ['min_length', 'max_length'], integer: ['minimum', 'maximum'], number: ['minimum', 'maximum'],
+  date: ['min_date', 'max_date'], boolean: [], choice: [], multiple: [],
+};
+export const boundsOf = (kind) => BOUNDS[kind];
+export const hasChoices = (kind) => kind === 'choice' || kind === 'multiple';
+
+const both = (label) => ({ fr: label?.fr ?? '', en: label?.en ?? '' });
+const typed = (value) => (value === null || value === undefined ? '' : String(value));
+
+/** A draft of `spec` (an empty question of `kind` without one). */
+export function draftOf(spec = null, kind = 'text') {
+  const draft = {
+    name: spec?.name ?? '', kind: spec ? (spec.type === 'choice' && spec.multiple ? 'multiple' : spec.type) : kind,
+    label: both(spec?.label), help: both(spec?.help), required: Boolean(spec?.required),
+    choices: (spec?.choices || []).map((c) => ({ value: c.value, label: both(c.label) })),
+  };
+  for (const name of Object.values(BOUNDS).flat()) draft[name] = typed(spec?.[name]);
+  return draft;
+}
+
+// A number when it reads as one; otherwise as typed, so that the server names what is wrong.
+function numberOrTyped(text) {
+  const value = text.trim();
+  if (value === '') return undefined;
+  return /^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/.test(value) ? Number(value.replace(',', '.')) : value;
+}
+
+const trimmed = (label) => ({ fr: label.fr.trim(), en: label.en.trim() });
+
+/** The spec the API takes for `draft` (empty bounds and help left out). */
+export function specOf(draft) {
+  const choice = hasChoices(draft.kind);
+  const spec = { name: draft.name.trim(), type: choice ? 'choice' : draft.kind, label: trimmed(draft.label), required: draft.required };
+  if (draft.help.fr.trim() || draft.help.en.trim()) spec.help = trimmed(draft.help);
+  for (const name of boundsOf(draft.kind)) {
+    const value = name.endsWith('_date') ? draft[name].trim() || undefined : numberOrTyped(draft[name]);
+    if (value !== undefined) spec[name] = value;
+  }
+  if (choice) {
+    spec.choices = draft.choices.map((c) => ({ value: c.value.trim(), label: trimmed(c.label) }));
+    spec.multiple = draft.kind === 'multiple';
+  }
+  return spec;
+}
+
+const shown = (label, fallback) => {
+  const fr = label.fr.trim() || label.en.trim() || fallback;
+  const en = label.en.trim() || label.fr.trim() || fallback;
+  return { fr, en };
+};
+
+/**
+ * The specs the phone renderer draws for the drafts as they stand: every question shown, even
+ * half written (a missing label reads "no label"), under names of its own so that ids stay unique.
+ */
+export function previewSpecs(drafts) {
+  return drafts.map((draft, index) => {
+    const spec = specOf(draft);
+    const numeric = (value) => (typeof value === 'number' ? value : undefined);
+    return {
+      ...spec, name: `preview-${index}`, label: shown(draft.label, t('form.unnamed')),
+      help: draft.help.fr.trim() || draft.help.en.trim() ? shown(draft.help, '') : undefined,
+      minimum: numeric(spec.minimum), maximum: numeric(spec.maximum),
+      min_length: numeric(spec.min_length), max_length: numeric(spec.max_length),
+      choices: (spec.choices || []).filter((c) => c.value).map((c) => ({ ...c, label: shown(c.label, c.value) })),
+    };
+  });
+}
+
+/**
+ * What saving `entries` ({draft, origin}: origin is the key the question had when last saved)
+ * over `saved` (the specs last saved) would hide: renamed keys and choices no longer offered.
+ * Removed questions are confirmed when they are removed.
+ */
+export function hidingChanges(entries, saved) {
+  const changes = [];
+  for (const { draft, origin } of entries) {
+    const before = origin && saved.find((spec) => spec.name === origin);
+    if (!before) continue;
+    const name = draft.name.trim();
+    if (name !== origin) changes.push(t('form.warn.renamed', { name: origin, to: name }));
+    const kept = new Set(hasChoices(draft.kind) ? draft.choices.map((c) => c.value.trim()) : []);
+    const lost = (before.choices || []).map((c) => c.value).filter((value) => !kept.has(value));
+    if (before.type === 'choice' && lost.length) {
+      const values = new Intl.ListFormat(lang(), { type: 'conjunction' }).format(lost.map((value) => t('form.warn.value', { value })));
+      changes.push(t('form.warn.choices', { name: origin, values }));
+    }
+  }
+  return changes;
+}
