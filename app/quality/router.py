@@ -40,7 +40,7 @@ async def dry_run_rules(
 ) -> DryRunReport:
     """Try a proposed rule set (the body of PUT, refused the same way) on the campaign's stored
     observations: how many it would flag or refuse, per rule, and the affected observations
-    with their findings. Nothing is stored. Past `MAX_CHECKED` observations only the oldest
+    with their findings. Nothing is stored. Past 5,000 observations only the oldest
     are checked, and the answer says so (`checked` of `total`, `complete`)."""
     campaign = await campaigns.get_campaign_as(session, slug, user, "owner", "change the rules")
     return await dry_run.dry_run(session, campaign, body.rules, limit)

@@ -109,6 +109,8 @@ async def test_a_dry_run_on_many_observations_says_how_many_it_checked_and_liste
     rules = [RuleIn.model_validate(rule) for rule in RULES]
     partial = await dry_run(session, stored, rules, max_checked=2)
     assert (partial.checked, partial.total, partial.complete) == (2, 4, False)
+    # The read-only mode ended with the dry run's savepoint: the request may go on writing.
+    assert await session.scalar(text("SHOW transaction_read_only")) == "off"
 
 
 async def test_only_owners_try_rules(
