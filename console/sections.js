@@ -7,4 +7,9 @@ import { formBuilderScreen } from './form-builder.js';
 export const SECTIONS = [
   ['settings', 'section.settings', editorScreen],
   ['form', 'section.form', formBuilderScreen],
+import { rulesScreen } from './rules.js';
+
+export const SECTIONS = [
+  ['settings', 'section.settings', editorScreen],
+  ['rules', 'rules.tab', rulesScreen],
 ];

@@ -11,7 +11,7 @@ The score is explained in ``findings.py``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,16 +25,30 @@ from app.quality.checks_repository import CandidateArrays
 from app.quality.findings import Candidate, CompiledRule, Finding, Verdict
 from app.quality.rules import PARAMS_BY_KIND
 
-__all__ = ["Candidate", "CompiledRule", "Verdict", "evaluate", "load_rules"]
+__all__ = ["Candidate", "CompiledRule", "Verdict", "compile_rules", "evaluate", "load_rules"]
+
+
+class RuleLike(Protocol):
+    """A stored rule (``QualityRule``) or a proposed one (a dry run): what the engine reads."""
+
+    name: str
+    kind: str
+    severity: str
+    params: dict[str, Any]
+    message: dict[str, str] | None
 
 
 async def load_rules(session: AsyncSession, campaign: Campaign) -> list[CompiledRule]:
     """The campaign's rules with parameters parsed and layer slugs resolved to ids."""
-    stored = await rules_repository.rules_of(session, campaign.id)
-    slugs = [r.params["layer"] for r in stored if isinstance(r.params.get("layer"), str)]
+    return await compile_rules(session, await rules_repository.rules_of(session, campaign.id))
+
+
+async def compile_rules(session: AsyncSession, rules: Sequence[RuleLike]) -> list[CompiledRule]:
+    """Rules with parameters parsed and layer slugs resolved to ids (missing layers skipped)."""
+    slugs = [r.params["layer"] for r in rules if isinstance(r.params.get("layer"), str)]
     layers = await checks.layers_by_slug(session, slugs)
     compiled = []
-    for rule in stored:
+    for rule in rules:
         params = PARAMS_BY_KIND[rule.kind].model_validate(rule.params)
         slug = getattr(params, "layer", None)
         layer_id, title = layers.get(slug, (None, None)) if slug else (None, None)

@@ -94,10 +94,7 @@ async def recheck_campaign(
             campaign = await campaigns_repository.get_by_slug(session, slug)
             if campaign is None:
                 raise NotFound("campaign_not_found", slug=slug)
-            rows = list(await session.execute(
-                _CHUNK, {"campaign_id": campaign.id, "after_at": after[0],
-                         "after_id": after[1], "limit": chunk_size},
-            ))  # fmt: skip
+            rows = await live_chunk(session, campaign, after, chunk_size)
             if not rows:
                 return report
             report.changed += await _recheck_chunk(session, campaign, rows)
@@ -108,14 +105,26 @@ async def recheck_campaign(
             progress(len(rows))
 
 
-async def _recheck_chunk(session: AsyncSession, campaign: Campaign, rows: list[Any]) -> int:
-    rules = await engine.load_rules(session, campaign)
-    candidates = [
+async def live_chunk(
+    session: AsyncSession, campaign: Campaign, after: tuple[datetime, uuid.UUID], limit: int
+) -> list[Any]:
+    """The next ``limit`` live observations after the ``(created_at, id)`` key, in that order."""
+    parameters = {"campaign_id": campaign.id, "after_at": after[0], "after_id": after[1],
+                  "limit": limit}  # fmt: skip
+    return list(await session.execute(_CHUNK, parameters))
+
+
+def candidates_of(rows: list[Any]) -> list[Candidate]:
+    return [
         Candidate(n, row.id, bytes(row.wkb), row.properties, row.accuracy_m, row.observed_at,
                   row.created_at)
         for n, row in enumerate(rows)
     ]  # fmt: skip
-    verdicts = await engine.evaluate(session, campaign, rules, candidates)
+
+
+async def _recheck_chunk(session: AsyncSession, campaign: Campaign, rows: list[Any]) -> int:
+    rules = await engine.load_rules(session, campaign)
+    verdicts = await engine.evaluate(session, campaign, rules, candidates_of(rows))
     updates = [u for row, v in zip(rows, verdicts, strict=True) if (u := _update(row, v))]
     if updates:
         columns = ("ids", "statuses", "scores", "issues", "derived", "changes")
@@ -125,13 +134,24 @@ async def _recheck_chunk(session: AsyncSession, campaign: Campaign, rows: list[A
     return len(updates)
 
 
-def _update(row: Any, verdict: Verdict) -> tuple[Any, ...] | None:
-    """The new quality columns of ``row``, or None when nothing changed."""
+def outcome(row: Any, verdict: Verdict) -> tuple[str, float, list[dict[str, Any]]]:
+    """The status, score and issues a recheck gives ``row`` under ``verdict``."""
     issues = verdict.issues + verdict.blocking
     status = row.status
     if status in UNREVIEWED:
         status = "flagged" if any(i["severity"] in ("flag", "block") for i in issues) else "pending"
-    score = Verdict(issues=issues).score
+    return status, Verdict(issues=issues).score, issues
+
+
+def changes(row: Any, verdict: Verdict) -> bool:
+    """Whether a recheck would write ``row`` (its issues, derived values or status change)."""
+    status, _, issues = outcome(row, verdict)
+    return (issues, verdict.derived, status) != (row.quality_issues, row.derived, row.status)
+
+
+def _update(row: Any, verdict: Verdict) -> tuple[Any, ...] | None:
+    """The new quality columns of ``row``, or None when nothing changed."""
+    status, score, issues = outcome(row, verdict)
     if (issues, verdict.derived, status) == (row.quality_issues, row.derived, row.status):
         return None
     changes = {

@@ -26,10 +26,7 @@ async def replace_rules(
     session: AsyncSession, campaign: Campaign, rules: list[RuleIn]
 ) -> list[RuleOut]:
     """Replace every rule of the campaign, or none when any rule is wrong (422, with paths)."""
-    errors, params = _check_params(rules)
-    errors += await _check_references(session, campaign, rules, params)
-    if errors:
-        raise ValidationFailed(errors)
+    params = await validated_params(session, campaign, rules)
     rows = [
         QualityRule(
             campaign_id=campaign.id, position=position, name=rule.name, kind=rule.kind,
@@ -40,6 +37,17 @@ async def replace_rules(
     ]  # fmt: skip
     await rules_repository.replace_rules(session, campaign.id, rows)
     return await get_rules(session, campaign)
+
+
+async def validated_params(
+    session: AsyncSession, campaign: Campaign, rules: list[RuleIn]
+) -> list[dict[str, Any]]:
+    """Each rule's parameters as they are stored, or ValidationFailed naming every bad member."""
+    errors, params = _check_params(rules)
+    errors += await _check_references(session, campaign, rules, params)
+    if errors:
+        raise ValidationFailed(errors)
+    return params
 
 
 def _check_params(rules: list[RuleIn]) -> tuple[list[FieldError], list[dict[str, Any]]]:
