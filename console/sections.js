@@ -3,13 +3,10 @@
 // one line here and a module beside this one.
 import { editorScreen } from './editor.js';
 import { formBuilderScreen } from './form-builder.js';
-
-export const SECTIONS = [
-  ['settings', 'section.settings', editorScreen],
-  ['form', 'section.form', formBuilderScreen],
 import { rulesScreen } from './rules.js';
 
 export const SECTIONS = [
   ['settings', 'section.settings', editorScreen],
+  ['form', 'section.form', formBuilderScreen],
   ['rules', 'rules.tab', rulesScreen],
 ];
