@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import BindParameter, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.review.repository import REVIEWABLE
 
-_REVIEWABLE = bindparam("reviewable", REVIEWABLE, expanding=True)
+_REVIEWABLE: BindParameter[Any] = bindparam("reviewable", REVIEWABLE, expanding=True)
 
 _SUMMARY = text(
     """

@@ -79,7 +79,7 @@ def _kinds(rows: Any) -> list[KindCount]:
     found = {row.kind: row for row in rows}
     return [
         KindCount(
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             observations=found[kind].observations if kind in found else 0,
             contributors=None if kind == "deleted_account" else
             (found[kind].contributors if kind in found else 0),
