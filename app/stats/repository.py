@@ -217,3 +217,15 @@ async def managed_campaigns(
     session: AsyncSession, user_id: uuid.UUID, admin: bool
 ) -> Sequence[Any]:
     return (await session.execute(_MINE, {"user_id": user_id, "admin": admin})).all()
+
+
+# Every figure's statement, by name: tests/stats/test_stats_plans.py explains each of them.
+STATEMENTS = {
+    "summary": _SUMMARY,
+    "contributions_per_day": _PER_DAY,
+    "backlog_per_day": _BACKLOG,
+    "by_status": _BY_STATUS,
+    "by_contributor_kind": _BY_KIND,
+    "findings": _FINDINGS,
+    "managed_campaigns": _MINE,
+}
