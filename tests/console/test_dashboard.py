@@ -119,3 +119,9 @@ async def test_the_home_shows_the_backlog_and_the_dashboard_its_figures(
     total = page.locator("[data-total=contributions] dd")
     assert await total.inner_text() == "3"
     await check_screen(page, "dashboard")
+
+    await page.select_option("#dashboard-range", "90")
+    await page.wait_for_function(
+        "document.querySelectorAll('#per-day-table tbody tr').length === 90"
+    )
+    assert (await cells(page, "per-day"))[today] == ["3"]
