@@ -36,6 +36,7 @@ from app.quality.layers_router import router as reference_layers_router
 from app.quality.router import router as quality_router
 from app.review.router import router as review_router
 from app.server_errors import UnexpectedErrorMiddleware
+from app.stats.router import router as stats_router
 from app.sync.router import router as sync_router
 from app.sync.targets import TargetPolicy
 from app.sync.worker import start_worker
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(reference_layers_router, responses=problem_responses(*signed_in, 409, 413))
     api.include_router(exports_router, responses=problem_responses(*signed_in))
     api.include_router(organisations_router, responses=problem_responses(*signed_in))
+    api.include_router(stats_router, responses=problem_responses(*signed_in))
     app.include_router(api)
     public_read = problem_responses(400, 404, 422)
     app.include_router(media_files_router, responses=public_read)

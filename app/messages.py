@@ -504,6 +504,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Observation {id} has been withdrawn.",
         "fr": "L'observation {id} a été retirée.",
     },
+    # Statistics (the campaign dashboard)
+    "stats_unknown_time_zone": {
+        "en": "Unknown time zone '{tz}': give an IANA name such as Europe/Paris or UTC.",
+        "fr": "Fuseau horaire « {tz} » inconnu : donnez un nom IANA comme Europe/Paris ou UTC.",
+    },
 }
 
 
@@ -546,6 +551,11 @@ ACTIONS: dict[str, dict[Language, str]] = {
     "see validators' figures": {
         "en": "see validators' figures",
         "fr": "voir les chiffres des valideurs",
+    },
+    # Statistics (the campaign dashboard)
+    "see this campaign's figures": {
+        "en": "see this campaign's figures",
+        "fr": "voir les chiffres de cette campagne",
     },
 }
 

@@ -1,9 +1,11 @@
-// Home: my organisations with my role, the campaigns I can manage (drafts included) with their
-// figures, and the way to a new campaign. Organisation members see their organisations'
-// campaigns; instance administrators see every campaign.
+// Home: my organisations with my role, the campaigns I manage (GET /me/campaigns: as their owner
+// or validator, through my organisations, every one for instance administrators; drafts
+// included) with their live figures, and the way to a new campaign. The contributions count
+// hidden and unpublished observations (the owner's view), and says so.
 import { formatDate, formatNumber } from '/i18n.js';
 import { fill, h } from '/ui.js';
 import { call } from './api.js';
+import './home.messages.js';
 import { t } from './messages.js';
 import { problemText } from './widgets.js';
 
@@ -14,7 +16,7 @@ export async function homeScreen(main, context) {
   let campaigns;
   try {
     organisations = (await call('/me/organisations')).organisations;
-    campaigns = await manageable(user, organisations);
+    campaigns = (await call('/me/campaigns')).campaigns;
   } catch (error) {
     fill(main, h('section', { class: 'screen' }, h('h1', { tabindex: '-1' }, t('nav.home')),
       h('p', { class: 'form-alert', role: 'alert' }, problemText(error))));
@@ -27,13 +29,7 @@ export async function homeScreen(main, context) {
     h('section', { 'aria-labelledby': 'orgs-title' }, h('h2', { id: 'orgs-title' }, t('home.organisations')),
       organisationList(user, organisations)),
     h('section', { 'aria-labelledby': 'campaigns-title' }, h('h2', { id: 'campaigns-title' }, t('home.campaigns')),
-      campaignList(campaigns, organisations))));
-}
-
-async function manageable(user, organisations) {
-  if (user.is_admin) return (await call('/campaigns')).campaigns;
-  const lists = await Promise.all(organisations.map((o) => call(`/organisations/${encodeURIComponent(o.slug)}/campaigns`)));
-  return lists.flatMap((list) => list.campaigns);
+      campaignList(campaigns))));
 }
 
 function organisationList(user, organisations) {
@@ -43,15 +39,29 @@ function organisationList(user, organisations) {
   return items.length ? h('ul', { class: 'orgs' }, items) : h('p', {}, t('home.noOrganisation'));
 }
 
-function campaignList(campaigns, organisations) {
+function campaignList(campaigns) {
   if (!campaigns.length) return h('p', {}, t('home.noCampaign'));
-  const names = new Map(organisations.map((o) => [o.slug, o.name]));
-  const sorted = [...campaigns].sort((a, b) => b.updated_at.localeCompare(a.updated_at));
-  return h('ul', { class: 'campaigns' }, sorted.map((c) => h('li', { class: 'campaign card', 'data-slug': c.slug },
+  return h('ul', { class: 'campaigns' }, campaigns.map((c) => h('li', { class: 'campaign card', 'data-slug': c.slug },
     h('h3', {}, h('a', { href: `#/campaigns/${c.slug}` }, c.title)),
     h('p', { class: 'meta' }, h('span', { class: 'badge', 'data-status': c.status }, t(`status.${c.status}`)),
-      h('span', {}, c.organisation ? names.get(c.organisation) || c.organisation : t('home.noOrg'))),
+      h('span', {}, c.organisation ? c.organisation_name || c.organisation : t('home.noOrg')),
+      h('span', { class: 'role' }, t(`home.myRole.${c.role}`))),
     h('p', { class: 'figures' },
-      h('span', { class: 'count' }, t('home.contributions', { n: c.observation_count ?? 0, count: formatNumber(c.observation_count ?? 0) })),
-      h('span', {}, t('home.updated', { date: formatDate(c.updated_at) }))))));
+      h('span', { class: 'count' }, t('home.contributions', { n: c.figures.contributions, count: formatNumber(c.figures.contributions) })),
+      h('span', { class: 'count-note' }, `(${t('home.countNote')})`)),
+    c.figures.backlog === null ? h('p', { class: 'figures' }, t('home.updated', { date: formatDate(c.updated_at) })) : reviewFigures(c))));
+}
+
+// Owners and validators see where the review stands, and the way to the dashboard.
+function reviewFigures(c) {
+  const figure = (name, key) => h('li', { 'data-figure': name },
+    t(key, { n: c.figures[name], count: formatNumber(c.figures[name]) }));
+  const last = c.figures.last_activity;
+  return [
+    h('ul', { class: 'live-figures', 'aria-label': t('home.figuresOf', { title: c.title }) },
+      figure('backlog', 'home.backlog'), figure('flagged', 'home.flagged'), figure('contributors', 'home.contributors'),
+      h('li', { 'data-figure': 'last' }, last ? t('home.lastActivity', { date: formatDate(last) }) : t('home.noActivity'))),
+    h('p', {}, h('a', { class: 'dashboard-link', href: `#/campaigns/${c.slug}/dashboard` }, t('home.dashboard'),
+      h('span', { class: 'visually-hidden' }, ` · ${c.title}`))),
+  ];
 }
