@@ -59,8 +59,12 @@ async def test_full_login_creates_the_user_and_opens_a_session(
     )  # fmt: skip
     assert user["username"] is None and not user["is_device"]
     async with committed_db.engine.connect() as connection:
-        rows = (await connection.execute(text("SELECT user_id, issuer, subject FROM user_identities"))).all()
-    assert [(str(r.user_id), r.issuer, r.subject) for r in rows] == [(user["id"], oidc.issuer, "alice")]
+        rows = (
+            await connection.execute(text("SELECT user_id, issuer, subject FROM user_identities"))
+        ).all()
+    assert [(str(r.user_id), r.issuer, r.subject) for r in rows] == [
+        (user["id"], oidc.issuer, "alice")
+    ]
 
 
 async def test_a_second_login_finds_the_same_user(oidc: OidcSetup, committed_db: Database) -> None:
@@ -104,7 +108,9 @@ async def test_a_refusal_at_the_provider_comes_back_to_the_console(oidc: OidcSet
         page = await follow(client, started, oidc.app_url)
         abort = page.text.split('href="', 1)[1].split('"', 1)[0]
         assert abort.endswith("/abort"), page.text
-        to_callback = await follow(client, await client.get(urljoin(str(page.url), abort)), oidc.app_url)
+        to_callback = await follow(
+            client, await client.get(urljoin(str(page.url), abort)), oidc.app_url
+        )
         location = to_callback.headers["location"]
         assert "error=access_denied" in location
         answer = await client.get(location)
@@ -119,7 +125,9 @@ async def test_a_refusal_at_the_provider_comes_back_to_the_console(oidc: OidcSet
      "/console/\r\nSet-Cookie: x=1", "http:/evil.example"],
 )  # fmt: skip
 async def test_an_open_redirect_is_refused(configured: httpx.AsyncClient, next_path: str) -> None:
-    refused = await configured.get("/api/v1/auth/oidc/login", params={"next": next_path}, headers=API)
+    refused = await configured.get(
+        "/api/v1/auth/oidc/login", params={"next": next_path}, headers=API
+    )
     assert refused.status_code == 400, refused.text
     assert refused.json()["code"] == "oidc_bad_next"
     assert "location" not in refused.headers
@@ -142,7 +150,9 @@ async def _with_email(database: Database, name: str, email: str, verified: bool)
     user, _ = await make_user(database, name)
     async with database.engine.begin() as connection:
         await connection.execute(
-            text("UPDATE users SET email = :email, email_verified_at = CASE WHEN :verified THEN now() END WHERE id = :id"),
+            text(
+                "UPDATE users SET email = :email, email_verified_at = CASE WHEN :verified THEN now() END WHERE id = :id"
+            ),
             {"email": email, "verified": verified, "id": user.id},
         )
     return str(user.id)
@@ -158,9 +168,7 @@ async def test_a_verified_address_links_to_the_existing_account(
         assert (await me(client)).json()["id"] == existing
 
 
-@pytest.mark.parametrize(
-    ("login", "local_verified"), [("fanny", False), ("unverified-gil", True)]
-)
+@pytest.mark.parametrize(("login", "local_verified"), [("fanny", False), ("unverified-gil", True)])
 async def test_an_address_not_verified_on_both_sides_is_not_linked(
     oidc: OidcSetup, committed_db: Database, login: str, local_verified: bool
 ) -> None:
@@ -215,7 +223,14 @@ async def test_an_id_token_not_signed_by_the_issuer_is_refused(oidc: OidcSetup) 
     kid = next(iter(issuer_keys)).kid
     forger = RSAKey.generate_key(2048, parameters={"kid": kid})
     now = int(time.time())
-    claims = {"iss": oidc.issuer, "sub": "sub-x", "aud": "releve", "iat": now, "exp": now + 60, "nonce": "n"}
+    claims = {
+        "iss": oidc.issuer,
+        "sub": "sub-x",
+        "aud": "releve",
+        "iat": now,
+        "exp": now + 60,
+        "nonce": "n",
+    }
     forged = jwt.encode({"alg": "RS256", "kid": kid}, claims, forger)
     with pytest.raises(OidcRefused) as refused:
         await verified_id_token(provider, {"id_token": forged}, "n")
