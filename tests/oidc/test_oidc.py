@@ -271,3 +271,14 @@ async def test_the_console_is_told_the_button_label(oidc: OidcSetup) -> None:
     assert info == {
         "configured": True, "name": "Agents publics (test)", "login_url": "/api/v1/auth/oidc/login",
     }  # fmt: skip
+
+
+async def test_an_unreachable_provider_is_a_502_or_said_on_the_console(
+    configured: httpx.AsyncClient,
+) -> None:
+    answer = await configured.get("/api/v1/auth/oidc/login", headers=API)
+    assert answer.status_code == 502, answer.text
+    assert answer.json()["code"] == "oidc_provider_unreachable"
+    from_browser = await configured.get("/api/v1/auth/oidc/login", headers={"Accept": "text/html"})
+    assert from_browser.status_code == 303
+    assert from_browser.headers["location"] == "/console/?oidc_error=oidc_provider_unreachable"
