@@ -151,7 +151,9 @@ async def exchange_code(
             )
     except OAuthError as error:
         raise OidcRefused("oidc_token_refused", error=str(error.error)) from error
-    except (httpx.HTTPError, ValueError) as error:
+    except Exception as error:
+        # Authlib's transport is httpx, or httpx2 when installed: any failure to get an
+        # answer is the provider's, never a 500 of ours.
         raise OidcUnreachable(reason=type(error).__name__) from error
     if "id_token" not in token:
         raise OidcRefused("oidc_bad_id_token", reason="no ID token")
