@@ -74,6 +74,17 @@ class Settings(BaseSettings):
     reset_requests_per_email: int = Field(default=3, ge=0)
     # Self sign-ups per hour per client address; 0: no limit.
     signups_per_hour: int = Field(default=20, ge=0)
+    # Sign-in through OpenID Connect (app/auth/oidc*.py): on when the issuer and the client id
+    # are set. The provider registers <public URL>/api/v1/auth/oidc/callback as redirect URI.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    # The provider's name on the console's sign-in button ("Se connecter avec {name}").
+    oidc_name: str = "OpenID Connect"
+    # Space-separated; "openid" is always asked for.
+    oidc_scopes: str = "openid email profile"
+    # How long a sign-in may stay at the provider before its state is forgotten.
+    oidc_login_minutes: int = Field(default=10, ge=1, le=60)
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -81,6 +92,13 @@ class Settings(BaseSettings):
         for entry in trusted_proxy_list(value):
             ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
         return value
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_is_http(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("the OpenID Connect issuer is an https:// URL")
+        return value.rstrip("/") if value else value
 
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None

@@ -508,6 +508,58 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "stats_unknown_time_zone": {
         "en": "Unknown time zone '{tz}': give an IANA name such as Europe/Paris or UTC.",
         "fr": "Fuseau horaire « {tz} » inconnu : donnez un nom IANA comme Europe/Paris ou UTC.",
+    # Sign-in through OpenID Connect (app/auth/oidc_*.py)
+    "oidc_not_configured": {
+        "en": "Sign-in through an identity provider is not set up on this server.",
+        "fr": "La connexion par un fournisseur d'identité n'est pas configurée sur ce serveur.",
+    },
+    "oidc_bad_next": {
+        "en": "'next' must be a path of this site (starting with a single /), not '{next}'.",
+        "fr": "« next » doit être un chemin de ce site (commençant par un seul /), pas « {next} ».",
+    },
+    "oidc_bad_state": {
+        "en": "This sign-in cannot be finished: it was not started in this browser, it was "
+        "already used, or it expired. Start again from the sign-in page.",
+        "fr": "Cette connexion ne peut pas aboutir : elle n'a pas été commencée dans ce "
+        "navigateur, elle a déjà servi ou elle a expiré. Recommencez depuis la page de connexion.",
+    },
+    "oidc_no_code": {
+        "en": "The identity provider sent back no authorisation code.",
+        "fr": "Le fournisseur d'identité n'a renvoyé aucun code d'autorisation.",
+    },
+    "oidc_access_denied": {
+        "en": "The sign-in was cancelled or refused at the identity provider.",
+        "fr": "La connexion a été annulée ou refusée chez le fournisseur d'identité.",
+    },
+    "oidc_provider_error": {
+        "en": "The identity provider refused the sign-in ({error}).",
+        "fr": "Le fournisseur d'identité a refusé la connexion ({error}).",
+    },
+    "oidc_token_refused": {
+        "en": "The identity provider did not accept this sign-in's code ({error}): start again.",
+        "fr": "Le fournisseur d'identité n'a pas accepté le code de cette connexion ({error}) : "
+        "recommencez.",
+    },
+    "oidc_bad_id_token": {
+        "en": "The identity provider's answer cannot be trusted ({reason}): sign-in refused.",
+        "fr": "La réponse du fournisseur d'identité n'est pas fiable ({reason}) : connexion "
+        "refusée.",
+    },
+    "oidc_provider_unreachable": {
+        "en": "The identity provider cannot be reached or answered wrongly ({reason}). "
+        "Try again later.",
+        "fr": "Le fournisseur d'identité est injoignable ou a mal répondu ({reason}). "
+        "Réessayez plus tard.",
+    },
+    "oidc_blocked": {
+        "en": "This account is blocked: it cannot sign in.",
+        "fr": "Ce compte est bloqué : il ne peut pas se connecter.",
+    },
+    "oidc_email_in_use": {
+        "en": "An account of this server already uses {email}, and the address is not verified "
+        "on both sides: sign in with its password, verify the address, then try again.",
+        "fr": "Un compte de ce serveur utilise déjà {email}, et l'adresse n'est pas vérifiée des "
+        "deux côtés : connectez-vous avec son mot de passe, vérifiez l'adresse, puis réessayez.",
     },
 }
 

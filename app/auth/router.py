@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from app.auth import account, service, sessions
 from app.auth.deps import AdminUser, CurrentCredentials, CurrentUser
+from app.auth.oidc_router import router as oidc_router
 from app.auth.ratelimit import DeviceAccountLimit, RateLimit, SignInAttempt
 from app.auth.schemas import (
     DeviceRequest,
@@ -27,6 +28,7 @@ from app.web import json_response
 
 router = APIRouter(tags=["accounts"])
 router.include_router(sessions_router)
+router.include_router(oidc_router)
 
 
 def _problem(description: str) -> dict[str, Any]:

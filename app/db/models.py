@@ -1,6 +1,7 @@
 """Imports every model so that Base.metadata knows all tables (Alembic, tests)."""
 
 from app.auth.models import AccountToken, ApiToken, User
+from app.auth.oidc_models import OidcLogin, UserIdentity
 from app.campaigns.models import Campaign, CampaignMember
 from app.db.base import Base
 from app.media.models import Media
@@ -27,6 +28,7 @@ __all__ = [
     "Observation",
     "ObservationEvent",
     "ObservationVersion",
+    "OidcLogin",
     "Organisation",
     "OrganisationMember",
     "Outcome",
@@ -37,6 +39,7 @@ __all__ = [
     "ReferenceLayer",
     "Review",
     "User",
+    "UserIdentity",
     "Webhook",
     "WebhookDelivery",
 ]
