@@ -508,6 +508,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "stats_unknown_time_zone": {
         "en": "Unknown time zone '{tz}': give an IANA name such as Europe/Paris or UTC.",
         "fr": "Fuseau horaire « {tz} » inconnu : donnez un nom IANA comme Europe/Paris ou UTC.",
+    },
     # Sign-in through OpenID Connect (app/auth/oidc_*.py)
     "oidc_not_configured": {
         "en": "Sign-in through an identity provider is not set up on this server.",
