@@ -2,7 +2,11 @@
 // module drawn below the campaign's heading as #/campaigns/<slug>/<section>. A new section is
 // one line here and a module beside this one.
 import { editorScreen } from './editor.js';
+import { membersScreen } from './members.js';
+import { publishScreen } from './publish.js';
 
 export const SECTIONS = [
   ['settings', 'section.settings', editorScreen],
+  ['members', 'members.tab', membersScreen],
+  ['publish', 'publish.tab', publishScreen],
 ];
