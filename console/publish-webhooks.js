@@ -77,7 +77,8 @@ async function showLog(panel, webhook) {
 
 function registerForm(panel) {
   const url = h('input', { id: 'webhook-url', name: 'url', type: 'url', spellcheck: 'false', autocomplete: 'off', placeholder: 'https://' });
-  const form = h('form', { id: 'webhook-form', novalidate: true }, formAlert(),
+  const form = h('form', { id: 'webhook-form', novalidate: true, 'aria-labelledby': 'webhook-form-title' },
+    h('h3', { id: 'webhook-form-title' }, t('publish.registerTitle')), formAlert(),
     labelled('/url', t('publish.url'), url),
     group('/events', t('publish.events'), EVENTS.map((e) => choice('checkbox', 'events', e, t(`publish.event.${e}`), true))),
     h('button', { type: 'submit', class: 'primary' }, t('publish.register')));

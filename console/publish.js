@@ -63,7 +63,7 @@ function embedGenerator(campaign) {
   const update = () => {
     const options = { width: cssLength(width.value, '100%'), height: cssLength(height.value, '480'), lang: language.value, validated: validated.checked };
     const src = embedUrl(campaign.slug, options);
-    snippet.value = `<iframe src="${src}" width="${options.width}" height="${options.height}" `
+    snippet.value = `<iframe src="${escapeAttribute(src)}" width="${options.width}" height="${options.height}" `
       + `title="${escapeAttribute(t('publish.frameTitle', { title: campaign.title }))}" style="border:0" loading="lazy"></iframe>`;
     frame.style.width = /%$/.test(options.width) ? options.width : `${options.width}px`;
     frame.style.height = `${options.height}px`;

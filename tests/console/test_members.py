@@ -134,9 +134,7 @@ async def test_an_owner_invites_a_validator_who_signs_up_through_the_link(
         assert pending.json() == {"invitations": []}
 
 
-async def test_a_bad_link_says_why_it_cannot_be_accepted(
-    page: Page, console_data: Console
-) -> None:
+async def test_a_bad_link_says_why_it_cannot_be_accepted(page: Page, console_data: Console) -> None:
     lang = str(await page.evaluate("document.documentElement.lang"))
     await page.goto(f"{console_data.url}/console/#/invitation/not-a-real-token")
     await on_screen(page, "invitation")
