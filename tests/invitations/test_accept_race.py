@@ -45,9 +45,9 @@ async def test_two_racing_accepts_of_one_link_grant_once(
     committed_client: httpx.AsyncClient, committed_db: Database
 ) -> None:
     _, vera, secret = await _invited(committed_client, committed_db, None)
-    accept = {"json": {"token": secret}, "headers": vera}
+    url, body = "/api/v1/invitations/accept", {"token": secret}
     responses = await asyncio.gather(
-        *(committed_client.post("/api/v1/invitations/accept", **accept) for _ in range(3))  # type: ignore[arg-type]
+        *(committed_client.post(url, json=body, headers=vera) for _ in range(3))
     )
     assert sorted(r.status_code for r in responses) == [200, 409, 409], [r.text for r in responses]
 
