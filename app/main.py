@@ -23,6 +23,7 @@ from app.embed.router import router as embed_router
 from app.errors import ServiceUnavailable, install_problem_handlers
 from app.exports.router import router as exports_router
 from app.guards import UnstorableTextMiddleware, refuse_unstorable_body
+from app.invitations.router import router as invitations_router
 from app.media.router import files_router as media_files_router
 from app.media.router import router as media_router
 from app.notifications.sender import sender_for
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(exports_router, responses=problem_responses(*signed_in))
     api.include_router(organisations_router, responses=problem_responses(*signed_in))
     api.include_router(stats_router, responses=problem_responses(*signed_in))
+    api.include_router(invitations_router, responses=problem_responses(*signed_in))
     app.include_router(api)
     public_read = problem_responses(400, 404, 422)
     app.include_router(media_files_router, responses=public_read)

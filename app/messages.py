@@ -9,6 +9,7 @@ from __future__ import annotations
 from app.auth.messages import AUTH_MESSAGES
 from app.guards_messages import BAD_INPUT_MESSAGES
 from app.i18n import Language
+from app.invitations.messages import INVITATION_MESSAGES
 from app.organisations.messages import ORGANISATION_ACTIONS, ORGANISATION_MESSAGES
 from app.quality.messages import RULE_MESSAGES
 from app.review.messages import REVIEW_MESSAGES
@@ -569,6 +570,9 @@ MESSAGES: dict[str, dict[Language, str]] = {
 for _catalogue in (RULE_MESSAGES, REVIEW_MESSAGES, SYNC_MESSAGES, AUTH_MESSAGES,
                    BAD_INPUT_MESSAGES, ORGANISATION_MESSAGES):  # fmt: skip
     MESSAGES.update(_catalogue)
+
+# Invitations by e-mail (app/invitations)
+MESSAGES.update(INVITATION_MESSAGES)
 
 
 # What a refused request tried to do, as ``forbidden`` says it: "Vous n'avez pas le droit de …".

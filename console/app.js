@@ -5,6 +5,7 @@ import { lang, setLanguage } from '/i18n.js';
 import { call } from './api.js';
 import { campaignScreen } from './campaign.js';
 import { homeScreen } from './home.js';
+import { invitationScreen } from './invitation.js';
 import { t } from './messages.js';
 import { newCampaignScreen } from './new-campaign.js';
 import { newOrganisationScreen, organisationScreen } from './organisation.js';
@@ -13,7 +14,9 @@ import { signInScreen } from './signin.js';
 const main = document.getElementById('main');
 let user = null;
 
+// A route marked `signedOut` is drawn for everyone (an e-mailed link); the others ask to sign in.
 const ROUTES = [
+  [/^#\/invitation\/([A-Za-z0-9_-]+)$/, invitationScreen, { signedOut: true }],
   [/^#\/new$/, newCampaignScreen],
   [/^#\/organisations\/new$/, newOrganisationScreen],
   [/^#\/organisations\/([a-z0-9-]+)$/, organisationScreen],
@@ -38,7 +41,7 @@ function translateShell() {
 const context = {
   user: () => user,
   go: (hash) => { if (location.hash === hash) route(); else location.hash = hash; },
-  signedIn: (who) => { user = who; showSignedIn(); context.go('#/'); },
+  signedIn: (who, hash = '#/') => { user = who; showSignedIn(); context.go(hash); },
 };
 
 function showSignedIn() {
@@ -50,14 +53,10 @@ async function route() {
   const mine = ++generation;
   showSignedIn();
   const view = document.createElement('div');
-  if (!user) {
-    await signInScreen(view, context);
-  } else {
-    for (const [pattern, screen] of ROUTES) {
-      const match = pattern.exec(location.hash);
-      if (match) { await screen(view, context, ...match.slice(1)); break; }
-    }
-  }
+  const found = ROUTES.map(([pattern, screen, options]) => [pattern.exec(location.hash), screen, options])
+    .find(([match]) => match);
+  if (!user && !found?.[2]?.signedOut) await signInScreen(view, context);
+  else if (found) await found[1](view, context, ...found[0].slice(1));
   if (mine !== generation) return;
   main.replaceChildren(...view.childNodes);
   main.querySelector('h1')?.focus();

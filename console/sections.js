@@ -4,6 +4,8 @@
 import { dashboardScreen } from './dashboard.js';
 import { editorScreen } from './editor.js';
 import { formBuilderScreen } from './form-builder.js';
+import { membersScreen } from './members.js';
+import { publishScreen } from './publish.js';
 import { rulesScreen } from './rules.js';
 
 export const SECTIONS = [
@@ -11,4 +13,6 @@ export const SECTIONS = [
   ['dashboard', 'dashboard.tab', dashboardScreen],
   ['form', 'section.form', formBuilderScreen],
   ['rules', 'rules.tab', rulesScreen],
+  ['members', 'members.tab', membersScreen],
+  ['publish', 'publish.tab', publishScreen],
 ];

@@ -4,6 +4,7 @@ from app.auth.models import AccountToken, ApiToken, User
 from app.auth.oidc_models import OidcLogin, UserIdentity
 from app.campaigns.models import Campaign, CampaignMember
 from app.db.base import Base
+from app.invitations.models import Invitation
 from app.media.models import Media
 from app.notifications.models import OutgoingEmail
 from app.observations.models import Observation, ObservationVersion
@@ -24,6 +25,7 @@ __all__ = [
     "Base",
     "Campaign",
     "CampaignMember",
+    "Invitation",
     "Media",
     "Observation",
     "ObservationEvent",

@@ -16,6 +16,10 @@ SYNC_MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Webhook {id} not found in campaign '{slug}'.",
         "fr": "Webhook {id} introuvable dans la campagne « {slug} ».",
     },
+    "webhook_delivery_not_found": {
+        "en": "Delivery {id} not found for this webhook.",
+        "fr": "Envoi {id} introuvable pour ce webhook.",
+    },
     "webhook_url_invalid": {
         "en": "'{url}' is not an absolute http:// or https:// URL.",
         "fr": "« {url} » n'est pas une URL absolue en http:// ou https://.",

@@ -167,6 +167,22 @@ async def list_deliveries(
     return list(await session.scalars(query))
 
 
+async def get_delivery(
+    session: AsyncSession, webhook_id: uuid.UUID, delivery_id: int
+) -> WebhookDelivery | None:
+    query = select(WebhookDelivery).where(
+        WebhookDelivery.id == delivery_id, WebhookDelivery.webhook_id == webhook_id
+    )
+    return await session.scalar(query)
+
+
+async def add_delivery(session: AsyncSession, delivery: WebhookDelivery) -> WebhookDelivery:
+    session.add(delivery)
+    await session.flush()
+    await session.refresh(delivery)
+    return delivery
+
+
 # The delivery outbox --------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
@@ -110,3 +110,22 @@ async def list_deliveries(
     campaign = await _owned(session, slug, user)
     log = await webhooks.delivery_log(session, campaign, webhook_id, limit)
     return DeliveryList(deliveries=[DeliveryOut.of(delivery) for delivery in log])
+
+
+@router.post(
+    "/campaigns/{slug}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    response_model=DeliveryOut,
+    status_code=status.HTTP_201_CREATED,
+    tags=["webhooks"],
+)
+async def redeliver(
+    slug: str,
+    webhook_id: uuid.UUID,
+    delivery_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    session: SessionDep,
+    user: CurrentUser,
+) -> DeliveryOut:
+    """Send a delivery's event again (owners): a new pending delivery in the log, with the
+    same event id, that the worker sends with the usual retries."""
+    campaign = await _owned(session, slug, user)
+    return DeliveryOut.of(await webhooks.redeliver(session, campaign, webhook_id, delivery_id))

@@ -108,3 +108,19 @@ async def delivery_log(
     """The webhook's latest deliveries, newest first."""
     webhook = await get_webhook(session, campaign, webhook_id)
     return await repository.list_deliveries(session, webhook.id, limit)
+
+
+async def redeliver(
+    session: AsyncSession, campaign: Campaign, webhook_id: uuid.UUID, delivery_id: int
+) -> WebhookDelivery:
+    """Queue a delivery's event once more, as a new delivery with the same event id (receivers
+    that already have it can tell); its body is the observation's public state when sent."""
+    webhook = await get_webhook(session, campaign, webhook_id)
+    original = await repository.get_delivery(session, webhook.id, delivery_id)
+    if original is None:
+        raise NotFound("webhook_delivery_not_found", id=delivery_id)
+    again = WebhookDelivery(
+        webhook_id=webhook.id, event_id=original.event_id, event_kind=original.event_kind,
+        payload=original.payload,
+    )  # fmt: skip
+    return await repository.add_delivery(session, again)

@@ -1,0 +1,1 @@
+"""Invitations by e-mail to a campaign role or an organisation role."""

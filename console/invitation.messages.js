@@ -1,0 +1,41 @@
+// Texts of the invitation screen (console/invitation.js).
+import { addMessages } from './messages.js';
+
+addMessages({
+  fr: {
+    'invitation.title': 'Invitation', 'invitation.unusable': 'Cette invitation ne peut pas être acceptée',
+    'invitation.campaign': '{inviter} vous invite à rejoindre la campagne « {name} » avec le rôle « {role} ».',
+    'invitation.organisation': '{inviter} vous invite à rejoindre l’organisation « {name} » avec le rôle « {role} ».',
+    'invitation.someone': 'Quelqu’un',
+    'invitation.for': 'Invitation envoyée à {email}, valable jusqu’au {date}.',
+    'invitation.signin': 'J’ai déjà un compte', 'invitation.signup': 'Je crée mon compte',
+    'invitation.signupLead': 'Avec l’adresse à laquelle l’invitation a été envoyée.',
+    'invitation.email': 'Adresse e-mail', 'invitation.name': 'Votre nom (affiché aux autres membres)',
+    'invitation.password': 'Mot de passe (10 caractères au moins)', 'invitation.create': 'Créer mon compte',
+    'invitation.missing': 'Renseignez chaque champ.',
+    'invitation.signedInAs': 'Vous êtes connecté en tant que {name} ({email}).',
+    'invitation.otherAccount': 'Ce compte n’a pas l’adresse invitée : déconnectez-vous et connectez-vous avec le bon compte.',
+    'invitation.accept': 'Accepter l’invitation', 'invitation.accepted': 'Invitation acceptée : bienvenue !',
+    'invitation.home': 'Aller à l’accueil de la console',
+    'invitation.role.owner': 'responsable', 'invitation.role.validator': 'valideur', 'invitation.role.contributor': 'contributeur',
+    'invitation.role.admin': 'administrateur', 'invitation.role.editor': 'éditeur',
+  },
+  en: {
+    'invitation.title': 'Invitation', 'invitation.unusable': 'This invitation cannot be accepted',
+    'invitation.campaign': '{inviter} invites you to join the campaign “{name}” as {role}.',
+    'invitation.organisation': '{inviter} invites you to join the organisation “{name}” as {role}.',
+    'invitation.someone': 'Someone',
+    'invitation.for': 'Invitation sent to {email}, valid until {date}.',
+    'invitation.signin': 'I already have an account', 'invitation.signup': 'I create my account',
+    'invitation.signupLead': 'With the address the invitation was sent to.',
+    'invitation.email': 'E-mail address', 'invitation.name': 'Your name (shown to the other members)',
+    'invitation.password': 'Password (at least 10 characters)', 'invitation.create': 'Create my account',
+    'invitation.missing': 'Fill in every field.',
+    'invitation.signedInAs': 'You are signed in as {name} ({email}).',
+    'invitation.otherAccount': 'This account does not have the invited address: sign out, then sign in with the right account.',
+    'invitation.accept': 'Accept the invitation', 'invitation.accepted': 'Invitation accepted: welcome!',
+    'invitation.home': 'Go to the console’s home',
+    'invitation.role.owner': 'owner', 'invitation.role.validator': 'validator', 'invitation.role.contributor': 'contributor',
+    'invitation.role.admin': 'administrator', 'invitation.role.editor': 'editor',
+  },
+});
