@@ -133,6 +133,8 @@ class AreaScreen {
     this.mapLayerIndex = (slug) => this.mapLayers.filter(Boolean).findIndex((layer) => layer.slug === slug);
     addAreaLayers(map, this.campaign.area);
     this.map = map;
+    // Leaving the section frees the map's WebGL context.
+    window.addEventListener('hashchange', () => map.remove(), { once: true });
     if (this.pending) map.getSource('area-proposed').setData(feature(this.pending.geometry));
     await this.draw.attach(map);
     this.pick.attach(map);

@@ -72,7 +72,9 @@ async def test_an_owner_draws_the_area_saves_it_then_removes_it(
     lang = await open_area(page)
     none, saved, proposed = FACTS[lang]
     assert none in await page.locator("#area-summary").inner_text()
-    assert await page.locator("nav.tabs a[aria-current=page]").get_attribute("data-section") == "area"
+    assert (
+        await page.locator("nav.tabs a[aria-current=page]").get_attribute("data-section") == "area"
+    )
     await check_screen(page, "area")
 
     await page.click("#area-draw-start")
@@ -113,7 +115,11 @@ async def test_an_owner_uploads_a_file_then_picks_a_commune(
     _, saved, proposed = FACTS[lang]
     upload = tmp_path / "deux-communes.geojson"
     two = [f for f in communes if f["properties"]["nom"] in ("Blagnac", "Colomiers")]
-    point = {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [1.44, 43.6]}}
+    point = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Point", "coordinates": [1.44, 43.6]},
+    }
     upload.write_text(json.dumps({"type": "FeatureCollection", "features": [*two, point]}))
     await page.set_input_files("#area-file", str(upload))
     await page.click("#area-upload-form button[type=submit]")
@@ -141,9 +147,8 @@ async def test_an_owner_uploads_a_file_then_picks_a_commune(
     await page.locator("#area-state", has_text=saved).wait_for()
     toulouse = next(f for f in communes if f["properties"]["nom"] == "Toulouse")
     area = await saved_area(console_data)
-    assert area["coordinates"][0][0][:3] == [
-        [round(x, 7), round(y, 7)] for x, y in toulouse["geometry"]["coordinates"][0][:3]
-    ]
+    difference = shapely.geometry.shape(area) ^ shapely.geometry.shape(toulouse["geometry"])
+    assert difference.area < 1e-9, "the commune's own outline (its rings may turn the other way)"
 
 
 @pytest.mark.parametrize("page", ["fr-FR"], indirect=True)
