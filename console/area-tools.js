@@ -52,7 +52,8 @@ export function drawTools(screen) {
     const shown = screen.pending?.geometry || screen.campaign.area;
     if (!drawn().length && shown) {
       const features = polygonsOf(shown).map((coordinates) => ({ type: 'Feature', properties: { mode: 'polygon' }, geometry: { type: 'Polygon', coordinates } }));
-      const refused = draw.addFeatures(features).find((result) => !result.valid);
+      const results = draw.addFeatures(features);
+      const refused = results.find((result) => !result.valid);
       if (refused) {
         draw.clear();
         status.textContent = t('area.drawNotEditable', { reason: refused.reason || '?' });
@@ -60,6 +61,8 @@ export function drawTools(screen) {
       }
     }
     setMode('select', t('area.editing'));
+    const [first] = drawn();
+    if (first) draw.selectFeature(first.id);
   }
 
   const tools = {

@@ -97,6 +97,24 @@ async def test_an_owner_draws_the_area_saves_it_then_removes_it(
     ring = area["coordinates"][0][0]
     assert len(ring) == 5 and ring[0] == ring[-1]
 
+    # Editing: the saved area becomes the drawing; a corner dragged outwards widens it.
+    await page.click("#area-draw-edit")
+    moved = await page.locator("#area-map canvas").bounding_box()  # the page may have scrolled
+    assert moved is not None
+    corner = (corners[2][0] - box["x"] + moved["x"], corners[2][1] - box["y"] + moved["y"])
+    await page.mouse.move(*corner)
+    await page.mouse.down()
+    for step in range(1, 6):
+        await page.mouse.move(corner[0] + 10 * step, corner[1] + 10 * step)
+    await page.mouse.up()
+    await page.click("#area-draw-stop")
+    await page.locator("#area-state", has_text=proposed).wait_for()
+    await page.click("#area-save")
+    await page.locator("#area-state", has_text=saved).wait_for()
+    edited = shapely.geometry.shape(await saved_area(console_data))
+    before = shapely.geometry.shape(area)
+    assert edited.bounds[2] > before.bounds[2] and edited.area > before.area
+
     await page.click("#area-clear")
     await page.locator("#area-confirm").wait_for()
     await page.click("#area-clear-no")
