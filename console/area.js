@@ -133,8 +133,13 @@ class AreaScreen {
     this.mapLayerIndex = (slug) => this.mapLayers.filter(Boolean).findIndex((layer) => layer.slug === slug);
     addAreaLayers(map, this.campaign.area);
     this.map = map;
-    // Leaving the section frees the map's WebGL context.
-    window.addEventListener('hashchange', () => map.remove(), { once: true });
+    // Leaving the screen (another route, a language switch) frees the map's WebGL context.
+    const leaving = new MutationObserver(() => {
+      if (this.mapElement.isConnected) return;
+      leaving.disconnect();
+      map.remove();
+    });
+    leaving.observe(document.getElementById('main'), { childList: true });
     if (this.pending) map.getSource('area-proposed').setData(feature(this.pending.geometry));
     await this.draw.attach(map);
     this.pick.attach(map);
