@@ -505,6 +505,19 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Observation {id} has been withdrawn.",
         "fr": "L'observation {id} a été retirée.",
     },
+    # Campaign area read from a file (app/campaigns/area_upload.py)
+    "area_file_without_polygon": {
+        "en": "Layer '{layer}' of '{name}' holds no polygon: a campaign area is made of "
+        "polygons or multipolygons.",
+        "fr": "La couche « {layer} » de « {name} » ne contient aucun polygone : la zone d'une "
+        "campagne est faite de polygones ou de multipolygones.",
+    },
+    "area_file_too_detailed": {
+        "en": "The polygons of '{name}' have {vertices} vertices once unioned, more than the "
+        "{limit} an area may have: simplify them first.",
+        "fr": "Les polygones de « {name} » ont {vertices} sommets une fois réunis, plus que les "
+        "{limit} qu'une zone peut avoir : simplifiez-les d'abord.",
+    },
     # Statistics (the campaign dashboard)
     "stats_unknown_time_zone": {
         "en": "Unknown time zone '{tz}': give an IANA name such as Europe/Paris or UTC.",

@@ -1,6 +1,7 @@
 // The sections of a campaign in the console, in the order of its tab bar: each is a screen
 // module drawn below the campaign's heading as #/campaigns/<slug>/<section>. A new section is
 // one line here and a module beside this one.
+import { areaScreen } from './area.js';
 import { dashboardScreen } from './dashboard.js';
 import { editorScreen } from './editor.js';
 import { formBuilderScreen } from './form-builder.js';
@@ -11,6 +12,7 @@ import { rulesScreen } from './rules.js';
 export const SECTIONS = [
   ['settings', 'section.settings', editorScreen],
   ['dashboard', 'dashboard.tab', dashboardScreen],
+  ['area', 'section.area', areaScreen],
   ['form', 'section.form', formBuilderScreen],
   ['rules', 'rules.tab', rulesScreen],
   ['members', 'members.tab', membersScreen],

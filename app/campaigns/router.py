@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from app.auth.deps import CurrentUser, OptionalUser
-from app.campaigns import service
+from app.campaigns import area_upload, service
 from app.campaigns.schemas import (
+    AreaFileOptions,
+    AreaPreview,
     CampaignCreate,
     CampaignList,
     CampaignOut,
@@ -15,6 +20,9 @@ from app.campaigns.schemas import (
     MemberList,
 )
 from app.db.session import SessionDep
+from app.guards import refuse_unstorable
+from app.problems import problem_responses
+from app.quality.layers_router import FILE_MEMBER, Upload, receive_upload
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 
@@ -50,6 +58,60 @@ async def update_campaign(
     campaign = await service.get_campaign_as(session, slug, user, "owner", "change this campaign")
     campaign = await service.update_campaign(session, campaign, body)
     return (await service.describe(session, [campaign], str(request.base_url)))[0]
+
+
+AREA_FILE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [FILE_MEMBER],
+                    "properties": {
+                        FILE_MEMBER: {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "GeoJSON, GeoPackage, zipped Shapefile or FlatGeobuf "
+                            "holding the polygons of the area.",
+                        },
+                        **AreaFileOptions.model_json_schema()["properties"],
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/{slug}/area-preview",
+    response_model=AreaPreview,
+    openapi_extra=AREA_FILE_BODY,
+    responses=problem_responses(413, 422),
+)
+async def preview_area_file(
+    slug: str, request: Request, session: SessionDep, user: CurrentUser
+) -> AreaPreview:
+    """Read a file's polygons as the campaign's area (owners only, like PATCH): their union,
+    made valid, in WGS 84, and what was read. Nothing is stored: send `area` with PATCH."""
+    await service.get_campaign_as(session, slug, user, "owner", "change this campaign")
+    limit = area_upload.area_file_limit(request.app.state.settings.max_upload_bytes)
+    async with receive_upload(request, limit) as upload:
+        path = upload.file_path()  # first: a missing file is the first thing to say
+        return await area_upload.preview_area_file(
+            session, path, upload.filename or path.name, _area_options(upload)
+        )
+
+
+def _area_options(upload: Upload) -> AreaFileOptions:
+    # An empty form member means "not given", as in an HTML form.
+    given = {name: value for name, value in upload.received.members.items() if value.strip()}
+    refuse_unstorable({**given, FILE_MEMBER: upload.filename})
+    try:
+        return AreaFileOptions.model_validate(given)
+    except ValidationError as error:
+        raise RequestValidationError(error.errors(include_url=False)) from error
 
 
 @router.get("/{slug}/members", response_model=MemberList)

@@ -173,3 +173,48 @@ class MemberOut(BaseModel):
 
 class MemberList(BaseModel):
     members: list[MemberOut]
+
+
+class AreaFileOptions(BaseModel):
+    """The form members beside the file of an area upload."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    layer: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        description="Layer (GeoPackage table, dataset in a zip) to read when there are several.",
+    )
+    crs: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20_000,
+        description="Source CRS (EPSG:2154, a PROJ string or WKT): overrides the file's own.",
+    )
+
+
+class AreaFileReport(BaseModel):
+    """What was read from the file to make the area: nothing is dropped silently."""
+
+    file: str
+    source_driver: str
+    source_layer: str
+    source_crs: str
+    features_read: int
+    polygons_kept: int = Field(description="Features with a (Multi)Polygon, unioned.")
+    skipped_other: int = Field(description="Features of another geometry type, left out.")
+    skipped_empty: int = Field(description="Features without a geometry.")
+    repaired: int = Field(description="Invalid polygons made valid before the union.")
+    parts: int = Field(description="Polygons in the area (after the union).")
+    vertices: int
+    surface_km2: float
+    bbox: list[float] = Field(description="[west, south, east, north] in WGS 84.")
+
+
+class AreaPreview(BaseModel):
+    """An area read from a file, not stored: send it as `area` in PATCH to make it the
+    campaign's."""
+
+    area: dict[str, Any] = Field(description="GeoJSON MultiPolygon (WGS 84).")
+    report: AreaFileReport
