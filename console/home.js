@@ -7,6 +7,7 @@ import { fill, h } from '/ui.js';
 import { call } from './api.js';
 import './home.messages.js';
 import { t } from './messages.js';
+import './organisation.messages.js';
 import { problemText } from './widgets.js';
 
 export async function homeScreen(main, context) {
@@ -17,6 +18,8 @@ export async function homeScreen(main, context) {
   try {
     organisations = (await call('/me/organisations')).organisations;
     campaigns = (await call('/me/campaigns')).campaigns;
+    // Instance administrators look after every organisation, member or not.
+    if (user.is_admin) organisations = withOthers(organisations, (await call('/organisations')).organisations);
   } catch (error) {
     fill(main, h('section', { class: 'screen' }, h('h1', { tabindex: '-1' }, t('nav.home')),
       h('p', { class: 'form-alert', role: 'alert' }, problemText(error))));
@@ -26,18 +29,23 @@ export async function homeScreen(main, context) {
   fill(main, h('section', { 'data-screen': 'home', class: 'screen' },
     h('div', { class: 'heading-row' }, h('h1', { tabindex: '-1' }, t('home.title', { name: user.display_name })),
       canCreate ? h('a', { href: '#/new', class: 'button primary', id: 'new-campaign' }, t('home.new')) : null),
-    h('section', { 'aria-labelledby': 'orgs-title' }, h('h2', { id: 'orgs-title' }, t('home.organisations')),
+    h('section', { 'aria-labelledby': 'orgs-title' },
+      h('div', { class: 'heading-row' }, h('h2', { id: 'orgs-title' }, t('home.organisations')),
+        user.is_admin ? h('a', { href: '#/organisations/new', class: 'button', id: 'new-organisation' }, t('org.new')) : null),
       organisationList(user, organisations)),
     h('section', { 'aria-labelledby': 'campaigns-title' }, h('h2', { id: 'campaigns-title' }, t('home.campaigns')),
       campaignList(campaigns))));
 }
 
 function organisationList(user, organisations) {
-  const items = organisations.map((o) => h('li', { class: 'org' },
-    h('span', { class: 'org-name' }, o.name), ' ', h('span', { class: 'role' }, t(`role.${o.role}`))));
+  const items = organisations.map((o) => h('li', { class: 'org', 'data-organisation': o.slug },
+    h('a', { class: 'org-name', href: `#/organisations/${o.slug}` }, o.name), ' ',
+    o.role ? h('span', { class: 'role' }, t(`role.${o.role}`)) : null));
   if (user.is_admin) items.unshift(h('li', { class: 'org' }, h('span', { class: 'role' }, t('role.instance'))));
   return items.length ? h('ul', { class: 'orgs' }, items) : h('p', {}, t('home.noOrganisation'));
 }
+
+const withOthers = (mine, all) => [...mine, ...all.filter((o) => !mine.some((m) => m.slug === o.slug))];
 
 function campaignList(campaigns) {
   if (!campaigns.length) return h('p', {}, t('home.noCampaign'));

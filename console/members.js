@@ -25,20 +25,34 @@ export async function membersScreen(main, context, slug) {
       h('p', { class: 'form-alert', role: 'alert' }, problemText(error))));
     return;
   }
-  const screen = { base, alert: h('p', { class: 'form-alert', role: 'alert', tabindex: '-1', hidden: true }),
-    members: h('div', { id: 'members-list' }), pending: h('div', { id: 'invitations-list' }) };
+  const screen = invitationScreen(base, ROLES, roleName);
+  screen.members = h('div', { id: 'members-list' });
   screen.showMembers = (list) => fill(screen.members, membersTable(screen, list));
-  screen.showPending = (list) => fill(screen.pending, pendingTable(screen, list));
   screen.showMembers(members);
   screen.showPending(invitations);
   fill(main, h('section', { 'data-screen': 'members', class: 'screen members' },
     h('h1', { tabindex: '-1' }, t('members.title', { title: campaign.title })),
     screen.alert,
     h('section', { 'aria-labelledby': 'members-title' }, h('h2', { id: 'members-title' }, t('members.current')), screen.members),
-    h('div', { class: 'members-columns' },
-      h('section', { 'aria-labelledby': 'invite-title', class: 'card' }, h('h2', { id: 'invite-title' }, t('members.invite')), inviteForm(screen)),
-      h('section', { 'aria-labelledby': 'pending-title' }, h('h2', { id: 'pending-title' }, t('members.pending')), screen.pending))));
+    invitationColumns(screen)));
 }
+
+/**
+ * What invitations need, for a campaign or an organisation: `base` is its API path
+ * (/campaigns/{slug} or /organisations/{slug}), `roles` those one may be invited to.
+ */
+export function invitationScreen(base, roles, roleNamer) {
+  const screen = { base, roles, roleName: roleNamer,
+    alert: h('p', { class: 'form-alert', role: 'alert', tabindex: '-1', hidden: true }),
+    pending: h('div', { id: 'invitations-list' }) };
+  screen.showPending = (list) => fill(screen.pending, pendingTable(screen, list));
+  return screen;
+}
+
+/** The invite form beside the pending invitations. */
+export const invitationColumns = (screen) => h('div', { class: 'members-columns' },
+  h('section', { 'aria-labelledby': 'invite-title', class: 'card' }, h('h2', { id: 'invite-title' }, t('members.invite')), inviteForm(screen)),
+  h('section', { 'aria-labelledby': 'pending-title' }, h('h2', { id: 'pending-title' }, t('members.pending')), screen.pending));
 
 /** Runs a row's action; a refusal is shown above the tables, with the focus on it. */
 async function act(screen, action) {
@@ -83,7 +97,7 @@ function membersTable(screen, members) {
 
 function inviteForm(screen) {
   const email = h('input', { id: 'invite-email', name: 'email', type: 'email', autocomplete: 'off', spellcheck: 'false', required: true });
-  const role = h('select', { id: 'invite-role', name: 'role' }, ROLES.map((r) => h('option', { value: r }, roleName(r))));
+  const role = h('select', { id: 'invite-role', name: 'role' }, screen.roles.map((r) => h('option', { value: r }, screen.roleName(r))));
   const form = h('form', { id: 'invite-form', novalidate: true }, formAlert(),
     labelled('/email', t('members.email'), email, t('members.inviteHelp')),
     labelled('/role', t('members.role'), role),
@@ -120,7 +134,7 @@ function pendingTable(screen, invitations) {
       if (answer) { screen.showPending(answer.invitations); announce(t('members.revoked', { email: i.email })); }
     };
     return h('tr', { 'data-invitation': i.id },
-      h('th', { scope: 'row' }, i.email), h('td', {}, roleName(i.role)), h('td', {}, i.invited_by || '—'),
+      h('th', { scope: 'row' }, i.email), h('td', {}, screen.roleName(i.role)), h('td', {}, i.invited_by || '—'),
       h('td', {}, i.expired ? h('span', { class: 'badge expired' }, t('members.expired')) : formatDate(i.expires_at)),
       h('td', { class: 'row-actions' },
         h('button', { type: 'button', class: 'resend', 'aria-label': t('members.resendTo', { email: i.email }), onclick: resend }, t('members.resend')),

@@ -6,11 +6,12 @@ import { announce, fill, h } from '/ui.js';
 import { formatDate, formatNumber } from '/i18n.js';
 import { call } from './api.js';
 import { LICENCES } from './editor.js';
+import { invitationColumns, invitationScreen } from './members.js';
 import { t } from './messages.js';
 import './organisation.messages.js';
 import { clearProblem, formAlert, labelled, problemText, showProblem } from './widgets.js';
 
-const ROLES = ['admin', 'editor'];
+const ROLES = ['editor', 'admin'];
 const path = (slug) => `/organisations/${encodeURIComponent(slug)}`;
 
 export async function newOrganisationScreen(main, context) {
@@ -49,6 +50,8 @@ export async function organisationScreen(main, context, slug) {
   const mine = (await call('/me/organisations')).organisations.find((o) => o.slug === slug);
   const manages = user.is_admin || mine?.role === 'admin';
   const heading = h('h1', { tabindex: '-1' }, t('org.title', { name: organisation.name }));
+  const invitations = manages ? invitationScreen(path(slug), ROLES, (r) => t(`role.${r}`)) : null;
+  if (invitations) invitations.showPending((await call(`${path(slug)}/invitations`)).invitations);
   const memberSlot = h('div', { id: 'org-members' });
   const redraw = (list) => fill(memberSlot, memberTable(slug, list, manages, redraw));
   redraw(members);
@@ -58,7 +61,8 @@ export async function organisationScreen(main, context, slug) {
     h('section', { 'aria-labelledby': 'org-settings-title' }, h('h2', { id: 'org-settings-title' }, t('org.settings')),
       settingsForm(organisation, manages, (saved) => { heading.textContent = t('org.title', { name: saved.name }); })),
     h('section', { 'aria-labelledby': 'org-members-title', id: 'org-members-section' },
-      h('h2', { id: 'org-members-title' }, t('org.members')), memberSlot)));
+      h('h2', { id: 'org-members-title' }, t('org.members')), memberSlot),
+    invitations ? h('div', { id: 'org-invitations' }, invitations.alert, invitationColumns(invitations)) : null));
 }
 
 function settingsForm(organisation, manages, onSaved) {
