@@ -2,7 +2,9 @@
 // module drawn below the campaign's heading as #/campaigns/<slug>/<section>. A new section is
 // one line here and a module beside this one.
 import { editorScreen } from './editor.js';
+import { layersScreen } from './layers.js';
 
 export const SECTIONS = [
   ['settings', 'section.settings', editorScreen],
+  ['layers', 'layers.tab', layersScreen],
 ];
