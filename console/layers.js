@@ -201,7 +201,7 @@ class LayersScreen {
     figures.push([t('layers.report.seconds'), formatNumber(report.seconds, 1)]);
     fill(this.report,
       h('h2', { id: 'import-report-title' }, t(replaced ? 'layers.report.titleReplaced' : 'layers.report.title', { title: layer.title })),
-      h('dl', { class: 'report' }, figures.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
+      h('dl', { class: 'report' }, figures.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
       skippedNote(report));
     this.report.hidden = false;
   }
@@ -278,7 +278,7 @@ class LayersScreen {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('layers.col.geometry')), columns.map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, body.features.map((feature) => h('tr', {},
         h('td', {}, geometryName(feature.geometry?.type)),
-        columns.map((c) => h('td', {}, String(feature.properties?.[c] ?? '')))))));
+        columns.map((c) => h('td', {}, String(feature.properties?.[c] ?? ''))))))));
   }
 }
 
