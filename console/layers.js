@@ -204,6 +204,7 @@ class LayersScreen {
       h('dl', { class: 'report' }, figures.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
       skippedNote(report));
     this.report.hidden = false;
+    this.report.scrollIntoView({ block: 'nearest' });
   }
 
   // --- delete -------------------------------------------------------------------------------
