@@ -622,6 +622,19 @@ ACTIONS: dict[str, dict[Language, str]] = {
         "en": "see validators' figures",
         "fr": "voir les chiffres des valideurs",
     },
+    # Reference layers of organisations
+    "manage this reference layer": {
+        "en": "replace or delete this reference layer",
+        "fr": "remplacer ou supprimer cette couche de référence",
+    },
+    "upload shared reference layers": {
+        "en": "upload shared reference layers (give the organisation the layer goes into)",
+        "fr": "importer des couches de référence partagées (indiquez l'organisation de la couche)",
+    },
+    "upload reference layers into this organisation": {
+        "en": "upload reference layers into this organisation",
+        "fr": "importer des couches de référence dans cette organisation",
+    },
     # Statistics (the campaign dashboard)
     "see this campaign's figures": {
         "en": "see this campaign's figures",

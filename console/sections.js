@@ -5,6 +5,7 @@ import { areaScreen } from './area.js';
 import { dashboardScreen } from './dashboard.js';
 import { editorScreen } from './editor.js';
 import { formBuilderScreen } from './form-builder.js';
+import { layersScreen } from './layers.js';
 import { membersScreen } from './members.js';
 import { publishScreen } from './publish.js';
 import { rulesScreen } from './rules.js';
@@ -14,6 +15,7 @@ export const SECTIONS = [
   ['dashboard', 'dashboard.tab', dashboardScreen],
   ['area', 'section.area', areaScreen],
   ['form', 'section.form', formBuilderScreen],
+  ['layers', 'layers.tab', layersScreen],
   ['rules', 'rules.tab', rulesScreen],
   ['members', 'members.tab', membersScreen],
   ['publish', 'publish.tab', publishScreen],

@@ -22,13 +22,24 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.models import User
+from app.campaigns import service as campaigns
 from app.campaigns.service import licence_url
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.ogc.sources import LAYER_PREFIX
+from app.organisations import repository as organisations
+from app.quality import layer_owners as owners
 from app.quality import layers_repository as repository
 from app.quality.layers_repository import StagingRecord
 from app.quality.layers_source import LayerSourceError, Source, open_source, read_chunk
 from app.quality.models import ReferenceLayer
-from app.quality.schemas import LayerImport, LayerImportReport, LayerOut, LayerProperty
+from app.quality.schemas import (
+    LayerImport,
+    LayerImportReport,
+    LayerOut,
+    LayerProperty,
+    LayerUseOut,
+)
 
 DEFAULT_CRS = "EPSG:4326"
 # Called after each chunk: (features just staged, features in the source if known).
@@ -49,9 +60,11 @@ async def import_layer(
     *,
     name: str | None = None,
     user_id: uuid.UUID | None = None,
+    organisation_id: uuid.UUID | None = None,
     progress: Progress | None = None,
 ) -> ReferenceLayer:
-    """Import ``path`` as layer ``options.slug``, replacing any layer of that slug.
+    """Import ``path`` as layer ``options.slug`` of ``organisation_id`` (None: shared),
+    replacing the layer of that slug; Conflict when another owner's layer holds the slug.
 
     Flushes only: the caller's transaction makes the new layer visible when it commits.
     Raises LayerSourceError (422) naming what is wrong with the file or the options."""
@@ -59,13 +72,16 @@ async def import_layer(
     source = await asyncio.to_thread(open_source, path, name or path.name, options)
     async with session.begin_nested():  # a failure leaves the session usable and clean
         crs = await _resolve_crs(session, source, options)
-        layer = await repository.add_layer(session, _new_layer(source, options, user_id))
+        new = _new_layer(source, options, user_id)
+        new.organisation_id = organisation_id
+        layer = await repository.add_layer(session, new)
         await repository.create_staging(session)
         await _stage(session, source, progress)
         counts = await _write_features(session, layer, crs, source.name)
         await repository.drop_staging(session)
         _record(layer, source, crs, counts, time.perf_counter() - started)
-        await repository.swap_in(session, layer, options.slug)
+        if not await repository.swap_in(session, layer, options.slug):
+            raise Conflict("reference_layer_slug_taken", slug=options.slug)
     return layer
 
 
@@ -183,11 +199,84 @@ def _record(
     ).model_dump()
 
 
+# --- uploads by owners: into an organisation, or shared ---------------------------------------
+
+
+async def upload_layer(
+    session: AsyncSession,
+    user: User,
+    path: Path,
+    options: LayerImport,
+    organisation: str | None,
+    name: str | None = None,
+) -> ReferenceLayer:
+    """Import a layer into ``organisation`` (a slug; None: shared), as ``import_layer``; a
+    slug held by a layer of another owner is a Conflict (a slug names one layer everywhere)."""
+    owner = await owners.owner_for_upload(session, user, organisation)
+    owner_id = owner.id if owner is not None else None
+    existing = await repository.get_by_slug(session, options.slug)
+    if existing is not None and existing.organisation_id != owner_id:
+        raise Conflict("reference_layer_slug_taken", slug=options.slug)
+    return await import_layer(
+        session, path, options, name=name, user_id=user.id, organisation_id=owner_id
+    )
+
+
+async def layer_to_replace(session: AsyncSession, slug: str, user: User) -> ReferenceLayer:
+    """Layer ``slug`` when the user may replace it (NotFound, Forbidden)."""
+    layer = await get_layer(session, slug)
+    await owners.require_manager(session, user, layer)
+    return layer
+
+
+def replacement_defaults(layer: ReferenceLayer) -> dict[str, str]:
+    """A new version keeps the slug, and the title, licence and attribution unless given."""
+    assert layer.slug is not None
+    return {
+        "slug": layer.slug,
+        "title": layer.title,
+        "licence": layer.licence,
+        "attribution": layer.attribution,
+    }
+
+
+async def replace_layer(
+    session: AsyncSession,
+    user: User,
+    layer: ReferenceLayer,
+    path: Path,
+    options: LayerImport,
+    name: str | None = None,
+) -> ReferenceLayer:
+    """A new version of ``layer`` under its slug, kept by its owner: swapped in atomically, so
+    readers see the old or the new, and the rules naming the slug check against the new one."""
+    if options.slug != layer.slug:
+        raise ValidationFailed(
+            [FieldError("/slug", "reference_layer_slug_fixed", {"slug": layer.slug})]
+        )
+    return await import_layer(
+        session, path, options, name=name, user_id=user.id, organisation_id=layer.organisation_id
+    )
+
+
 # --- reading, describing and deleting layers ---------------------------------------------------
 
 
 async def list_layers(session: AsyncSession) -> list[ReferenceLayer]:
     return await repository.list_layers(session)
+
+
+async def usable_layers(
+    session: AsyncSession, user: User | None, campaign_slug: str | None = None
+) -> list[ReferenceLayer]:
+    """The layers the user may use in rules; with a campaign, those its rules may use."""
+    if campaign_slug is None:
+        return await repository.list_layers(
+            session, await owners.usable_organisations(session, user)
+        )
+    campaign = await campaigns.get_campaign(session, campaign_slug, user)
+    organisation_ids = {campaign.organisation_id} if campaign.organisation_id else set()
+    return await repository.list_layers(session, organisation_ids)
 
 
 async def get_layer(session: AsyncSession, slug: str) -> ReferenceLayer:
@@ -197,9 +286,12 @@ async def get_layer(session: AsyncSession, slug: str) -> ReferenceLayer:
     return layer
 
 
-async def delete_layer(session: AsyncSession, slug: str) -> None:
-    """Delete layer ``slug`` and its features; Conflict while a campaign rule checks against it."""
+async def delete_layer(session: AsyncSession, slug: str, user: User | None = None) -> None:
+    """Delete layer ``slug`` and its features (Forbidden unless the user manages it, when
+    given); Conflict while a campaign rule checks against it."""
     layer = await get_layer(session, slug)
+    if user is not None:
+        await owners.require_manager(session, user, layer)
     uses = await repository.rules_using(session, slug)
     if uses:
         error = Conflict(
@@ -213,15 +305,45 @@ async def delete_layer(session: AsyncSession, slug: str) -> None:
     await repository.delete_layer(session, layer)
 
 
+async def describe_all(
+    session: AsyncSession, layers: list[ReferenceLayer], user: User | None, base_url: str
+) -> list[LayerOut]:
+    """The layers as the API shows them to ``user``: owner, the rules using them (in the
+    campaigns the user may see) and whether the user may manage them."""
+    owner_ids = {layer.organisation_id for layer in layers if layer.organisation_id is not None}
+    slugs = await organisations.slugs_by_id(session, owner_ids) if owner_ids else {}
+    uses = await owners.visible_uses(
+        session, user, await repository.uses_of(session, [layer.slug or "" for layer in layers])
+    )
+    described = []
+    for layer in layers:
+        out = describe(layer, base_url)
+        out.organisation = slugs.get(layer.organisation_id) if layer.organisation_id else None
+        out.used_by = [
+            LayerUseOut(campaign=u.campaign, rule=u.rule) for u in uses if u.layer == layer.slug
+        ]
+        out.can_manage = await owners.may_manage(session, user, layer)
+        described.append(out)
+    return described
+
+
 def describe(layer: ReferenceLayer, base_url: str) -> LayerOut:
     """The layer as the API shows it, with links to itself and to its licence."""
     assert layer.slug is not None, "only layers with a slug are described"
     links = [{"rel": "self", "href": f"{base_url}api/v1/reference-layers/{layer.slug}"}]
     if layer.licence:
         links.append({"rel": "license", "href": licence_url(layer.licence)})
+    links.append(
+        {
+            "rel": "items",
+            "type": "application/geo+json",
+            "href": f"{base_url}ogc/collections/{LAYER_PREFIX}{layer.slug}/items",
+        }
+    )
     return LayerOut(
         id=layer.id,
         slug=layer.slug,
+        organisation=None,
         title=layer.title,
         description=layer.description,
         licence=layer.licence,

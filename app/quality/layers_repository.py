@@ -17,7 +17,8 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.campaigns.models import Campaign
+from app.campaigns.models import Campaign, CampaignMember
+from app.organisations.models import OrganisationMember
 from app.quality.models import QualityRule, ReferenceLayer
 
 STAGING_TABLE = "reference_import_staging"
@@ -166,18 +167,24 @@ async def add_layer(session: AsyncSession, layer: ReferenceLayer) -> ReferenceLa
     return layer
 
 
-async def swap_in(session: AsyncSession, layer: ReferenceLayer, slug: str) -> None:
+async def swap_in(session: AsyncSession, layer: ReferenceLayer, slug: str) -> bool:
     """Delete the layer that holds ``slug`` (its features cascade) and give ``slug`` to
-    ``layer``, keeping the old creation date. Concurrent imports of one slug queue here."""
+    ``layer``, keeping the old creation date; False (nothing done) when the slug is held by
+    a layer of another owner. Concurrent imports of one slug queue here."""
     await session.execute(
         text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
         {"key": f"reference_layers.slug:{slug}"},
     )
     created_at = await session.scalar(
         delete(ReferenceLayer)
-        .where(ReferenceLayer.slug == slug)
+        .where(
+            ReferenceLayer.slug == slug,
+            ReferenceLayer.organisation_id.is_not_distinct_from(layer.organisation_id),
+        )
         .returning(ReferenceLayer.created_at)
     )
+    if created_at is None and await get_by_slug(session, slug) is not None:
+        return False
     values: dict[str, Any] = {"slug": slug, "updated_at": func.now()}
     if created_at is not None:
         values["created_at"] = created_at
@@ -185,16 +192,79 @@ async def swap_in(session: AsyncSession, layer: ReferenceLayer, slug: str) -> No
         update(ReferenceLayer).where(ReferenceLayer.id == layer.id).values(**values)
     )
     await session.refresh(layer)
+    return True
 
 
 async def get_by_slug(session: AsyncSession, slug: str) -> ReferenceLayer | None:
     return await session.scalar(select(ReferenceLayer).where(ReferenceLayer.slug == slug))
 
 
-async def list_layers(session: AsyncSession) -> list[ReferenceLayer]:
-    """Layers with a slug: those still being built (slug NULL) are not shown."""
+async def list_layers(
+    session: AsyncSession, organisation_ids: set[uuid.UUID] | None = None
+) -> list[ReferenceLayer]:
+    """Layers with a slug (those still being built, slug NULL, are not shown): all of them, or
+    the shared ones and those of ``organisation_ids`` when given."""
     query = select(ReferenceLayer).where(ReferenceLayer.slug.is_not(None))
+    if organisation_ids is not None:
+        query = query.where(
+            ReferenceLayer.organisation_id.is_(None)
+            | ReferenceLayer.organisation_id.in_(organisation_ids)
+        )
     return list(await session.scalars(query.order_by(ReferenceLayer.slug)))
+
+
+async def usable_organisation_ids(session: AsyncSession, user_id: uuid.UUID) -> set[uuid.UUID]:
+    """Organisations whose layers the user may use: theirs, and those of campaigns they own."""
+    member = select(OrganisationMember.organisation_id).where(OrganisationMember.user_id == user_id)
+    owner = (
+        select(Campaign.organisation_id)
+        .join(CampaignMember, CampaignMember.campaign_id == Campaign.id)
+        .where(
+            CampaignMember.user_id == user_id,
+            CampaignMember.role == "owner",
+            Campaign.organisation_id.is_not(None),
+        )
+    )
+    return set(await session.scalars(member.union(owner)))
+
+
+async def owners_by_slug(
+    session: AsyncSession, slugs: Sequence[str]
+) -> dict[str, uuid.UUID | None]:
+    """Slug -> owning organisation (None: shared) of the layers among ``slugs``."""
+    if not slugs:
+        return {}
+    rows = await session.execute(
+        select(ReferenceLayer.slug, ReferenceLayer.organisation_id).where(
+            ReferenceLayer.slug.in_(list(slugs))
+        )
+    )
+    return {row[0]: row[1] for row in rows if row[0] is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class LayerUse:
+    """A quality rule that checks against a layer, and its campaign."""
+
+    layer: str
+    campaign_id: uuid.UUID
+    campaign: str
+    status: str
+    rule: str
+
+
+async def uses_of(session: AsyncSession, slugs: Sequence[str]) -> list[LayerUse]:
+    """The rules naming any of the layers ``slugs``, by campaign then position."""
+    if not slugs:
+        return []
+    layer = QualityRule.params["layer"].astext
+    rows = await session.execute(
+        select(layer, Campaign.id, Campaign.slug, Campaign.status, QualityRule.name)
+        .join(Campaign, Campaign.id == QualityRule.campaign_id)
+        .where(layer.in_(list(slugs)))
+        .order_by(Campaign.slug, QualityRule.position)
+    )
+    return [LayerUse(*row) for row in rows]
 
 
 async def rules_using(session: AsyncSession, slug: str) -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
-"""Reference layers over HTTP: upload (admins), list, read, delete (admins)."""
+"""Reference layers over HTTP: upload, replace, list, read, delete (permissions:
+app/quality/layer_owners.py)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from app.auth.deps import AdminUser
+from app.auth.deps import CurrentUser, OptionalUser
 from app.db.session import SessionDep
 from app.errors import BadRequest, FieldError, PayloadTooLarge, ValidationFailed
 from app.guards import refuse_unstorable
+from app.quality import layer_owners as owners
 from app.quality import layers
 from app.quality.schemas import LayerImport, LayerList, LayerOut
 from app.uploads import (
@@ -50,6 +52,32 @@ UPLOAD_BODY: dict[str, Any] = {
                             "or CSV with coordinate columns.",
                         },
                         **LayerImport.model_json_schema()["properties"],
+                        owners.ORGANISATION_MEMBER: {
+                            "type": "string",
+                            "description": "Slug of the organisation the layer goes into; "
+                            "none: a shared layer (instance admins only).",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+# A new version: the slug is the path's; the owner stays.
+REPLACE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [FILE_MEMBER],
+                    "properties": {
+                        name: value
+                        for name, value in UPLOAD_BODY["requestBody"]["content"][
+                            "multipart/form-data"
+                        ]["schema"]["properties"].items()
+                        if name not in ("slug", owners.ORGANISATION_MEMBER)
                     },
                 }
             }
@@ -59,31 +87,69 @@ UPLOAD_BODY: dict[str, Any] = {
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=UPLOAD_BODY)
-async def import_layer(request: Request, session: SessionDep, user: AdminUser) -> LayerOut:
-    """Import a file as reference layer `slug`, replacing the layer of that slug if any."""
+async def import_layer(request: Request, session: SessionDep, user: CurrentUser) -> LayerOut:
+    """Import a file as reference layer `slug` of `organisation` (its admins and editors may;
+    without one, a shared layer: instance admins only), replacing that owner's layer of the
+    same slug if any. A slug held by another owner's layer is a 409."""
     limit = request.app.state.settings.max_upload_bytes
     async with receive_upload(request, limit) as upload:
-        layer = await layers.import_layer(
-            session, upload.file_path(), upload.options(), name=upload.filename, user_id=user.id
+        organisation = upload.take_member(owners.ORGANISATION_MEMBER)
+        layer = await layers.upload_layer(
+            session, user, upload.file_path(), upload.options(), organisation, upload.filename
         )
-    return layers.describe(layer, str(request.base_url))
+    return (await layers.describe_all(session, [layer], user, str(request.base_url)))[0]
+
+
+@router.put("/{slug}", openapi_extra=REPLACE_BODY)
+async def replace_layer(
+    slug: str, request: Request, session: SessionDep, user: CurrentUser
+) -> LayerOut:
+    """Upload a new version of layer `slug` (same owner; title, licence and attribution kept
+    unless given). Atomic: readers see the old layer or the new one, never a mix; the rules
+    naming the slug check against the new one once it is in."""
+    layer = await layers.layer_to_replace(session, slug, user)
+    limit = request.app.state.settings.max_upload_bytes
+    async with receive_upload(request, limit) as upload:
+        options = upload.options(layers.replacement_defaults(layer))
+        new = await layers.replace_layer(
+            session, user, layer, upload.file_path(), options, upload.filename
+        )
+    return (await layers.describe_all(session, [new], user, str(request.base_url)))[0]
 
 
 @router.get("")
-async def list_layers(request: Request, session: SessionDep) -> LayerList:
-    found = await layers.list_layers(session)
-    return LayerList(layers=[layers.describe(layer, str(request.base_url)) for layer in found])
+async def list_layers(
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    campaign: Annotated[
+        str | None,
+        Query(
+            description="Only the layers this campaign's rules may use: shared and its "
+            "organisation's."
+        ),
+    ] = None,
+) -> LayerList:
+    """The layers the caller may use in rules: the shared ones and those of their
+    organisations and of the organisations of campaigns they own (all, for instance admins)."""
+    found = await layers.usable_layers(session, user, campaign)
+    return LayerList(layers=await layers.describe_all(session, found, user, str(request.base_url)))
 
 
 @router.get("/{slug}")
-async def get_layer(slug: str, request: Request, session: SessionDep) -> LayerOut:
-    return layers.describe(await layers.get_layer(session, slug), str(request.base_url))
+async def get_layer(
+    slug: str, request: Request, session: SessionDep, user: OptionalUser
+) -> LayerOut:
+    """The layer, with the rules that use it (in the campaigns the caller may see)."""
+    layer = await layers.get_layer(session, slug)
+    return (await layers.describe_all(session, [layer], user, str(request.base_url)))[0]
 
 
 @router.delete("/{slug}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_layer(slug: str, session: SessionDep, user: AdminUser) -> Response:
-    """Delete a layer and its features; refused (409) while a campaign rule uses it."""
-    await layers.delete_layer(session, slug)
+async def delete_layer(slug: str, session: SessionDep, user: CurrentUser) -> Response:
+    """Delete a layer and its features (those who may replace it may); refused (409, naming
+    them in `usedBy`) while a campaign rule uses it."""
+    await layers.delete_layer(session, slug, user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -108,12 +174,18 @@ class Upload:
         safe = _UNSAFE_IN_NAMES.sub("_", self.filename)[-100:].lstrip(".") or "upload"
         return self.received.directory / ("source-" + safe if safe == RECEIVING else safe)
 
-    def options(self) -> LayerImport:
+    def take_member(self, name: str) -> str | None:
+        """Remove form member ``name`` and give its value (None when empty or absent)."""
+        value = self.received.members.pop(name, "").strip()
+        refuse_unstorable({name: value})
+        return value or None
+
+    def options(self, defaults: dict[str, str] | None = None) -> LayerImport:
         # An empty form member means "not given", as in an HTML form.
         given = {name: value for name, value in self.received.members.items() if value.strip()}
         refuse_unstorable({**given, FILE_MEMBER: self.filename})
         try:
-            return LayerImport.model_validate(given)
+            return LayerImport.model_validate({**(defaults or {}), **given})
         except ValidationError as error:
             raise RequestValidationError(error.errors(include_url=False)) from error
 

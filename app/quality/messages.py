@@ -166,4 +166,23 @@ RULE_MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The rule name '{name}' is used twice.",
         "fr": "Le nom de règle « {name} » est utilisé deux fois.",
     },
+    # Reference layers of organisations: ownership, replacing
+    "quality_layer_not_usable": {
+        "en": "Reference layer '{layer}' belongs to another organisation: a campaign's rules "
+        "may use the shared layers and those of its own organisation.",
+        "fr": "La couche de référence « {layer} » appartient à une autre organisation : les "
+        "règles d'une campagne peuvent utiliser les couches partagées et celles de son "
+        "organisation.",
+    },
+    "reference_layer_slug_taken": {
+        "en": "The slug '{slug}' is already used by a reference layer of another owner: choose "
+        "another slug.",
+        "fr": "L'identifiant « {slug} » est déjà pris par une couche de référence d'un autre "
+        "propriétaire : choisissez-en un autre.",
+    },
+    "reference_layer_slug_fixed": {
+        "en": "A new version keeps the layer's slug '{slug}': leave 'slug' out or give that one.",
+        "fr": "Une nouvelle version garde l'identifiant « {slug} » de la couche : omettez "
+        "« slug » ou donnez celui-là.",
+    },
 }

@@ -16,7 +16,9 @@ class ReferenceLayer(Base):
     """An imported layer (boundaries, buildings, roads, addresses) that rules check against.
 
     Re-importing a slug builds a new layer row beside the old one and swaps them in one
-    transaction, so readers never see half a layer; rules name layers by slug.
+    transaction, so readers never see half a layer; rules name layers by slug. A layer of an
+    organisation is managed by its admins and editors and usable by its campaigns; a layer of
+    none (an instance admin's) is shared by all.
     """
 
     __tablename__ = "reference_layers"
@@ -38,6 +40,9 @@ class ReferenceLayer(Base):
     import_report: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -68,9 +68,20 @@ class LayerImportReport(BaseModel):
     seconds: float = 0.0
 
 
+class LayerUseOut(BaseModel):
+    """A quality rule that checks against the layer."""
+
+    campaign: str
+    rule: str
+
+
 class LayerOut(BaseModel):
     id: uuid.UUID
     slug: str
+    organisation: str | None = Field(
+        description="Slug of the owning organisation; none for a shared layer (any campaign "
+        "may use it)."
+    )
     title: str
     description: str
     licence: str
@@ -82,6 +93,13 @@ class LayerOut(BaseModel):
     import_report: LayerImportReport
     created_at: datetime
     updated_at: datetime
+    used_by: list[LayerUseOut] = Field(
+        default_factory=list,
+        description="The rules checking against the layer, in the campaigns the caller may see.",
+    )
+    can_manage: bool = Field(
+        default=False, description="Whether the caller may replace and delete the layer."
+    )
     links: list[dict[str, str]] = Field(default_factory=list)
 
 

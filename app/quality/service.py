@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.campaigns.fields import RESERVED_NAMES
 from app.campaigns.models import Campaign
 from app.errors import FieldError, ValidationFailed, pointer
-from app.quality import checks_repository, rules_repository
+from app.quality import layer_owners, layers_repository, rules_repository
 from app.quality.models import QualityRule
 from app.quality.rules import PARAMS_BY_KIND, RuleIn, RuleOut
 
@@ -85,7 +85,7 @@ async def _check_references(
 ) -> list[FieldError]:
     """Layers must exist; fields named by rules must be the campaign's; derived names free."""
     slugs = [p["layer"] for p in params if isinstance(p.get("layer"), str)]
-    layers = await checks_repository.layers_by_slug(session, slugs)
+    layers = await layers_repository.owners_by_slug(session, slugs)
     fields = [spec["name"] for spec in campaign.fields]
     errors: list[FieldError] = []
     for position, (rule, rule_params) in enumerate(zip(rules, params, strict=True)):
@@ -93,6 +93,8 @@ async def _check_references(
         layer = rule_params.get("layer")
         if isinstance(layer, str) and layer not in layers:
             errors.append(FieldError(path + "/layer", "quality_unknown_layer", {"layer": layer}))
+        elif isinstance(layer, str) and not layer_owners.usable_in(layers[layer], campaign):
+            errors.append(FieldError(path + "/layer", "quality_layer_not_usable", {"layer": layer}))
         field = rule_params.get("same_field")
         if field and field not in fields:
             errors.append(
