@@ -16,7 +16,7 @@ import numpy as np
 import pyogrio.raw
 import shapely
 
-from app.quality.layers_source import LayerSourceError, Source, _gdal, open_source
+from app.quality.layers_source import LayerSourceError, Source, call_gdal, open_source
 from app.quality.schemas import LayerImport
 
 _POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
@@ -44,7 +44,7 @@ def read_polygons(path: Path, name: str, layer: str | None, crs: str | None) -> 
     polygon, too many vertices."""
     options = LayerImport(slug="campaign-area", layer=layer, crs=crs)
     source = open_source(path, name, options)
-    _, _, wkbs, _ = _gdal(
+    _, _, wkbs, _ = call_gdal(
         pyogrio.raw.read, name, source.gdal_path, layer=source.layer, read_geometry=True,
         force_2d=True, columns=[], return_fids=False, **source.open_options,
     )  # fmt: skip

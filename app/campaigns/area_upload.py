@@ -11,14 +11,12 @@ import asyncio
 from pathlib import Path
 
 import orjson
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.campaigns import area_repository
 from app.campaigns.area_source import PolygonsRead, read_polygons
 from app.campaigns.schemas import AreaFileOptions, AreaFileReport, AreaPreview
-from app.quality.layers import _is_lon_lat, _resolve_crs, _shorten
-from app.quality.layers_source import LayerSourceError
+from app.quality.layers import ensure_lon_lat, geometry_errors_are_the_file_s, resolve_crs
 from app.quality.schemas import LayerImport
 
 # An area file is a boundary, not a layer: far below the reference layers' upload limit.
@@ -37,22 +35,10 @@ async def preview_area_file(
     Raises LayerSourceError (422) naming what is wrong with the file or the options."""
     read = await asyncio.to_thread(read_polygons, path, name, options.layer, options.crs)
     given = LayerImport(slug="campaign-area", crs=options.crs)
-    crs = await _resolve_crs(session, read.source, given)
-    try:
-        async with session.begin_nested():
-            area = await area_repository.area_in_wgs84(session, read.wkb, crs.srid, crs.proj)
-    except DBAPIError as error:
-        # PROJ refuses coordinates outside its domain (XX000 or 22xxx): the file's fault.
-        sqlstate = str(getattr(error.orig, "sqlstate", "") or "")
-        if not sqlstate.startswith(("XX", "22")):
-            raise
-        reason = str(error.orig).strip().splitlines()[-1]
-        raise LayerSourceError("layer_geometry_error", "file", name=name, reason=reason) from error
-    if not _is_lon_lat(area.bbox):
-        extent = ", ".join(f"{value:.6g}" for value in area.bbox)
-        raise LayerSourceError(
-            "layer_coordinates_out_of_range", "crs", crs=_shorten(crs.label), extent=extent
-        )
+    crs = await resolve_crs(session, read.source, given)
+    async with geometry_errors_are_the_file_s(session, name):
+        area = await area_repository.area_in_wgs84(session, read.wkb, crs.srid, crs.proj)
+    ensure_lon_lat(area.bbox, crs)
     return AreaPreview(area=orjson.loads(area.geojson), report=_report(read, name, crs.label, area))
 
 

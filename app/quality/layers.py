@@ -15,7 +15,8 @@ import asyncio
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,7 +72,7 @@ async def import_layer(
     started = time.perf_counter()
     source = await asyncio.to_thread(open_source, path, name or path.name, options)
     async with session.begin_nested():  # a failure leaves the session usable and clean
-        crs = await _resolve_crs(session, source, options)
+        crs = await resolve_crs(session, source, options)
         new = _new_layer(source, options, user_id)
         new.organisation_id = organisation_id
         layer = await repository.add_layer(session, new)
@@ -104,7 +105,7 @@ def _new_layer(source: Source, options: LayerImport, user_id: uuid.UUID | None) 
 _AUTHORITY_CODE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):(\d+)$")
 
 
-async def _resolve_crs(session: AsyncSession, source: Source, options: LayerImport) -> SourceCrs:
+async def resolve_crs(session: AsyncSession, source: Source, options: LayerImport) -> SourceCrs:
     """The source CRS: the ``crs`` option, else the file's own, else EPSG:4326."""
     given, member = (options.crs, "crs") if options.crs else (source.crs, "file")
     label = (given or DEFAULT_CRS).strip()
@@ -149,23 +150,35 @@ async def _stage(session: AsyncSession, source: Source, progress: Progress | Non
 async def _write_features(
     session: AsyncSession, layer: ReferenceLayer, crs: SourceCrs, name: str
 ) -> repository.WriteCounts:
+    async with geometry_errors_are_the_file_s(session, name):
+        counts = await repository.write_features(session, layer.id, crs.srid, crs.proj)
+    if counts.extent is not None:
+        ensure_lon_lat(counts.extent, crs)
+    return counts
+
+
+@asynccontextmanager
+async def geometry_errors_are_the_file_s(session: AsyncSession, name: str) -> AsyncIterator[None]:
+    """A savepoint in which PostGIS and PROJ refusing the data (coordinates outside the CRS's
+    domain, broken WKB: internal XX000 or data 22xxx errors) is the file's fault (422)."""
     try:
         async with session.begin_nested():
-            counts = await repository.write_features(session, layer.id, crs.srid, crs.proj)
+            yield
     except DBAPIError as error:
-        # PostGIS and PROJ refuse some data (coordinates outside the CRS's domain, broken
-        # WKB): internal (XX000) or data (22xxx) errors. Anything else is not the file's fault.
         sqlstate = str(getattr(error.orig, "sqlstate", "") or "")
         if not sqlstate.startswith(("XX", "22")):
             raise
         reason = str(error.orig).strip().splitlines()[-1]
         raise LayerSourceError("layer_geometry_error", "file", name=name, reason=reason) from error
-    if counts.extent is not None and not _is_lon_lat(counts.extent):
-        extent = ", ".join(f"{value:.6g}" for value in counts.extent)
+
+
+def ensure_lon_lat(extent: list[float], crs: SourceCrs) -> None:
+    """Coordinates read as WGS 84 that are not longitude/latitude: the CRS must be given."""
+    if not _is_lon_lat(extent):
+        shown = ", ".join(f"{value:.6g}" for value in extent)
         raise LayerSourceError(
-            "layer_coordinates_out_of_range", "crs", crs=_shorten(crs.label), extent=extent
+            "layer_coordinates_out_of_range", "crs", crs=_shorten(crs.label), extent=shown
         )
-    return counts
 
 
 def _is_lon_lat(extent: list[float]) -> bool:

@@ -77,9 +77,9 @@ def open_source(path: Path, name: str, options: LayerImport) -> Source:
     layer = _choose_layer(gdal_path, name, layer_option)
     open_options: dict[str, str] = {}
     if PurePosixPath(gdal_path).suffix.lower() in CSV_SUFFIXES:
-        fields = list(_gdal(pyogrio.read_info, name, gdal_path, layer=layer)["fields"])
+        fields = list(call_gdal(pyogrio.read_info, name, gdal_path, layer=layer)["fields"])
         open_options = _csv_options(fields, options, name)
-    info = _gdal(pyogrio.read_info, name, gdal_path, layer=layer, **open_options)
+    info = call_gdal(pyogrio.read_info, name, gdal_path, layer=layer, **open_options)
     if info["driver"] not in SUPPORTED_DRIVERS:
         raise LayerSourceError(
             "layer_format_unsupported",
@@ -106,7 +106,7 @@ def open_source(path: Path, name: str, options: LayerImport) -> Source:
     )
 
 
-def _gdal(function: Callable[..., Any], name: str, gdal_path: str, **kwargs: Any) -> Any:
+def call_gdal(function: Callable[..., Any], name: str, gdal_path: str, **kwargs: Any) -> Any:
     """Call pyogrio on ``gdal_path``, turning GDAL's refusals into a LayerSourceError that
     names the file as the user knows it (not by our temporary path)."""
     try:
@@ -171,7 +171,7 @@ def _refuse_virtual(head: bytes, name: str) -> None:
 
 def _choose_layer(gdal_path: str, name: str, requested: str | None) -> str:
     """The requested layer, else the only one with geometries (a CSV has just one)."""
-    layers = [(str(n), t) for n, t in _gdal(pyogrio.list_layers, name, gdal_path)]
+    layers = [(str(n), t) for n, t in call_gdal(pyogrio.list_layers, name, gdal_path)]
     names = [n for n, _ in layers]
     if requested is not None and requested not in names:
         raise LayerSourceError(
@@ -241,7 +241,7 @@ def _kind(ogr_type: str, ogr_subtype: str) -> str:
 
 def read_chunk(source: Source, skip: int, size: int) -> list[StagingRecord]:
     """Features ``skip`` to ``skip + size`` as staging records (see StagingRecord)."""
-    _, fids, geometries, columns = _gdal(
+    _, fids, geometries, columns = call_gdal(
         pyogrio.raw.read,
         source.name,
         source.gdal_path,

@@ -51,7 +51,7 @@ async def test_the_publish_screen_shows_the_snippet_its_preview_and_the_addresse
     src = await page.get_attribute("#embed-preview", "src")
     assert src == f"{console_data.url}/embed/{SLUG}?lang=en&status=validated"
     await page.wait_for_function(
-        "document.querySelector('#embed-preview').contentDocument?.documentElement.lang === 'en'"
+        "document.querySelector('#embed-preview').contentDocument?.documentElement?.lang === 'en'"
     )
     await page.click("#embed-copy")
     copied_text = "Copié" if lang == "fr" else "Copied"
