@@ -2,6 +2,7 @@
 // language switch and sign-out. Each screen is a module that fills <main> and is told who is
 // signed in; the focus goes to its heading so screen readers say where they are.
 import { lang, setLanguage } from '/i18n.js';
+import { accountScreen } from './account.js';
 import { call } from './api.js';
 import { campaignScreen } from './campaign.js';
 import { homeScreen } from './home.js';
@@ -18,6 +19,7 @@ let user = null;
 const ROUTES = [
   [/^#\/invitation\/([A-Za-z0-9_-]+)$/, invitationScreen, { signedOut: true }],
   [/^#\/new$/, newCampaignScreen],
+  [/^#\/account$/, accountScreen],
   [/^#\/organisations\/new$/, newOrganisationScreen],
   [/^#\/organisations\/([a-z0-9-]+)$/, organisationScreen],
   [/^#\/campaigns\/([a-z0-9-]+)(?:\/([a-z-]+))?$/, campaignScreen],

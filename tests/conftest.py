@@ -18,7 +18,7 @@ from app.config import Settings
 from app.db import migrate
 from app.db.embedded import EmbeddedAlreadyRunning, EmbeddedPostgres
 from app.db.session import Database, create_engine
-from app.main import create_app
+from tests.clients import app_client
 from tests.factories import campaign_body, make_user
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,17 +113,9 @@ async def session(db: Database) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-async def _client(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, database)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
-
-
 @pytest.fixture
 async def client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    async for value in _client(settings, db):
+    async with app_client(settings, db) as value:
         yield value
 
 
@@ -139,7 +131,7 @@ async def committed_db(engine: AsyncEngine) -> AsyncIterator[Database]:
 async def committed_client(
     settings: Settings, committed_db: Database
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async for value in _client(settings, committed_db):
+    async with app_client(settings, committed_db) as value:
         yield value
 
 

@@ -10,10 +10,10 @@ import pytest
 
 from app.config import Settings
 from app.db.session import Database
-from app.main import create_app
 from app.notifications.sender import sender_for
 from app.notifications.worker import deliver_due
 from tests.accounts.support import Mailbox, SmtpServer, smtp_server
+from tests.clients import app_client
 
 
 @pytest.fixture
@@ -36,17 +36,9 @@ def mail_settings(settings: Settings, smtp: SmtpServer) -> Settings:
     )  # fmt: skip
 
 
-async def app_client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, db)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
-
-
 @pytest.fixture
 async def mail_client(mail_settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in app_client(mail_settings, db):
+    async with app_client(mail_settings, db) as client:
         yield client
 
 

@@ -10,9 +10,10 @@ import pytest
 
 from app.config import Settings
 from app.db.session import Database
-from tests.accounts.conftest import Deliver, app_client
+from tests.accounts.conftest import Deliver
 from tests.accounts.support import Mailbox, body_of, link_in, token_in
 from tests.accounts.test_signup import PASSWORD, sign_up
+from tests.clients import app_client
 
 NEW_PASSWORD = "a much better passphrase"
 
@@ -84,7 +85,7 @@ async def strict_client(mail_settings: Settings, db: Database) -> AsyncIterator[
     strict = mail_settings.model_copy(
         update={"reset_requests_per_email": 2, "reset_requests_per_address": 4}
     )
-    async for client in app_client(strict, db):
+    async with app_client(strict, db) as client:
         yield client
 
 

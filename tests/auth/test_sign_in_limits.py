@@ -11,16 +11,8 @@ import pytest
 from app.auth import security
 from app.config import Settings
 from app.db.session import Database
-from app.main import create_app
+from tests.clients import app_client
 from tests.factories import make_user
-
-
-async def _app_client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, db)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
 
 
 @pytest.fixture
@@ -29,7 +21,7 @@ async def strict_client(settings: Settings, db: Database) -> AsyncIterator[httpx
         update={"signin_failures_per_account": 3, "signin_failures_per_address": 5,
                 "device_accounts_per_hour": 2}
     )  # fmt: skip
-    async for client in _app_client(strict, db):
+    async with app_client(strict, db) as client:
         yield client
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db.session import Database
-from tests.conftest import _client
+from tests.clients import app_client
 
 URL = "/api/v1/campaigns/arbres"
 COMMUNES = "communes-31-haute-garonne.geojson"
@@ -193,7 +193,7 @@ async def test_a_file_too_large_is_refused(
     settings: Settings, db: Database, admin_headers: dict[str, str]
 ) -> None:
     small = settings.model_copy(update={"max_upload_bytes": 4096})
-    async for client in _client(small, db):
+    async with app_client(small, db) as client:
         created = await client.post("/api/v1/campaigns", json={"slug": "arbres", "title": "A"},
                                     headers=admin_headers)  # fmt: skip
         assert created.status_code == 201, created.text

@@ -3,27 +3,12 @@ observation of an author's to attach photos to."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
-from app.config import Settings
 from app.db.session import Database
-from app.main import create_app
 from tests.factories import campaign_body, make_user, point_feature
-
-
-async def media_app_client(
-    settings: Settings, db: Database, **changes: Any
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of an app built with ``changes`` to the settings (``media_dir``, limits)."""
-    app = create_app(settings.model_copy(update=changes), db)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,
-    ):
-        yield client
 
 
 async def authored_observations(

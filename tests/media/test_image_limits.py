@@ -17,8 +17,9 @@ from PIL.PngImagePlugin import PngInfo
 
 from app.config import Settings
 from app.db.session import Database
+from tests.clients import app_client
 from tests.factories import campaign_body, make_user, point_feature
-from tests.media.support import authored_observations, media_app_client
+from tests.media.support import authored_observations
 
 SCRIPT = b"<script>alert(document.cookie)</script>"
 
@@ -59,18 +60,11 @@ async def media_dir(tmp_path: Path) -> Path:
     return tmp_path / "media"
 
 
-async def _client(
-    settings: Settings, db: Database, media_dir: Path, **changes: Any
-) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in media_app_client(settings, db, media_dir=media_dir, **changes):
-        yield client
-
-
 @pytest.fixture
 async def media_client(
     settings: Settings, db: Database, media_dir: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in _client(settings, db, media_dir):
+    async with app_client(settings, db, media_dir=media_dir) as client:
         yield client
 
 
@@ -110,7 +104,7 @@ async def test_too_many_pixels_are_refused_before_decoding(
 async def test_the_pixel_limit_comes_from_the_settings(
     settings: Settings, db: Database, media_dir: Path
 ) -> None:
-    async for client in _client(settings, db, media_dir, max_media_pixels=1_000_000):
+    async with app_client(settings, db, media_dir=media_dir, max_media_pixels=1_000_000) as client:
         _, admin = await make_user(db, admin=True)
         _, author = await make_user(db)
         await client.post("/api/v1/campaigns", json=campaign_body(), headers=admin)

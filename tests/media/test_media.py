@@ -13,8 +13,9 @@ from PIL import Image
 
 from app.config import Settings
 from app.db.session import Database
+from tests.clients import app_client
 from tests.factories import make_user
-from tests.media.support import authored_observations, media_app_client
+from tests.media.support import authored_observations
 
 GPS_IFD = 0x8825
 
@@ -33,7 +34,7 @@ def jpeg_with_gps(colour: str = "green", size: tuple[int, int] = (640, 480)) -> 
 async def media_client(
     settings: Settings, db: Database, tmp_path: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in media_app_client(settings, db, media_dir=tmp_path, max_media_bytes=200_000):
+    async with app_client(settings, db, media_dir=tmp_path, max_media_bytes=200_000) as client:
         yield client
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from app.auth.oidc_client import OidcProvider, OidcRefused, exchange_code, verified_id_token
 from app.config import Settings
 from app.db.session import Database
-from tests.conftest import _client
+from tests.clients import app_client
 from tests.factories import make_user
 from tests.oidc.conftest import OidcSetup, browser_client, follow, sign_in_at_provider
 
@@ -244,14 +244,14 @@ async def configured(database_url: str, db: Database) -> AsyncIterator[httpx.Asy
         database_url=database_url, migrate_on_start=False,  # type: ignore[arg-type]
         oidc_issuer="http://127.0.0.1:9", oidc_client_id="releve",
     )  # fmt: skip
-    async for client in _client(settings, db):
+    async with app_client(settings, db) as client:
         yield client
 
 
 @pytest.fixture
 async def unconfigured(database_url: str, db: Database) -> AsyncIterator[httpx.AsyncClient]:
     settings = Settings(database_url=database_url, migrate_on_start=False)  # type: ignore[arg-type]
-    async for client in _client(settings, db):
+    async with app_client(settings, db) as client:
         yield client
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from app.config import Settings
 from app.db.session import Database
-from tests.conftest import _client
+from tests.clients import app_client
 from tests.factories import campaign_body, make_user
 
 ORG = "/api/v1/organisations/mairie"
@@ -69,5 +69,5 @@ async def people(client: httpx.AsyncClient, db: Database) -> dict[str, Any]:
 async def self_service_client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
     """A client of an app where any named user may create an organisation."""
     changed = settings.model_copy(update={"self_service_organisations": True})
-    async for value in _client(changed, db):
+    async with app_client(changed, db) as value:
         yield value

@@ -12,8 +12,9 @@ import pytest
 
 from app.config import Settings
 from app.db.session import Database
+from tests.clients import app_client
 from tests.factories import make_user
-from tests.media.support import authored_observations, media_app_client
+from tests.media.support import authored_observations
 from tests.publication.conftest import photo
 
 
@@ -21,7 +22,7 @@ from tests.publication.conftest import photo
 async def media_client(
     settings: Settings, db: Database, tmp_path: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in media_app_client(settings, db, media_dir=tmp_path):
+    async with app_client(settings, db, media_dir=tmp_path) as client:
         yield client
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db.session import Database
-from app.main import create_app
 from app.quality.models import QualityRule, ReferenceFeature
+from tests.clients import app_client
 
 URL = "/api/v1/reference-layers"
 POINTS_CSV = b"name,lon,lat\ncapitole,1.4442,43.6045\nsaint-sernin,1.4419,43.6085\n"
@@ -201,15 +199,6 @@ async def test_malformed_requests(client: httpx.AsyncClient, admin_headers: dict
         headers={**admin_headers, "Content-Type": "multipart/form-data; boundary=b"},
     )
     assert_problem(truncated, 400, "layer_upload_malformed")
-
-
-@asynccontextmanager
-async def app_client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, db)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
 
 
 async def test_upload_over_the_limit_is_refused(
