@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -39,27 +41,30 @@ def provider(port: int, app_port: int) -> Iterator[str]:
     if shutil.which("node") is None or not (ROOT / "node_modules" / "oidc-provider").is_dir():
         pytest.skip("node or node_modules/oidc-provider is missing: run `npm ci`")
     issuer = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        ["node", str(PROVIDER_SCRIPT), str(port), str(app_port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        _wait_until_ready(process, issuer)
-        yield issuer
-    finally:
-        process.terminate()
+    # Its messages go to a file: a pipe nobody reads while it runs could fill and stall it.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            ["node", str(PROVIDER_SCRIPT), str(port), str(app_port)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+            _wait_until_ready(process, issuer, log)
+            yield issuer
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
 
 
-def _wait_until_ready(process: subprocess.Popen[bytes], issuer: str) -> None:
+def _wait_until_ready(process: subprocess.Popen[bytes], issuer: str, log: IO[bytes]) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            error = process.stderr.read().decode() if process.stderr else ""
+            log.seek(0)
+            error = log.read().decode(errors="replace")
             raise AssertionError(f"the provider stopped: {error[-2000:]}")
         try:
             answer = httpx.get(issuer + "/.well-known/openid-configuration", timeout=1)
