@@ -45,3 +45,24 @@ async def limit_signups(request: Request, session: SessionDep) -> None:
 
 ResetLimit = Annotated[None, Depends(limit_resets)]
 SignupLimit = Annotated[None, Depends(limit_signups)]
+
+
+def recovery_limits(request: Request, settings: Settings) -> list[Limit]:
+    """Recovery codes are guessed per client address, within the sign-in budget: the same
+    counter as failed sign-ins, so one address cannot guess passwords and codes twice over."""
+    if settings.signin_failures_per_address <= 0:
+        return []
+    address, allowed = client_address(request), settings.signin_failures_per_address
+    window_s = settings.signin_window_minutes * 60
+    return [Limit("signin-ip", address, allowed, window_s, "signin_throttled")]
+
+
+async def limit_recoveries(request: Request, session: SessionDep) -> list[Limit]:
+    """Count this recovery attempt before anything is looked up (429 past the limit); a
+    right code gives it back."""
+    limits = recovery_limits(request, request.app.state.settings)
+    await count_hits(session, limits)
+    return limits
+
+
+RecoveryAttempt = Annotated[list[Limit], Depends(limit_recoveries)]

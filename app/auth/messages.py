@@ -81,4 +81,30 @@ AUTH_MESSAGES: dict[str, dict[Language, str]] = {
         "en": "This server already has an administrator: the setup link no longer works.",
         "fr": "Ce serveur a déjà un administrateur : le lien d'installation ne sert plus.",
     },
+    # Device accounts: recovery codes, adding an e-mail address and a password
+    "recovery_code_invalid": {
+        "en": "This recovery code does not open any account. Check it symbol by symbol (only "
+        "the latest code of an account works).",
+        "fr": "Ce code de récupération n'ouvre aucun compte. Vérifiez-le signe par signe "
+        "(seul le dernier code d'un compte fonctionne).",
+    },
+    "recovery_code_format": {
+        "en": "A recovery code has {length} letters and digits, in {groups} groups of four "
+        "(like {example}); it has no 0, 1, I or O.",
+        "fr": "Un code de récupération compte {length} lettres et chiffres, en {groups} "
+        "groupes de quatre (comme {example}) ; il n'a ni 0, ni 1, ni I, ni O.",
+    },
+    "recovery_code_device_only": {
+        "en": "Only a pseudonymous device account has a recovery code: this account signs "
+        "in with its e-mail address and password (reset by e-mail when forgotten).",
+        "fr": "Seul un compte pseudonyme d'appareil a un code de récupération : ce compte se "
+        "connecte avec son adresse électronique et son mot de passe (réinitialisable par "
+        "e-mail en cas d'oubli).",
+    },
+    "credentials_exist": {
+        "en": "This account already signs in with a password: change its address with "
+        "POST /api/v1/me/email.",
+        "fr": "Ce compte se connecte déjà avec un mot de passe : changez son adresse avec "
+        "POST /api/v1/me/email.",
+    },
 }

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from app.auth import account, service, sessions
 from app.auth.deps import AdminUser, CurrentCredentials, CurrentUser
+from app.auth.device_router import router as device_router
 from app.auth.oidc_router import router as oidc_router
 from app.auth.ratelimit import DeviceAccountLimit, RateLimit, SignInAttempt
 from app.auth.schemas import (
@@ -29,6 +30,7 @@ from app.web import json_response
 router = APIRouter(tags=["accounts"])
 router.include_router(sessions_router)
 router.include_router(oidc_router)
+router.include_router(device_router)
 
 
 def _problem(description: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Imports every model so that Base.metadata knows all tables (Alembic, tests)."""
 
-from app.auth.models import AccountToken, ApiToken, User
+from app.auth.models import AccountToken, ApiToken, RecoveryCode, User
 from app.auth.oidc_models import OidcLogin, UserIdentity
 from app.campaigns.models import Campaign, CampaignMember
 from app.db.base import Base
@@ -37,6 +37,7 @@ __all__ = [
     "OutgoingEmail",
     "QualityRule",
     "RateCounter",
+    "RecoveryCode",
     "ReferenceFeature",
     "ReferenceLayer",
     "Review",
