@@ -129,6 +129,7 @@ async def test_a_second_phone_restores_the_account_with_its_recovery_code(
         await expect(b.locator("#sent-list a.card")).to_have_count(1)  # Pinus is still on A
         await expect(b.locator("#outbox-list")).to_be_hidden()
         await screenshot(b, "restored-mine")
+        await desktop_screenshot(b, "restored-mine")
         await card.click()
         await expect(b.locator(".timeline .event")).not_to_have_count(0)
         await expect(b.locator(".timeline")).to_contain_text("valentin")
@@ -167,6 +168,7 @@ async def test_a_device_account_adds_an_e_mail_and_a_password(
     await expect(page.locator("#account-email")).to_contain_text("mesange@example.org")
     await expect(page.locator("#recovery")).to_have_count(0)  # no recovery code any more
     await screenshot(page, "credentials-done")
+    await desktop_screenshot(page, "credentials-done")
     login = {"username": "mesange@example.org", "password": "une phrase assez longue"}
     async with httpx.AsyncClient(base_url=field_data.url, timeout=10) as client:
         response = await client.post("/api/v1/auth/session", json=login)
