@@ -36,7 +36,7 @@ from app.errors import Conflict, FieldError, Unauthenticated, ValidationFailed
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: 5 bits each
 GROUPS, GROUP_LENGTH = 5, 4
 LENGTH = GROUPS * GROUP_LENGTH
-EXAMPLE = "-".join(["K7QM"] * GROUPS)
+EXAMPLE = "K7QM-3HXR-9PWT-CZ4N-A2FE"
 _SEPARATORS = str.maketrans("", "", " -_.\t\n")
 
 

@@ -186,3 +186,21 @@ async def test_a_device_account_adds_an_e_mail_and_a_password(
     stored = await page.evaluate(STORED_SESSION)
     assert response.status_code == 200 and response.json()["user"]["id"] == stored["user"]["id"]
     assert stored["user"]["is_device"] is False
+
+
+async def test_a_mistyped_code_is_explained_in_english(browser: Any, field_data: Field) -> None:
+    context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                        locale="en-GB")  # fmt: skip
+    try:
+        page = await open_app(context, field_data.url)
+        await page.click("#recover summary")
+        await expect(page.locator("#recover-form")).to_contain_text("What stays on the old phone")
+        await page.fill("#recovery-input", "K7QM-3HXR-OOOO")
+        await page.click("#recover-submit")
+        error = page.locator("#recover-error")
+        await expect(error).to_contain_text("A recovery code has 20 letters and digits")
+        await expect(error).to_contain_text("no 0, 1, I or O")
+        assert await violations(page) == []
+        await screenshot(page, "recover-format-en")
+    finally:
+        await context.close()
