@@ -85,7 +85,7 @@ def _article(outcome: dict[str, Any], language: Language) -> str:
             f"{_text('outcomes_page_link', language)}</a></p>") if link else ""  # fmt: skip
     created = outcome["created_at"]
     posted = _text("outcomes_page_posted", language, date=created[:10])
-    map_div = (f'<div class="map" data-outcome="{outcome["id"]}" role="img" '
+    map_div = (f'<div class="map" data-outcome="{outcome["id"]}" role="region" '
                f'aria-label="{_text("outcomes_page_map", language)}"></div>'
                if outcome["geometry"] else "")  # fmt: skip
     return (
