@@ -148,14 +148,17 @@ async def _public(
     answer = []
     for row in rows:
         statuses = counts.get(row.id, {})
+        covered, covered_bbox = points.get(row.id, (None, None))
         geometry, bbox = (
-            (row.area_json, row.area_bbox) if row.area_json else points.get(row.id, (None, None))
+            (row.area_json, row.area_bbox) if row.area_json else (covered, covered_bbox)
         )
         answer.append({
             "id": row.id, "message": row.message, "link": row.link,
             "created_at": row.created_at.isoformat(), "observations": sum(statuses.values()),
             "statuses": statuses, "bbox": [round(v, 7) for v in bbox] if bbox else None,
+            # The drawn area's outline when there is one, else the points.
             "geometry": orjson.loads(geometry) if geometry else None,
+            "points": orjson.loads(covered) if covered else None,
             "page": page_url(site_root, campaign.slug, row.id),
         })  # fmt: skip
     return answer

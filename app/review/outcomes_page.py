@@ -48,7 +48,7 @@ async def outcomes_page(
 def render_page(document: dict[str, Any], language: Language) -> str:
     items = document["outcomes"]
     other = "en" if language == "fr" else "fr"
-    maps = [{"id": str(o["id"]), "geometry": o["geometry"], "bbox": o["bbox"]} for o in items]
+    maps = [{"id": str(o["id"]), "features": _features(o), "bbox": o["bbox"]} for o in items]
     articles = "".join(_article(o, language) for o in items)
     empty = f'<p class="none">{_text("outcomes_page_none", language)}</p>'
     return _PAGE.format(
@@ -62,6 +62,14 @@ def render_page(document: dict[str, Any], language: Language) -> str:
         # "<" escaped so that no text in the JSON can close the <script> element.
         config=orjson.dumps({"lang": language, "maps": maps}).decode().replace("<", "\\u003c"),
     )
+
+
+def _features(outcome: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the outcome's map draws: the drawn area (if any) and the points it covers."""
+    geometries = [outcome["geometry"]]
+    if outcome["points"] and outcome["points"] != outcome["geometry"]:
+        geometries.append(outcome["points"])
+    return [{"type": "Feature", "properties": {}, "geometry": g} for g in geometries if g]
 
 
 def _text(code: str, language: Language, **params: Any) -> str:
@@ -164,7 +172,7 @@ const observer = new IntersectionObserver((entries) => {{
 }});
 document.querySelectorAll('.map[data-outcome]').forEach((element) => observer.observe(element));
 
-function outcomeMap(container, {{ geometry, bbox }}) {{
+function outcomeMap(container, {{ features, bbox }}) {{
   const colour = '#0b5394';
   const polygons = ['in', ['geometry-type'], ['literal', ['Polygon', 'MultiPolygon']]];
   const points = ['in', ['geometry-type'], ['literal', ['Point', 'MultiPoint']]];
@@ -173,7 +181,7 @@ function outcomeMap(container, {{ geometry, bbox }}) {{
     style: {{
       version: 8,
       sources: {{
-        outcome: {{ type: 'geojson', data: {{ type: 'Feature', properties: {{}}, geometry }} }},
+        outcome: {{ type: 'geojson', data: {{ type: 'FeatureCollection', features }} }},
       }},
       layers: [
         {{ id: 'background', type: 'background', paint: {{ 'background-color': '#e8ece8' }} }},

@@ -99,6 +99,7 @@ async def test_phone_reader_in_french(
     assert await square.get_by_role("link").count() == 0
     assert await drawn(page, outcomes["plan"], "outcome-point") >= 1
     assert await drawn(page, outcomes["square"], "outcome-fill") >= 1
+    assert await drawn(page, outcomes["square"], "outcome-point") >= 1  # the points inside
     text = await page.content()
     assert "Camille" not in text
     assert await serious_violations(page) == []

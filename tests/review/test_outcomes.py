@@ -93,6 +93,7 @@ async def test_selection_by_an_area_drawn_on_a_map(
     assert (await post(client, team, area=multi, ids=[inside])).json()["observations"] == 1
     outcome = (await client.get(f"{URL}/outcomes/{posted.json()['id']}")).json()
     assert outcome["geometry"]["type"] == "MultiPolygon"
+    assert outcome["points"] == {"type": "MultiPoint", "coordinates": [[1.44, 43.6]]}
     assert outcome["bbox"] == [1.43, 43.59, 1.45, 43.61]
 
 
