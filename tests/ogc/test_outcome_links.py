@@ -28,5 +28,8 @@ async def test_collection_links_to_outcomes_json_and_html(
     page = await client.get(related["text/html"]["href"])
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "Thanks" in page.text or "Merci" in page.text
+    html = await client.get("/ogc/collections/arbres?f=html", headers={"Accept-Language": "fr"})
+    assert related["text/html"]["href"] in html.text
+    assert "Ce que sont devenues vos contributions" in html.text
     everything = (await client.get("/ogc/collections")).json()["collections"]
     assert any(link["rel"] == "related" for link in everything[0]["links"])
