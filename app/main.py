@@ -35,6 +35,8 @@ from app.organisations.router import router as organisations_router
 from app.problems import install_problem_schema, problem_responses
 from app.quality.layers_router import router as reference_layers_router
 from app.quality.router import router as quality_router
+from app.review.outcomes_page import page_router as outcomes_page_router
+from app.review.outcomes_router import router as outcomes_router
 from app.review.router import router as review_router
 from app.server_errors import UnexpectedErrorMiddleware
 from app.stats.router import router as stats_router
@@ -105,6 +107,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     api.include_router(quality_router, responses=problem_responses(*signed_in))
     api.include_router(review_router, responses=problem_responses(*signed_in, 409, 429))
+    api.include_router(outcomes_router, responses=problem_responses(*signed_in))
     api.include_router(media_router, responses=problem_responses(*signed_in, 413, 429))
     api.include_router(sync_router, responses=problem_responses(*signed_in))
     api.include_router(reference_layers_router, responses=problem_responses(*signed_in, 409, 413))
@@ -118,6 +121,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(ogc_router, responses=public_read)
     app.include_router(tiles_router, prefix="/ogc", responses=public_read)
     app.include_router(embed_router, responses=public_read)
+    app.include_router(outcomes_page_router, responses=public_read)
     app.include_router(account_pages_router)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["service"])
     # Before the field app's catch-all "/" mount, which would otherwise answer /console.

@@ -13,6 +13,7 @@ from app.invitations.messages import INVITATION_MESSAGES
 from app.organisations.messages import ORGANISATION_ACTIONS, ORGANISATION_MESSAGES
 from app.quality.messages import RULE_MESSAGES
 from app.review.messages import REVIEW_MESSAGES
+from app.review.outcome_messages import OUTCOME_MESSAGES
 from app.sync.messages import SYNC_MESSAGES
 
 MESSAGES: dict[str, dict[Language, str]] = {
@@ -586,6 +587,8 @@ for _catalogue in (RULE_MESSAGES, REVIEW_MESSAGES, SYNC_MESSAGES, AUTH_MESSAGES,
 
 # Invitations by e-mail (app/invitations)
 MESSAGES.update(INVITATION_MESSAGES)
+# Outcomes and their public page (app/review/outcomes*.py)
+MESSAGES.update(OUTCOME_MESSAGES)
 
 
 # What a refused request tried to do, as ``forbidden`` says it: "Vous n'avez pas le droit de …".

@@ -125,6 +125,7 @@ function eventItem(event) {
     h('small', {}, formatDate(event.at), event.actor ? ` · ${event.actor}` : '', event.unread ? h('span', { class: 'new' }, t('timeline.new')) : null),
     outcome ? h('strong', {}, t('timeline.outcome')) : null,
     h('p', {}, outcome && event.payload?.message ? pick(event.payload.message) : pick(event.message)),
-    outcome && event.payload?.link ? h('a', { href: event.payload.link, target: '_blank', rel: 'noopener' }, t('timeline.link')) : null);
+    outcome && event.payload?.link ? h('a', { href: event.payload.link, target: '_blank', rel: 'noopener' }, t('timeline.link')) : null,
+    outcome && event.payload?.page ? h('a', { class: 'outcomes-page', href: event.payload.page, target: '_blank', rel: 'noopener' }, t('timeline.outcomes_page')) : null);
 }
 

@@ -4,7 +4,7 @@ feature schemas and the FeatureCollection envelope around features PostGIS wrote
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import orjson
 
@@ -84,11 +84,25 @@ def collection(item: Collection, base: str) -> dict[str, Any]:
     }  # fmt: skip
     if item.licence:
         document["links"].append(link(item.licence_url, "license", HTML, item.licence))
+    if item.kind == "campaign":
+        document["links"].extend(_outcome_links(base, item.id))
     document["extent"] = _extent(item)
     if item.precision_m:
         # Locations are snapped to a grid of this many metres (privacy).
         document["locationPrecisionMetres"] = item.precision_m
     return document
+
+
+def _outcome_links(base: str, slug: str) -> list[dict[str, str]]:
+    """What became of the contributions: the outcomes API and their public page."""
+    root = base.removesuffix("ogc")
+    campaign = quote(slug, safe="")
+    return [
+        link(f"{root}api/v1/campaigns/{campaign}/outcomes", "related", JSON,
+             "Outcomes: what became of the contributions"),
+        link(f"{root}campaigns/{campaign}/outcomes.html", "related", HTML,
+             "What became of your contributions"),
+    ]  # fmt: skip
 
 
 def _extent(item: Collection) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from typing import Any
 import orjson
 
 from app.i18n import Language
+from app.messages import render
+from app.ogc.documents import HTML
 from app.ogc.html import label, link_list, map_block, page, plain, table, value_text
 from app.ogc.sources import Collection
 
@@ -63,9 +65,15 @@ def collection(item: Collection, document: dict[str, Any], base: str, language: 
         parts.append(f"<p>{label('generalised', language, m=item.precision_m)}</p>")
     if extent:
         parts.append(f"<p>{label('extent', language)}: {escape(str(extent[0]))}</p>")
+    outcomes = [
+        (link["href"], render("outcomes_page_title", language))
+        for link in document["links"]
+        if link["rel"] == "related" and link["type"] == HTML
+    ]
     parts.append(link_list([
         (f"{url}/items?f=html", plain("items", language)),
         (f"{url}/queryables?f=html", plain("queryables", language)),
+        *outcomes,
     ]))  # fmt: skip
     return page(item.title, "".join(parts), language, base, f"{url}?f=json")
 

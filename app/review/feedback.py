@@ -1,4 +1,4 @@
-"""What people get back: the review queue, owners' outcomes, "my contributions" with unread
+"""What people get back: the review queue, "my contributions" with unread
 counts, engagement figures (opt-in) and per-validator figures for owners."""
 
 from __future__ import annotations
@@ -15,12 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import User
 from app.campaigns import permissions
 from app.campaigns.models import Campaign
-from app.errors import FieldError, ValidationFailed
 from app.observations.models import Observation
-from app.observations.schemas import STATUSES
 from app.review import repository
-from app.review.models import Outcome
-from app.review.schemas import OutcomeIn
 
 
 async def review_queue(
@@ -43,30 +39,6 @@ async def review_queue(
         {"feature": orjson.loads(feature), "votes": votes[oid], "history": history[oid]}
         for oid, feature in rows
     ]
-
-
-async def post_outcome(
-    session: AsyncSession, campaign: Campaign, user: User, body: OutcomeIn
-) -> dict[str, Any]:
-    """Tell every contributor concerned what became of the selected observations."""
-    await permissions.require_role(session, campaign, user, "owner", "post outcomes")
-    if body.status is not None and body.status not in STATUSES:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "/status",
-                    "not_a_choice",
-                    {"value": body.status, "choices": ", ".join(STATUSES)},
-                )
-            ]
-        )
-    message = body.message.model_dump()
-    outcome = Outcome(campaign_id=campaign.id, message=message, link=body.link, created_by=user.id)
-    selection = {"ids": body.ids, "status": body.status, "bbox": body.bbox}
-    payload = orjson.dumps({"message": message, "link": body.link}).decode()
-    count, contributors = await repository.post_outcome(session, outcome, selection, payload)
-    return {"id": outcome.id, "observations": count, "contributors": contributors,
-            "message": message, "link": body.link}  # fmt: skip
 
 
 async def my_observations(

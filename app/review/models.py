@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from geoalchemy2 import Geometry
 from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -51,6 +52,7 @@ class Outcome(Base):
     """What a campaign owner did with contributions, told to each contributor concerned."""
 
     __tablename__ = "outcomes"
+    __table_args__ = (Index("ix_outcomes_feed", "xid", "change_seq"),)
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     campaign_id: Mapped[uuid.UUID] = mapped_column(
@@ -59,10 +61,39 @@ class Outcome(Base):
     message: Mapped[dict[str, str]] = mapped_column(JSONB)
     link: Mapped[str | None] = mapped_column(Text)
     observation_count: Mapped[int] = mapped_column(Integer, default=0)
+    # What the owner asked for (ids, status, issue, dates, bbox; the drawn area is ``area``).
+    selection: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    area: Mapped[Any] = mapped_column(
+        Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=True
+    )
+    # Covered observations per status when posted (every one, published or not: owners' view).
+    status_counts: Mapped[dict[str, int] | None] = mapped_column(JSONB)
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Its place in the change feed, beside observations' changes (same sequence and keyset).
+    change_seq: Mapped[int] = mapped_column(
+        BigInteger, server_default=text("nextval('observation_change_seq')")
+    )
+    xid: Mapped[int] = mapped_column(
+        BigInteger, server_default=text("(pg_current_xact_id()::text)::bigint")
+    )
+
+
+class OutcomeObservation(Base):
+    """An observation an outcome covers, with its status when the outcome was posted."""
+
+    __tablename__ = "outcome_observations"
+    __table_args__ = (Index("ix_outcome_observations_observation", "observation_id"),)
+
+    outcome_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("outcomes.id", ondelete="CASCADE"), primary_key=True
+    )
+    observation_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("observations.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(Text)
 
 
 class Webhook(Base):

@@ -1,4 +1,6 @@
-"""SQL of the review workflow: votes, events (the timeline), queue, outcomes, figures."""
+"""SQL of the review workflow: votes, events (the timeline), queue, figures.
+
+Outcomes have their own: ``outcomes_repository.py``."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Text, and_, func, select, text, update
+from sqlalchemy import Text, and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +16,7 @@ from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.observations.models import Observation, ObservationVersion
 from app.observations.repository import feature_json
-from app.review.models import ObservationEvent, Outcome, Review
+from app.review.models import ObservationEvent, Review
 
 REVIEWABLE = ("pending", "flagged", "needs_review")
 
@@ -118,39 +120,6 @@ async def versions_of(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequen
         .order_by(ObservationVersion.observation_id, ObservationVersion.version)
     )  # fmt: skip
     return (await session.execute(query)).all()
-
-
-_OUTCOME_EVENTS = text(
-    """
-    WITH chosen AS (
-        SELECT o.id, o.created_by FROM observations o
-        WHERE o.campaign_id = :campaign_id
-          AND (CAST(:ids AS uuid[]) IS NULL OR o.id = ANY(CAST(:ids AS uuid[])))
-          AND (CAST(:status AS text) IS NULL OR o.status = :status)
-          AND (CAST(:bbox AS float8[]) IS NULL OR ST_Intersects(o.geom, ST_MakeEnvelope(
-               (CAST(:bbox AS float8[]))[1], (CAST(:bbox AS float8[]))[2],
-               (CAST(:bbox AS float8[]))[3], (CAST(:bbox AS float8[]))[4], 4326)))
-    ), events AS (
-        INSERT INTO observation_events (observation_id, kind, payload, actor_id)
-        SELECT id, 'outcome', CAST(:payload AS jsonb), :actor FROM chosen
-    )
-    SELECT count(*) AS observations, count(DISTINCT created_by) AS contributors FROM chosen
-    """
-)
-
-
-async def post_outcome(
-    session: AsyncSession, outcome: Outcome, selection: dict[str, Any], payload: str
-) -> tuple[int, int]:
-    """Put the outcome on the timeline of every selected observation; (observations, people)."""
-    session.add(outcome)
-    await session.flush()
-    params = {"campaign_id": outcome.campaign_id, "payload": payload, "actor": outcome.created_by,
-              **selection}  # fmt: skip
-    row = (await session.execute(_OUTCOME_EVENTS, params)).one()
-    outcome.observation_count = row.observations
-    await session.flush()
-    return int(row.observations), int(row.contributors)
 
 
 async def my_observations(

@@ -13,7 +13,7 @@ from app.db.session import SessionDep
 from app.errors import request_language
 from app.observations.schemas import parse_bbox, parse_statuses
 from app.review import feedback, service
-from app.review.schemas import DecisionIn, DuplicateIn, HideIn, OutcomeIn, ReadIn, ReviewIn
+from app.review.schemas import DecisionIn, DuplicateIn, HideIn, ReadIn, ReviewIn
 
 router = APIRouter(tags=["review"])
 
@@ -72,15 +72,6 @@ async def review_queue(
     campaign = await campaigns.get_campaign(session, slug, user)
     items = await feedback.review_queue(session, campaign, user, parse_bbox(bbox), limit)
     return {"campaign": slug, "items": items}
-
-
-@router.post("/campaigns/{slug}/outcomes", status_code=201)
-async def post_outcome(
-    slug: str, body: OutcomeIn, session: SessionDep, user: CurrentUser
-) -> dict[str, Any]:
-    """Tell contributors what their observations were used for."""
-    campaign = await campaigns.get_campaign(session, slug, user)
-    return await feedback.post_outcome(session, campaign, user, body)
 
 
 @router.get("/campaigns/{slug}/leaderboard")

@@ -50,31 +50,6 @@ class HideIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class Message(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    fr: str = Field(min_length=1, max_length=5000)
-    en: str = Field(min_length=1, max_length=5000)
-
-
-class OutcomeIn(BaseModel):
-    """An owner's word on what became of contributions, and which ones it is about."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    message: Message
-    link: str | None = Field(default=None, max_length=2000, pattern=r"^https?://")
-    ids: list[uuid.UUID] | None = Field(default=None, max_length=100_000)
-    status: str | None = None
-    bbox: list[float] | None = Field(default=None, min_length=4, max_length=4)
-
-    @model_validator(mode="after")
-    def _a_selection(self) -> OutcomeIn:
-        if self.ids is None and self.status is None and self.bbox is None:
-            raise ValueError("select observations by ids, or by status and/or bbox")
-        return self
-
-
 class ReadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -21,17 +21,20 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     ColumnElement,
+    Select,
     Text,
     case,
     cast,
     delete,
     exists,
+    false,
     func,
     literal,
     not_,
     null,
     select,
     tuple_,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import UUID
@@ -42,7 +45,7 @@ from app.campaigns.models import Campaign
 from app.observations.models import Observation, ObservationVersion
 from app.observations.public import campaign_grids, public_geometry_by_campaign
 from app.observations.publication import is_published
-from app.review.models import Webhook, WebhookDelivery
+from app.review.models import Outcome, OutcomeObservation, Webhook, WebhookDelivery
 
 # The public view ------------------------------------------------------------------------
 
@@ -95,10 +98,41 @@ class FeedRow:
 async def changes_after(
     session: AsyncSession, after: tuple[int, int], campaign_id: uuid.UUID | None, limit: int
 ) -> list[FeedRow]:
-    """Changes of finished transactions after the ``(xid, change_seq)`` keyset, in its order."""
+    """Changes of finished transactions after the ``(xid, change_seq)`` keyset, in its order:
+    observations' changes and outcomes, which share the sequence and the keyset."""
+    pages = [_observation_changes(after, campaign_id, limit),
+             _outcome_changes(after, campaign_id, limit)]  # fmt: skip
+    merged = union_all(*pages).subquery()
+    query = select(merged).order_by(merged.c.xid, merged.c.change_seq).limit(limit)
+    return [FeedRow(row[0], row[1], row[2]) for row in await session.execute(query)]
+
+
+FeedSelect = Select[int, int, str]
+
+
+def _page(
+    query: FeedSelect, keyset: Any, xid: Any, campaign: Any, after: tuple[int, int],
+    campaign_id: uuid.UUID | None, limit: int,
+) -> FeedSelect:  # fmt: skip
+    """The feed's bounds on one source: after the cursor, finished transactions, published
+    campaigns, in keyset order (each source is read as far as the whole page at most)."""
+    query = (
+        query.where(keyset > tuple_(literal(after[0]), literal(after[1])))
+        .where(xid < _visible_xid_bound())
+        .where(Campaign.status != "draft")
+        .order_by(*keyset.clauses)
+        .limit(limit)
+    )
+    return query if campaign_id is None else query.where(campaign == campaign_id)
+
+
+def _observation_changes(
+    after: tuple[int, int], campaign_id: uuid.UUID | None, limit: int
+) -> FeedSelect:
     grid = campaign_grids()
     deleted, feature = public_state(grid)
     item = func.json_build_object(
+        "kind", "observation",
         "observation_id", ObservationVersion.observation_id,
         "version", ObservationVersion.version,
         "change", ObservationVersion.change_kind,
@@ -107,21 +141,47 @@ async def changes_after(
         "deleted", deleted,
         "feature", feature,
     )  # fmt: skip
-    keyset = tuple_(ObservationVersion.xid, ObservationVersion.change_seq)
     query = (
         select(ObservationVersion.xid, ObservationVersion.change_seq, item.cast(Text))
         .join(Observation, Observation.id == ObservationVersion.observation_id)
         .join(Campaign, Campaign.id == Observation.campaign_id)
         .outerjoin(grid, grid.c.campaign_id == Campaign.id)
-        .where(keyset > tuple_(literal(after[0]), literal(after[1])))
-        .where(ObservationVersion.xid < _visible_xid_bound())
-        .where(Campaign.status != "draft")
-        .order_by(ObservationVersion.xid, ObservationVersion.change_seq)
-        .limit(limit)
+    )  # fmt: skip
+    keyset = tuple_(ObservationVersion.xid, ObservationVersion.change_seq)
+    return _page(query, keyset, ObservationVersion.xid, Observation.campaign_id, after,
+                 campaign_id, limit)  # fmt: skip
+
+
+def _outcome_changes(
+    after: tuple[int, int], campaign_id: uuid.UUID | None, limit: int
+) -> FeedSelect:
+    """Posted outcomes, with the number of published observations they cover (no place, no
+    contributor: the outcome's own public document has its figures and map)."""
+    covered = (
+        select(func.count())
+        .select_from(OutcomeObservation)
+        .join(Observation, Observation.id == OutcomeObservation.observation_id)
+        .where(OutcomeObservation.outcome_id == Outcome.id, is_published())
+        .correlate(Outcome, Campaign)
+        .scalar_subquery()
     )
-    if campaign_id is not None:
-        query = query.where(Observation.campaign_id == campaign_id)
-    return [FeedRow(row[0], row[1], row[2]) for row in await session.execute(query)]
+    outcome = func.json_build_object(
+        "id", Outcome.id, "message", Outcome.message, "link", Outcome.link,
+        "created_at", Outcome.created_at, "observations", covered,
+    )  # fmt: skip
+    item = func.json_build_object(
+        "kind", "outcome",
+        "outcome_id", Outcome.id,
+        "changed_at", Outcome.created_at,
+        "campaign", Campaign.slug,
+        "deleted", false(),
+        "outcome", outcome,
+    )  # fmt: skip
+    query = select(Outcome.xid, Outcome.change_seq, item.cast(Text)).join(
+        Campaign, Campaign.id == Outcome.campaign_id
+    )
+    keyset = tuple_(Outcome.xid, Outcome.change_seq)
+    return _page(query, keyset, Outcome.xid, Outcome.campaign_id, after, campaign_id, limit)
 
 
 # Webhooks -------------------------------------------------------------------------------

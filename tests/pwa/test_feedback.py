@@ -116,6 +116,7 @@ async def test_my_contributions_show_a_status_change_and_an_outcome(
         response = await client.post(f"/api/v1/campaigns/{SLUG}/outcomes", json=outcome,
                                      headers=field_data.owner)  # fmt: skip
         assert response.status_code == 201
+        posted_id = response.json()["id"]
     await page.click(".tabs >> text=Mes contributions")
     card = page.locator(f"#sent-list a.card[data-id='{stored['id']}']")
     await expect(card).to_have_class("card unread")
@@ -131,6 +132,10 @@ async def test_my_contributions_show_a_status_change_and_an_outcome(
     await expect(outcome_entry).to_contain_text("Vos arbres ont servi au plan canopée 2030.")
     await expect(outcome_entry.get_by_role("link", name="En savoir plus")).to_have_attribute(
         "href", OUTCOME["link"]
+    )
+    page_link = outcome_entry.get_by_role("link", name="Ce que sont devenues les contributions")
+    assert (await page_link.get_attribute("href") or "").endswith(
+        f"/campaigns/{SLUG}/outcomes.html#outcome-{posted_id}"
     )
     assert await timeline.locator(".event.unread").count() >= 3  # vote, status, outcome
     await page.evaluate("document.querySelector('.event.outcome').scrollIntoView()")

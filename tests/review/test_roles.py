@@ -99,10 +99,15 @@ ENDPOINTS: dict[str, tuple[Call, set[str]]] = {
         {"owner", "admin"},
     ),
     "post outcome": (
-        lambda c, h, p: c.post(
-            f"{URL}/outcomes",
-            json={"message": {"fr": "a", "en": "a"}, "status": "pending"},
-            headers=h,
+        # An outcome that selects nothing is refused: it is about the observation just made.
+        lambda c, h, p: _then(
+            c,
+            p,
+            lambda url: c.post(
+                f"{URL}/outcomes",
+                json={"message": {"fr": "a", "en": "a"}, "ids": [url.rsplit("/", 1)[1]]},
+                headers=h,
+            ),
         ),
         {"owner", "admin"},
     ),
