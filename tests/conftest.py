@@ -27,7 +27,8 @@ TABLES = (
     "webhook_deliveries, webhooks, rate_counters, reviews, outcomes, observation_events, "
     "observation_versions, observations, quality_rules, reference_features, reference_layers, "
     "campaign_members, campaigns, organisation_members, organisations, api_tokens, "
-    "account_tokens, email_outbox, oidc_logins, user_identities, users"
+    "account_tokens, notifications, notification_digests, notification_preferences, "
+    "push_subscriptions, instance_secrets, email_outbox, oidc_logins, user_identities, users"
 )
 
 
