@@ -127,8 +127,9 @@ async def _push_one(
                 gone.append(subscription.id)
             else:
                 sent = True
-        except TargetRefused:
-            gone.append(subscription.id)
+        except TargetRefused as refused:  # a private address, or DNS away for a while
+            logger.warning("push %s not sent to %s: %s", row.id, subscription.id, refused)
+            error = "TargetRefused"
         except Exception as failure:  # push service down, timeouts: retry later
             logger.warning("push %s not sent: %r", row.id, failure)
             error = type(failure).__name__
