@@ -212,3 +212,24 @@ async def delete_subscription(session: AsyncSession, user_id: uuid.UUID, endpoin
 
 async def drop_subscription(session: AsyncSession, subscription_id: int) -> None:
     await session.execute(delete(PushSubscription).where(PushSubscription.id == subscription_id))
+
+
+DROP_UNWANTED = sql_text(
+    """
+    UPDATE notifications n SET status = 'dropped', done_at = now()
+    FROM observation_events e
+    JOIN observations o ON o.id = e.observation_id
+    LEFT JOIN notification_preferences g ON g.user_id = :user AND g.campaign_id IS NULL
+    LEFT JOIN notification_preferences cp
+           ON cp.user_id = :user AND cp.campaign_id = o.campaign_id
+    WHERE n.event_id = e.id AND n.user_id = :user AND n.status = 'pending'
+      AND ((n.channel = 'email' AND coalesce(cp.email, g.email, 'off') = 'off')
+           OR (n.channel = 'push' AND NOT coalesce(cp.push, g.push, false)))
+    """
+)
+
+
+async def drop_unwanted(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Notifications not yet sent on a channel the person has since turned off are dropped
+    (an unsubscribe stops today's digest too)."""
+    await session.execute(DROP_UNWANTED, {"user": user_id})

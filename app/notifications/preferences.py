@@ -45,6 +45,7 @@ async def read(session: AsyncSession, user: User) -> PreferencesOut:
 async def save_account(session: AsyncSession, user: User, body: PreferenceIn) -> PreferencesOut:
     _checked(user, body)
     await repository.save_preference(session, user.id, None, body.email, body.push)
+    await repository.drop_unwanted(session, user.id)
     return await read(session, user)
 
 
@@ -54,6 +55,7 @@ async def save_campaign(
     """This campaign's setting, which wins over the account's."""
     _checked(user, body)
     await repository.save_preference(session, user.id, campaign.id, body.email, body.push)
+    await repository.drop_unwanted(session, user.id)
     return await read(session, user)
 
 
@@ -63,9 +65,10 @@ async def unsubscribe(session: AsyncSession, scope: UnsubscribeScope) -> None:
         push = await repository.account_push(session, scope.user_id)
         await repository.save_preference(session, scope.user_id, None, "off", push)
         await repository.email_off_everywhere(session, scope.user_id)
-        return
-    push = await repository.campaign_push(session, scope.user_id, scope.campaign_id)
-    await repository.save_preference(session, scope.user_id, scope.campaign_id, "off", push)
+    else:
+        push = await repository.campaign_push(session, scope.user_id, scope.campaign_id)
+        await repository.save_preference(session, scope.user_id, scope.campaign_id, "off", push)
+    await repository.drop_unwanted(session, scope.user_id)
 
 
 async def subscribe_push(session: AsyncSession, user: User, body: PushSubscriptionIn) -> None:

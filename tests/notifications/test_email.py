@@ -144,3 +144,23 @@ async def test_an_english_reader_gets_english(
     message = smtp.mailbox.only_to("sam@example.org")
     assert message["Subject"] == "Relevé: news of your contribution to Arbres de Toulouse"
     assert "Its status is now: Validated." in str(message.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+
+
+async def test_unsubscribing_stops_today_s_digest(
+    team: Team, db: Database, smtp: SmtpServer, notify_settings: Settings
+) -> None:
+    await team.client.put(ME, json={"email": "instant", "push": False}, headers=team.contributor)
+    observation = await team.submit(height_m=8)
+    await team.comment(observation, "Quelle essence ?")
+    await run_workers(db, notify_settings)
+    path = unsubscribe_path(str(smtp.mailbox.only_to(TO)["List-Unsubscribe"]).strip("<>"))
+    await team.client.put(ME, json={"email": "digest", "push": False}, headers=team.contributor)
+    await team.client.put(f"{ME}/campaigns/arbres", json={"email": "digest", "push": False},
+                          headers=team.contributor)  # fmt: skip
+    await team.decide(observation, "rejected")
+    assert (await team.client.post(path)).status_code == 200
+    assert await run_workers(db, notify_settings, on_day(1, 18)) == 0
+    assert len(smtp.mailbox.to(TO)) == 1
+    assert await notifications(db, team.contributor_id) == [
+        ("vote", "email", "instant", "queued"), ("status_changed", "email", "digest", "dropped")
+    ]  # fmt: skip
