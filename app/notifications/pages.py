@@ -27,7 +27,11 @@ TEXTS: dict[str, dict[Language, str]] = {
         "l'application de terrain.",
     },
 }
-_STYLE = "body{font:1rem/1.5 system-ui,sans-serif;margin:0;padding:1rem}main{max-width:34rem;margin:auto}button{font:inherit;padding:.6rem 1.2rem;min-height:44px}"  # noqa: E501
+_STYLE = (
+    "body{font:1rem/1.5 system-ui,sans-serif;margin:0;padding:1rem}"
+    "main{max-width:34rem;margin:auto}"
+    "button{font:inherit;padding:.6rem 1.2rem;min-height:44px}"
+)
 
 
 def _page(language: Language, body: str) -> str:

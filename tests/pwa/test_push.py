@@ -14,6 +14,12 @@ from playwright.async_api import BrowserContext
 from tests.pwa.conftest import Field, open_app
 
 REGISTRATION_WAIT_S = 10
+NOTIFICATION_POLLS = 100
+SHOWN = """async () => {
+  const registration = await navigator.serviceWorker.ready;
+  const found = await registration.getNotifications({ tag: 'observation-abc' });
+  return found.map((n) => ({ title: n.title, body: n.body, url: n.data.url }));
+}"""
 
 
 async def test_a_push_message_becomes_a_notification(
@@ -39,16 +45,13 @@ async def test_a_push_message_becomes_a_notification(
         "origin": field_data.url, "registrationId": registrations[0]["registrationId"],
         "data": json.dumps(message),
     })  # fmt: skip
-    shown = await page.wait_for_function(
-        """async () => {
-          const registration = await navigator.serviceWorker.ready;
-          const found = await registration.getNotifications({ tag: 'observation-abc' });
-          return found.length ? found.map((n) => ({ title: n.title, body: n.body,
-                                                    url: n.data.url })) : null;
-        }""",
-        timeout=10_000,
-    )
-    assert await shown.json_value() == [
+    shown = None
+    for _ in range(NOTIFICATION_POLLS):  # the worker shows it asynchronously
+        shown = await page.evaluate(SHOWN)
+        if shown:
+            break
+        await asyncio.sleep(0.1)
+    assert shown == [
         {"title": "Arbres de Toulouse", "body": "valentin a commenté : Quelle essence ?",
          "url": f"{field_data.url}/#/mine/abc"}
     ]  # fmt: skip
