@@ -28,7 +28,8 @@ TABLES = (
     "observation_versions, observations, quality_rules, reference_features, reference_layers, "
     "campaign_members, campaigns, organisation_members, organisations, api_tokens, "
     "account_tokens, notifications, notification_digests, notification_preferences, "
-    "push_subscriptions, instance_secrets, email_outbox, oidc_logins, user_identities, users"
+    "push_subscriptions, instance_secrets, backlog_alerts, campaign_alerts, email_outbox, "
+    "oidc_logins, user_identities, users"
 )
 
 

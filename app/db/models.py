@@ -7,6 +7,8 @@ from app.db.base import Base
 from app.invitations.models import Invitation
 from app.media.models import Media
 from app.notifications.models import (
+    BacklogAlert,
+    CampaignAlerts,
     InstanceSecret,
     Notification,
     NotificationDigest,
@@ -29,8 +31,10 @@ from app.review.models import (
 __all__ = [
     "AccountToken",
     "ApiToken",
+    "BacklogAlert",
     "Base",
     "Campaign",
+    "CampaignAlerts",
     "CampaignMember",
     "InstanceSecret",
     "Invitation",

@@ -19,6 +19,7 @@ from typing import Any
 from app.config import Settings
 from app.db.session import Database
 from app.notifications import notices_repository as repository
+from app.notifications.alerts import queue_backlog_alerts
 from app.notifications.notice_emails import (
     digest_email,
     event_line,
@@ -176,6 +177,7 @@ async def dispatch_round(
     moment = now or datetime.now(UTC)
     done = await queue_instant_emails(database, settings, moment)
     done += await queue_digests(database, settings, moment)
+    done += await queue_backlog_alerts(database, settings, moment)
     return done + await deliver_pushes(database, settings, policy, moment)
 
 

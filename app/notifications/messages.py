@@ -36,7 +36,21 @@ EVENT_LINES: dict[str, dict[Language, str]] = {
         "fr": "Ce qu'elle est devenue : {message}",
     },
     "vote": {"en": "{actor} commented: {comment}", "fr": "{actor} a commenté : {comment}"},
+    # Alerts to the campaign's owners and validators.
+    "submitted": {
+        "en": "A new contribution is flagged by the quality checks: please review it.",
+        "fr": "Une nouvelle contribution est signalée par les contrôles qualité : "
+        "merci de la vérifier.",
+    },
+    "quality_rechecked": {
+        "en": "A contribution is flagged since the quality rules changed: please review it.",
+        "fr": "Une contribution est signalée depuis le changement des règles de qualité : "
+        "merci de la vérifier.",
+    },
 }
+
+# Events that alert the campaign's staff rather than tell an author about their contribution.
+STAFF_KINDS = frozenset({"submitted", "quality_rechecked"})
 
 STATUS_NAMES: dict[str, dict[Language, str]] = {
     "pending": {"en": "Pending", "fr": "En attente"},

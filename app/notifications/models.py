@@ -158,3 +158,31 @@ class PushSubscription(Base):
     p256dh: Mapped[str] = mapped_column(Text)
     auth: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CampaignAlerts(Base):
+    """A campaign's alerts to its owners and validators: each new flagged contribution, and
+    (once a day) a review backlog over ``backlog_threshold``."""
+
+    __tablename__ = "campaign_alerts"
+    __table_args__ = (CheckConstraint("backlog_threshold > 0", name="backlog_threshold"),)
+
+    campaign_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    backlog_threshold: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BacklogAlert(Base):
+    """The one backlog alert of a day for a campaign (the primary key makes it one)."""
+
+    __tablename__ = "backlog_alerts"
+
+    campaign_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    backlog: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

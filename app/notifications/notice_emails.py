@@ -10,7 +10,7 @@ from typing import Any
 
 from app.config import Settings
 from app.i18n import Language
-from app.notifications.messages import EVENT_LINES, STATUS_NAMES
+from app.notifications.messages import EVENT_LINES, STAFF_KINDS, STATUS_NAMES
 from app.notifications.models import OutgoingEmail
 
 TEXTS: dict[str, dict[Language, str]] = {
@@ -18,6 +18,16 @@ TEXTS: dict[str, dict[Language, str]] = {
                 "fr": "Relevé : du nouveau sur votre contribution à {campaign}"},
     "digest_subject": {"en": "Relevé: {count} update(s) on your contributions",
                        "fr": "Relevé : {count} nouvelle(s) de vos contributions"},
+    "staff_subject": {"en": "Relevé: a contribution to review in {campaign}",
+                      "fr": "Relevé : une contribution à vérifier dans {campaign}"},
+    "staff_intro": {"en": "News of the campaign “{campaign}”:",
+                    "fr": "Du nouveau dans la campagne « {campaign} » :"},
+    "backlog_subject": {"en": "Relevé: {count} contributions wait for review in {campaign}",
+                        "fr": "Relevé : {count} contributions attendent une vérification "
+                              "dans {campaign}"},
+    "backlog_line": {"en": "{count} contributions wait for review (alert threshold: {threshold}).",
+                     "fr": "{count} contributions attendent une vérification (seuil d'alerte : "
+                           "{threshold})."},
     "hello": {"en": "Hello {name},", "fr": "Bonjour {name},"},
     "intro": {"en": "News of your contribution to “{campaign}”:",
               "fr": "Du nouveau sur votre contribution à « {campaign} » :"},
@@ -63,7 +73,14 @@ def base_url(settings: Settings) -> str:
 
 
 def observation_link(settings: Settings, row: Any) -> str:
+    """The author's timeline of it; for staff alerts, the campaign's review queue."""
+    if row.kind in STAFF_KINDS:
+        return review_link(settings, row.slug)
     return f"{base_url(settings)}/#/mine/{row.observation_id}"
+
+
+def review_link(settings: Settings, slug: str) -> str:
+    return f"{base_url(settings)}/#/c/{slug}/review"
 
 
 def unsubscribe_link(settings: Settings, token: str) -> str:
@@ -117,8 +134,9 @@ def instant_email(settings: Settings, row: Any, stop: str) -> OutgoingEmail:
     """One event, one e-mail; ``stop`` is the unsubscribe link (for that campaign)."""
     language = language_of(row.language)
     item = Item(row.campaign_title, event_line(row, language), observation_link(settings, row))
-    subject = _t("subject", language, campaign=row.campaign_title)
-    intro = _t("intro", language, campaign=row.campaign_title)
+    staff = "staff_" if row.kind in STAFF_KINDS else ""
+    subject = _t(f"{staff}subject", language, campaign=row.campaign_title)
+    intro = _t(f"{staff}intro" if staff else "intro", language, campaign=row.campaign_title)
     return _email(row.email, language, subject, row.display_name, intro, [item], stop)
 
 
@@ -131,3 +149,15 @@ def digest_email(settings: Settings, rows: Sequence[Any], stop: str) -> Outgoing
     subject = _t("digest_subject", language, count=len(rows))
     intro = _t("digest_intro", language)
     return _email(first.email, language, subject, first.display_name, intro, items, stop)
+
+
+def backlog_email(settings: Settings, person: Any, campaign: Any, token: str) -> OutgoingEmail:
+    """The day's alert that ``campaign``'s review backlog is over its threshold."""
+    language = language_of(person.language)
+    count, title = campaign.backlog, campaign.title
+    line = _t("backlog_line", language, count=count, threshold=campaign.threshold)
+    item = Item(title, line, review_link(settings, campaign.slug))
+    subject = _t("backlog_subject", language, count=count, campaign=title)
+    intro = _t("staff_intro", language, campaign=title)
+    stop = unsubscribe_link(settings, token)
+    return _email(person.email, language, subject, person.display_name, intro, [item], stop)

@@ -11,8 +11,10 @@ from app.campaigns import service as campaigns
 from app.campaigns.models import Campaign
 from app.db.session import SessionDep
 from app.errors import request_language
-from app.notifications import pages, preferences, push, secrets
+from app.notifications import alerts, pages, preferences, push, secrets
 from app.notifications.schemas import (
+    CampaignAlertsIn,
+    CampaignAlertsOut,
     EndpointIn,
     PreferenceIn,
     PreferencesOut,
@@ -45,6 +47,24 @@ async def save_campaign_preferences(
     """This campaign's own setting, which wins over the account's."""
     campaign = await campaigns.get_campaign(session, slug, user)
     return await preferences.save_campaign(session, user, campaign, body)
+
+
+@router.get("/campaigns/{slug}/alerts")
+async def read_campaign_alerts(
+    slug: str, session: SessionDep, user: CurrentUser
+) -> CampaignAlertsOut:
+    """Owners: which alerts the campaign sends its owners and validators."""
+    campaign = await campaigns.get_campaign(session, slug, user)
+    return await alerts.read(session, campaign, user)
+
+
+@router.put("/campaigns/{slug}/alerts")
+async def save_campaign_alerts(
+    slug: str, body: CampaignAlertsIn, session: SessionDep, user: CurrentUser
+) -> CampaignAlertsOut:
+    """Owners: alert on each new flagged contribution, and on a backlog over a threshold."""
+    campaign = await campaigns.get_campaign(session, slug, user)
+    return await alerts.save(session, campaign, user, body)
 
 
 @router.get("/push/vapid-public-key")

@@ -59,3 +59,18 @@ class EndpointIn(BaseModel):
 class VapidKeyOut(BaseModel):
     # The applicationServerKey of pushManager.subscribe (base64url, uncompressed P-256 point).
     key: str
+
+
+class CampaignAlertsIn(BaseModel):
+    """Alerts to the campaign's owners and validators (each as their own preferences say):
+    every new flagged contribution, and a review backlog over ``backlog_threshold``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    flagged: bool
+    backlog_threshold: int | None = Field(default=None, ge=1, le=1_000_000)
+
+
+class CampaignAlertsOut(BaseModel):
+    flagged: bool
+    backlog_threshold: int | None

@@ -1,4 +1,4 @@
-"""notifications to citizens: preferences, the notification outbox filled by a trigger on the
+"""notifications to contributors and campaign staff: preferences, the notification outbox filled by a trigger on the
 timeline, daily digests, Web Push subscriptions and instance secrets (VAPID, link signing)
 
 Revision ID: 0017_notifications
@@ -26,34 +26,58 @@ RETURNS SETOF uuid LANGUAGE sql STABLE AS $$
 $$
 """
 
-# One row per (event, person, channel), in the transaction that wrote the event; the unique
-# constraint makes a second notification of the same event on the same channel impossible.
-TRIGGER_FUNCTION = """
-CREATE OR REPLACE FUNCTION queue_event_notifications() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF NOT (NEW.kind IN ('status_changed', 'info_requested', 'outcome')
-            OR (NEW.kind = 'vote' AND coalesce(NEW.payload->>'comment', '') <> '')) THEN
-        RETURN NULL;
-    END IF;
+# Staff of a campaign who asked for alerts (campaign_alerts.flagged): its owners and validators.
+ALERT_RECIPIENTS = """
+CREATE OR REPLACE FUNCTION campaign_alert_recipients(campaign uuid)
+RETURNS SETOF uuid LANGUAGE sql STABLE AS $$
+    SELECT m.user_id FROM campaign_members m
+    JOIN campaign_alerts a ON a.campaign_id = m.campaign_id AND a.flagged
+    WHERE m.campaign_id = campaign AND m.role IN ('owner', 'validator')
+$$
+"""
+
+# One row per (event, person, channel) the person's preferences ask for (the campaign's
+# own setting wins over the account's); the unique constraint makes a second notification
+# of the same event on the same channel impossible. Never for one's own action.
+QUEUE_FUNCTION = """
+CREATE OR REPLACE FUNCTION queue_notifications(
+    event bigint, actor uuid, campaign uuid, recipients uuid[]
+) RETURNS void LANGUAGE sql AS $$
     INSERT INTO notifications (user_id, event_id, channel, delivery)
-    SELECT u.id, NEW.id, c.channel, c.delivery
-    FROM observation_notification_recipients(NEW.observation_id) AS r(user_id)
-    JOIN users u ON u.id = r.user_id
-    JOIN observations o ON o.id = NEW.observation_id
-    LEFT JOIN notification_preferences g
-           ON g.user_id = u.id AND g.campaign_id IS NULL
-    LEFT JOIN notification_preferences cp
-           ON cp.user_id = u.id AND cp.campaign_id = o.campaign_id
+    SELECT u.id, event, c.channel, c.delivery
+    FROM users u
+    LEFT JOIN notification_preferences g ON g.user_id = u.id AND g.campaign_id IS NULL
+    LEFT JOIN notification_preferences cp ON cp.user_id = u.id AND cp.campaign_id = campaign
     CROSS JOIN LATERAL (VALUES
         ('email', coalesce(cp.email, g.email, 'off')),
         ('push', CASE WHEN coalesce(cp.push, g.push, false) THEN 'instant' ELSE 'off' END)
     ) AS c(channel, delivery)
-    WHERE u.id IS DISTINCT FROM NEW.actor_id
+    WHERE u.id = ANY(recipients)
+      AND u.id IS DISTINCT FROM actor
       AND u.blocked_at IS NULL
       AND c.delivery <> 'off'
       AND (c.channel <> 'email' OR (u.email IS NOT NULL AND u.email_verified_at IS NOT NULL))
-    ON CONFLICT (event_id, user_id, channel) DO NOTHING;
+    ON CONFLICT (event_id, user_id, channel) DO NOTHING
+$$
+"""
+
+# In the transaction that writes the event, whatever code path writes it.
+TRIGGER_FUNCTION = """
+CREATE OR REPLACE FUNCTION queue_event_notifications() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    campaign uuid;
+BEGIN
+    SELECT campaign_id INTO campaign FROM observations WHERE id = NEW.observation_id;
+    IF NEW.kind IN ('status_changed', 'info_requested', 'outcome')
+       OR (NEW.kind = 'vote' AND coalesce(NEW.payload->>'comment', '') <> '') THEN
+        PERFORM queue_notifications(NEW.id, NEW.actor_id, campaign,
+            ARRAY(SELECT observation_notification_recipients(NEW.observation_id)));
+    ELSIF NEW.kind IN ('submitted', 'quality_rechecked')
+          AND NEW.payload->>'status' = 'flagged' THEN
+        PERFORM queue_notifications(NEW.id, NEW.actor_id, campaign,
+            ARRAY(SELECT campaign_alert_recipients(campaign)));
+    END IF;
     RETURN NULL;
 END
 $$
@@ -139,7 +163,26 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
         sa.UniqueConstraint("endpoint", name="uq_push_subscriptions_endpoint"),
     )  # fmt: skip
+    op.create_table(
+        "campaign_alerts",
+        sa.Column("campaign_id", UUID(as_uuid=True),
+                  sa.ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("flagged", sa.Boolean, nullable=False, server_default="false"),
+        sa.Column("backlog_threshold", sa.Integer),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
+        sa.CheckConstraint("backlog_threshold > 0", name="ck_campaign_alerts_backlog_threshold"),
+    )  # fmt: skip
+    op.create_table(
+        "backlog_alerts",
+        sa.Column("campaign_id", UUID(as_uuid=True),
+                  sa.ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("day", sa.Date, primary_key=True),
+        sa.Column("backlog", sa.Integer, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
+    )  # fmt: skip
     op.execute(RECIPIENTS)
+    op.execute(ALERT_RECIPIENTS)
+    op.execute(QUEUE_FUNCTION)
     op.execute(TRIGGER_FUNCTION)
     op.execute(
         "CREATE TRIGGER observation_events_notify AFTER INSERT ON observation_events "
@@ -150,7 +193,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP TRIGGER observation_events_notify ON observation_events")
     op.execute("DROP FUNCTION queue_event_notifications()")
+    op.execute("DROP FUNCTION queue_notifications(bigint, uuid, uuid, uuid[])")
+    op.execute("DROP FUNCTION campaign_alert_recipients(uuid)")
     op.execute("DROP FUNCTION observation_notification_recipients(uuid)")
+    op.drop_table("backlog_alerts")
+    op.drop_table("campaign_alerts")
     op.drop_table("push_subscriptions")
     op.drop_table("notification_digests")
     op.drop_table("notifications")
