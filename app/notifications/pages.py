@@ -21,10 +21,9 @@ TEXTS: dict[str, dict[Language, str]] = {
     "button": {"en": "Unsubscribe", "fr": "Me désinscrire"},
     "done": {
         "en": "Done: you will get no more of these e-mails. Push notifications, if you turned "
-        "them on, stay as they are; change both in the field app's settings.",
+        "them on, stay as they are.",
         "fr": "C'est fait : vous ne recevrez plus ces courriels. Les notifications push, si "
-        "vous les avez activées, ne changent pas ; réglez les deux dans les paramètres de "
-        "l'application de terrain.",
+        "vous les avez activées, ne changent pas.",
     },
 }
 _STYLE = (
