@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     smtp_from: str = "Relevé <noreply@localhost>"
     # Run the e-mail delivery worker in this process (any number of processes may share it).
     email_worker: bool = True
+    # Notifications to contributors (app/notifications): the daily digest goes out at this
+    # hour (UTC); the VAPID contact push services may write to (mailto: or https: URL; by
+    # default the smtp_from address).
+    notification_digest_hour: int = Field(default=17, ge=0, le=23)
+    push_contact: str | None = None
+    # Run the notification worker (e-mails queued from the timeline, digests, Web Push).
+    notifications_worker: bool = True
     # Password-reset requests per hour, per client address and per e-mail address; 0: off.
     reset_requests_per_address: int = Field(default=20, ge=0)
     reset_requests_per_email: int = Field(default=3, ge=0)

@@ -26,6 +26,9 @@ from app.guards import UnstorableTextMiddleware, refuse_unstorable_body
 from app.invitations.router import router as invitations_router
 from app.media.router import files_router as media_files_router
 from app.media.router import router as media_router
+from app.notifications.dispatch import start_notification_worker
+from app.notifications.router import pages_router as notification_pages_router
+from app.notifications.router import router as notifications_router
 from app.notifications.sender import sender_for
 from app.notifications.worker import start_email_worker
 from app.observations.router import router as observations_router
@@ -72,6 +75,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         mailer = None
         if settings.email_worker:
             mailer = start_email_worker(app.state.database, sender_for(settings))
+        notifier = None
+        if settings.notifications_worker:
+            notifier = start_notification_worker(app.state.database, settings, policy)
         # What start-up allocated lives for the whole process: keep it out of the collector's
         # full passes, which otherwise pause a busy worker for tens of milliseconds.
         gc.freeze()
@@ -82,6 +88,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 await worker.stop()
             if mailer is not None:
                 await mailer.stop()
+            if notifier is not None:
+                await notifier.stop()
             await app.state.database.dispose()
 
     app = FastAPI(
@@ -115,6 +123,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(organisations_router, responses=problem_responses(*signed_in))
     api.include_router(stats_router, responses=problem_responses(*signed_in))
     api.include_router(invitations_router, responses=problem_responses(*signed_in))
+    api.include_router(notifications_router, responses=problem_responses(*signed_in))
     app.include_router(api)
     public_read = problem_responses(400, 404, 422)
     app.include_router(media_files_router, responses=public_read)
@@ -123,6 +132,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(embed_router, responses=public_read)
     app.include_router(outcomes_page_router, responses=public_read)
     app.include_router(account_pages_router)
+    app.include_router(notification_pages_router, responses=problem_responses(400))
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["service"])
     # Before the field app's catch-all "/" mount, which would otherwise answer /console.
     if CONSOLE_DIR.is_dir():

@@ -10,6 +10,7 @@ from app.auth.messages import AUTH_MESSAGES
 from app.guards_messages import BAD_INPUT_MESSAGES
 from app.i18n import Language
 from app.invitations.messages import INVITATION_MESSAGES
+from app.notifications.messages import NOTIFICATION_MESSAGES
 from app.organisations.messages import ORGANISATION_ACTIONS, ORGANISATION_MESSAGES
 from app.quality.messages import RULE_MESSAGES
 from app.review.messages import REVIEW_MESSAGES
@@ -589,6 +590,7 @@ for _catalogue in (RULE_MESSAGES, REVIEW_MESSAGES, SYNC_MESSAGES, AUTH_MESSAGES,
 MESSAGES.update(INVITATION_MESSAGES)
 # Outcomes and their public page (app/review/outcomes*.py)
 MESSAGES.update(OUTCOME_MESSAGES)
+MESSAGES.update(NOTIFICATION_MESSAGES)
 
 
 # What a refused request tried to do, as ``forbidden`` says it: "Vous n'avez pas le droit de …".

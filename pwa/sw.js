@@ -147,3 +147,30 @@ async function syncOutbox() {
   // Still waiting (offline again, server busy): failing asks the browser to try again later.
   if (result.waiting && !result.needsAuth) throw new Error(`${result.waiting} capture(s) still waiting`);
 }
+
+// Web Push (app/notifications/dispatch.py push_message): {title, body, url, tag, lang}, already
+// worded in the reader's language by the server. A click opens (or focuses) the app there.
+self.addEventListener('push', (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    message = { body: event.data ? event.data.text() : '' };
+  }
+  event.waitUntil(self.registration.showNotification(message.title || 'Relevé', {
+    body: message.body || '', tag: message.tag, lang: message.lang, icon: '/icons/icon-192.png',
+    data: { url: message.url || '/' },
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data?.url || '/', self.location.origin);
+  // Only our own pages: a message cannot send the reader elsewhere.
+  const url = target.origin === self.location.origin ? target.href : '/';
+  event.waitUntil(self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+    const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+    if (open) return open.navigate(url).then((client) => (client || open).focus());
+    return self.clients.openWindow(url);
+  }));
+});

@@ -6,7 +6,16 @@ from app.campaigns.models import Campaign, CampaignMember
 from app.db.base import Base
 from app.invitations.models import Invitation
 from app.media.models import Media
-from app.notifications.models import OutgoingEmail
+from app.notifications.models import (
+    BacklogAlert,
+    CampaignAlerts,
+    InstanceSecret,
+    Notification,
+    NotificationDigest,
+    NotificationPreference,
+    OutgoingEmail,
+    PushSubscription,
+)
 from app.observations.models import Observation, ObservationVersion
 from app.organisations.models import Organisation, OrganisationMember
 from app.quality.models import QualityRule, ReferenceFeature, ReferenceLayer
@@ -22,11 +31,17 @@ from app.review.models import (
 __all__ = [
     "AccountToken",
     "ApiToken",
+    "BacklogAlert",
     "Base",
     "Campaign",
+    "CampaignAlerts",
     "CampaignMember",
+    "InstanceSecret",
     "Invitation",
     "Media",
+    "Notification",
+    "NotificationDigest",
+    "NotificationPreference",
     "Observation",
     "ObservationEvent",
     "ObservationVersion",
@@ -35,6 +50,7 @@ __all__ = [
     "OrganisationMember",
     "Outcome",
     "OutgoingEmail",
+    "PushSubscription",
     "QualityRule",
     "RateCounter",
     "RecoveryCode",

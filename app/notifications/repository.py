@@ -55,6 +55,7 @@ async def record(session: AsyncSession, results: Sequence[SendResult], now: date
                   "last_error": result.error, "sent_at": now if done else None}  # fmt: skip
         if done:
             values["body"] = ""
+            values["html_body"] = None
         await session.execute(
             update(OutgoingEmail).where(OutgoingEmail.id == result.id).values(**values)
         )

@@ -35,7 +35,11 @@ def message_of(email: OutgoingEmail, sender_address: str) -> EmailMessage:
     message["Content-Language"] = email.language
     # The outbox id makes the Message-ID stable, so a resend after a lost lease is one message.
     message["Message-ID"] = make_msgid(idstring=f"releve-{email.id}")
+    for name, value in (email.headers or {}).items():
+        message[name] = value
     message.set_content(email.body)
+    if email.html_body:
+        message.add_alternative(email.html_body, subtype="html")
     return message
 
 

@@ -70,8 +70,13 @@ class EmailWorker:
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
+    name = "releve-email-worker"
+
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="releve-email-worker")
+        self._task = asyncio.create_task(self._run(), name=self.name)
+
+    async def _round(self) -> None:
+        await deliver_due(self.database, self.sender)
 
     async def stop(self) -> None:
         self._stopping.set()
@@ -80,14 +85,14 @@ class EmailWorker:
         try:
             await asyncio.wait_for(self._task, timeout=STOP_SECONDS)
         except TimeoutError:
-            logger.warning("e-mail worker did not stop in time; cancelled")
+            logger.warning("%s did not stop in time; cancelled", self.name)
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
             try:
-                await deliver_due(self.database, self.sender)
+                await self._round()
             except Exception:  # the database may be away for a while: keep the worker
-                logger.exception("e-mail delivery round failed")
+                logger.exception("%s round failed", self.name)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.poll_seconds)
 
