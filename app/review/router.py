@@ -13,7 +13,15 @@ from app.db.session import SessionDep
 from app.errors import request_language
 from app.observations.schemas import parse_bbox, parse_statuses
 from app.review import feedback, service
-from app.review.schemas import DecisionIn, DuplicateIn, HideIn, OutcomeIn, ReadIn, ReviewIn
+from app.review.schemas import (
+    DecisionIn,
+    DuplicateIn,
+    HideIn,
+    OutcomeIn,
+    ReadIn,
+    RequestInfoIn,
+    ReviewIn,
+)
 
 router = APIRouter(tags=["review"])
 
@@ -32,6 +40,14 @@ async def decide(
 ) -> None:
     """Owners validate or reject directly, with a reason."""
     await service.decide(session, observation_id, user, body)
+
+
+@router.post("/observations/{observation_id}/request-info", status_code=204)
+async def request_info(
+    observation_id: uuid.UUID, body: RequestInfoIn, session: SessionDep, user: CurrentUser
+) -> None:
+    """Validators ask the contributor a question; their next edit puts it back to review."""
+    await service.request_info(session, observation_id, user, body)
 
 
 @router.post("/observations/{observation_id}/duplicate", status_code=204)

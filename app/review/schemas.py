@@ -35,6 +35,15 @@ class DecisionIn(BaseModel):
 
     status: Literal["validated", "rejected"]
     reason: str = Field(min_length=1, max_length=2000)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class RequestInfoIn(BaseModel):
+    """What the validator asks the contributor to add or check."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=2000)
 
 
 class DuplicateIn(BaseModel):
