@@ -88,3 +88,9 @@ class ReadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     up_to: int | None = Field(default=None, ge=0)
+
+
+class SkipIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
