@@ -24,10 +24,11 @@ from tests.factories import campaign_body, make_user
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 TABLES = (
-    "webhook_deliveries, webhooks, rate_counters, reviews, outcome_observations, outcomes, "
-    "observation_events, observation_versions, observations, quality_rules, reference_features, "
-    "reference_layers, campaign_members, campaigns, organisation_members, organisations, "
-    "api_tokens, account_tokens, recovery_codes, notifications, notification_digests, "
+    "webhook_deliveries, webhooks, rate_counters, review_skips, observation_followers, "
+    "observation_confirmations, reviews, outcome_observations, outcomes, observation_events, "
+    "observation_versions, observations, quality_rules, reference_features, reference_layers, "
+    "campaign_members, campaigns, organisation_members, organisations, api_tokens, "
+    "account_tokens, recovery_codes, notifications, notification_digests, "
     "notification_preferences, push_subscriptions, instance_secrets, backlog_alerts, "
     "campaign_alerts, email_outbox, oidc_logins, user_identities, users"
 )

@@ -19,6 +19,7 @@ from app.notifications.models import (
 from app.observations.models import Observation, ObservationVersion
 from app.organisations.models import Organisation, OrganisationMember
 from app.quality.models import QualityRule, ReferenceFeature, ReferenceLayer
+from app.review.community_models import Confirmation, Follower, ReviewSkip
 from app.review.models import (
     ObservationEvent,
     Outcome,
@@ -36,6 +37,8 @@ __all__ = [
     "Campaign",
     "CampaignAlerts",
     "CampaignMember",
+    "Confirmation",
+    "Follower",
     "InstanceSecret",
     "Invitation",
     "Media",
@@ -57,6 +60,7 @@ __all__ = [
     "ReferenceFeature",
     "ReferenceLayer",
     "Review",
+    "ReviewSkip",
     "User",
     "UserIdentity",
     "Webhook",

@@ -13,7 +13,7 @@ from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0016_public_outcomes"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015_review_workflow"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -52,14 +52,16 @@ def upgrade() -> None:
         # The observation's status when the outcome was posted: public figures stay stable.
         sa.Column("status", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["outcome_id"], ["outcomes.id"], name=op.f("fk_outcome_observations_outcome_id_outcomes"),
+            ["outcome_id"], ["outcomes.id"],
+            name=op.f("fk_outcome_observations_outcome_id_outcomes"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["observation_id"], ["observations.id"],
             name=op.f("fk_outcome_observations_observation_id_observations"), ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("outcome_id", "observation_id", name=op.f("pk_outcome_observations")),
+        sa.PrimaryKeyConstraint("outcome_id", "observation_id",
+                                name=op.f("pk_outcome_observations")),
     )  # fmt: skip
     op.create_index(
         "ix_outcome_observations_observation", "outcome_observations", ["observation_id"]

@@ -1,5 +1,6 @@
-"""notifications to contributors and campaign staff: preferences, the notification outbox filled by a trigger on the
-timeline, daily digests, Web Push subscriptions and instance secrets (VAPID, link signing)
+"""notifications to contributors and campaign staff: preferences, the notification outbox
+filled by a trigger on the timeline, daily digests, Web Push subscriptions and instance
+secrets (VAPID, link signing)
 
 Revision ID: 0017_notifications
 Revises: 0014
@@ -17,12 +18,14 @@ down_revision: str | None = "0016_public_outcomes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Who hears of an observation's events. Extend this function (one more UNION) when
-# observations get followers: the trigger below asks only this function.
+# Who hears of an observation's events: its author and the people who follow it (they
+# confirmed it as the same, or their duplicate was merged into it). The trigger asks only this.
 RECIPIENTS = """
 CREATE OR REPLACE FUNCTION observation_notification_recipients(observation uuid)
 RETURNS SETOF uuid LANGUAGE sql STABLE AS $$
     SELECT created_by FROM observations WHERE id = observation AND created_by IS NOT NULL
+    UNION
+    SELECT user_id FROM observation_followers WHERE observation_id = observation
 $$
 """
 
@@ -109,14 +112,13 @@ def upgrade() -> None:
                            name="ck_notification_preferences_email"),
     )  # fmt: skip
     op.create_index("uq_notification_preferences_account", "notification_preferences",
-                    ["user_id"], unique=True, postgresql_where=sa.text("campaign_id IS NULL"))  # fmt: skip
+                    ["user_id"], unique=True,
+                    postgresql_where=sa.text("campaign_id IS NULL"))  # fmt: skip
     op.create_index("uq_notification_preferences_campaign", "notification_preferences",
                     ["user_id", "campaign_id"], unique=True,
                     postgresql_where=sa.text("campaign_id IS NOT NULL"))  # fmt: skip
     op.add_column("email_outbox", sa.Column("html_body", sa.Text))
-    op.add_column(
-        "email_outbox", sa.Column("headers", JSONB, nullable=False, server_default="{}")
-    )
+    op.add_column("email_outbox", sa.Column("headers", JSONB, nullable=False, server_default="{}"))
     op.create_table(
         "notifications",
         sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
@@ -128,7 +130,8 @@ def upgrade() -> None:
         sa.Column("delivery", sa.Text, nullable=False),
         sa.Column("status", sa.Text, nullable=False, server_default="pending"),
         sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("next_attempt_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), server_default=_now(),
+                  nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True)),
         sa.Column("email_id", sa.BigInteger,

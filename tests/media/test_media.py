@@ -139,3 +139,23 @@ async def test_files_are_served_with_long_caching(
     assert cached.status_code == 304
     for bad in ("/media/../../etc/passwd", "/media/abc.jpg", f"/media/{'0' * 64}.jpg"):
         assert (await media_client.get(bad)).status_code == 404
+
+
+async def test_those_who_confirmed_add_photos_to_their_confirmation(
+    media_client: httpx.AsyncClient, observation: dict[str, Any], db: Database
+) -> None:
+    _, neighbour = await make_user(db)
+    confirmations = observation["url"].replace("/media", "/confirmations")
+    before = await media_client.post(
+        observation["url"], files={"file": ("a.jpg", jpeg_with_gps())}, headers=neighbour
+    )
+    assert before.status_code == 403
+    first = await media_client.post(confirmations, json={"kind": "still_there"}, headers=neighbour)
+    assert first.status_code == 201, first.text
+    photo = await media_client.post(
+        observation["url"], files={"file": ("a.jpg", jpeg_with_gps())}, headers=neighbour
+    )
+    assert photo.status_code == 201, photo.text
+    body = {"kind": "still_there", "media": [photo.json()["id"]]}
+    again = await media_client.post(confirmations, json=body, headers=neighbour)
+    assert again.status_code == 201 and again.json()["confirmations"] == 1

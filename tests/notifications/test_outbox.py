@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from app.db.session import Database
-from tests.factories import point_feature
+from tests.factories import make_user, point_feature
 from tests.notifications.conftest import URL, Team, notifications
 
 ME = "/api/v1/me/notifications"
@@ -71,3 +71,19 @@ async def test_an_event_cannot_notify_a_person_twice_on_a_channel(team: Team, db
                      "SELECT user_id, event_id, channel, delivery FROM notifications")
             )  # fmt: skip
     assert len(await notifications(db, team.contributor_id)) == 1
+
+
+async def test_people_who_follow_an_observation_hear_of_it_too(team: Team, db: Database) -> None:
+    """A neighbour who confirmed "that's the one I saw" follows it: its decision reaches them."""
+    follower, neighbour = await make_user(db, "voisine")
+    await team.client.put(ME, json={"email": "off", "push": True}, headers=neighbour)
+    observation = await team.submit(height_m=8)
+    confirmed = await team.client.post(
+        f"/api/v1/observations/{observation}/confirmations",
+        json={"kind": "same", "comment": "Je l'ai vu aussi"}, headers=neighbour,
+    )  # fmt: skip
+    assert confirmed.status_code == 201, confirmed.text
+    await team.decide(observation)
+    assert await notifications(db, follower.id) == [
+        ("status_changed", "push", "instant", "pending")
+    ]
