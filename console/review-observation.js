@@ -21,7 +21,18 @@ export async function observationScreen(main, context, slug, id) {
       h('p', { class: 'form-alert', role: 'alert' }, problemText(error))));
     return;
   }
-  fill(main, page(slug, detail, () => observationScreen(main, context, slug, id).then(() => main.querySelector('h1')?.focus())));
+  let shown = null;
+  // After an action the page is drawn again in place, keeping the campaign's tab bar.
+  const reload = async () => {
+    const fresh = page(slug, await observationDetail(slug, id), reload);
+    const tabs = shown.querySelector('nav.tabs');
+    if (tabs) fresh.querySelector('h1').after(tabs);
+    shown.replaceWith(fresh);
+    shown = fresh;
+    fresh.querySelector('h1').focus();
+  };
+  shown = page(slug, detail, reload);
+  fill(main, shown);
 }
 
 function page(slug, detail, reload) {
