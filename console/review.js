@@ -59,7 +59,7 @@ class Board {
           h('h2', { id: 'review-map-title' }, t('review.map')), this.mapElement, this.areaTools()),
         h('section', { class: 'review-table-panel', 'aria-labelledby': 'review-table-title' },
           h('h2', { id: 'review-table-title' }, t('review.table')), this.counts, this.bulk, this.alert,
-          h('div', { class: 'table-scroll' }, h('table', { class: 'review-table', id: 'review-table' },
+          h('div', { class: 'review-table-scroll', tabindex: '0', role: 'region', 'aria-label': t('review.table') }, h('table', { class: 'review-table', id: 'review-table' },
             h('thead', {}, h('tr', {}, [
               h('th', { scope: 'col' }, h('input', { type: 'checkbox', id: 'review-all', 'aria-label': t('review.selectAll'), onchange: (e) => this.tickAll(e.target.checked) })),
               ...['status', 'what', 'findings', 'who', 'when', 'votes'].map((c) => h('th', { scope: 'col' }, t(`review.col.${c}`)))])),
