@@ -30,6 +30,7 @@ from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.observations.models import Observation, ObservationVersion
 from app.observations.public import grid_margin, public_geometry, shown_geometry
+from app.review.community_models import Confirmation
 
 
 @dataclass(slots=True)
@@ -63,10 +64,10 @@ _INSERT_BATCH = text(
     ), inserted AS (
         INSERT INTO observations (id, campaign_id, geom, properties, observed_at, accuracy_m,
                                   created_by, status, version, submission_hash, quality_score,
-                                  quality_issues, derived)
+                                  quality_issues, derived, origin)
         SELECT id, :campaign_id, ST_GeomFromWKB(wkb, 4326), CAST(properties AS jsonb),
                observed_at, accuracy_m, :user_id, status, 1, submission_hash, quality_score,
-               CAST(quality_issues AS jsonb), CAST(derived AS jsonb)
+               CAST(quality_issues AS jsonb), CAST(derived AS jsonb), :origin
         FROM input
         ON CONFLICT (id) DO NOTHING
         RETURNING id, geom, properties, observed_at, accuracy_m, status, change_seq, created_at,
@@ -100,8 +101,10 @@ async def insert_batch(
     user_id: uuid.UUID,
     rows: Sequence[NewObservation],
     checked: bool = True,
+    origin: str = "field",
 ) -> set[uuid.UUID]:
-    """Insert the rows whose id is new; returns the ids actually inserted."""
+    """Insert the rows whose id is new; returns the ids actually inserted. ``origin`` says
+    whether a person sent them one by one ('field') or in bulk ('import')."""
     if not rows:
         return set()
     result = await session.execute(
@@ -120,6 +123,7 @@ async def insert_batch(
             "campaign_id": campaign_id,
             "user_id": user_id,
             "checked": checked,
+            "origin": origin,
         },
     )
     return {row[0] for row in result}
@@ -156,6 +160,7 @@ def feature_json(
         "campaign", Campaign.slug,
         "quality_score", Observation.quality_score,
         "quality_issues", Observation.quality_issues,
+        "confirmations", _confirmations(),
     )  # fmt: skip
     return func.json_build_object(
         "type", "Feature",
@@ -163,6 +168,13 @@ def feature_json(
         "geometry", func.ST_AsGeoJSON(shown_geometry(grid, author), 9).cast(JSON),
         "properties", Observation.properties.op("||")(Observation.derived).op("||")(members),
     )  # fmt: skip
+
+
+def _confirmations() -> ColumnElement[int]:
+    """How many people confirmed the observation (``observation_confirmations``)."""
+    return (
+        select(func.count()).where(Confirmation.observation_id == Observation.id).scalar_subquery()
+    )
 
 
 def _feature_query(

@@ -14,6 +14,7 @@ from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.observations.models import Observation, ObservationVersion
 from app.observations.repository import feature_json
+from app.review import community_repository as community
 from app.review.models import ObservationEvent, Outcome, Review
 
 REVIEWABLE = ("pending", "flagged", "needs_review")
@@ -70,30 +71,6 @@ async def timeline(session: AsyncSession, observation_id: uuid.UUID) -> Sequence
         .where(ObservationEvent.observation_id == observation_id)
         .order_by(ObservationEvent.id)
     )  # fmt: skip
-    return (await session.execute(query)).all()
-
-
-async def review_queue(
-    session: AsyncSession, campaign_id: uuid.UUID, reviewer_id: uuid.UUID,
-    bbox: tuple[float, float, float, float] | None, limit: int,
-) -> Sequence[Any]:  # fmt: skip
-    """Flagged first, then oldest; never the reviewer's own, nor those they voted on."""
-    voted = select(Review.observation_id).where(Review.reviewer_id == reviewer_id)
-    query = (
-        select(Observation.id, feature_json().cast(Text))
-        .join(Campaign, Campaign.id == Observation.campaign_id)
-        .where(
-            Observation.campaign_id == campaign_id,
-            Observation.status.in_(REVIEWABLE),
-            Observation.hidden_at.is_(None),
-            Observation.created_by.is_distinct_from(reviewer_id),
-            Observation.id.not_in(voted),
-        )
-        .order_by((Observation.status == "flagged").desc(), Observation.created_at, Observation.id)
-        .limit(limit)
-    )
-    if bbox is not None:
-        query = query.where(func.ST_Intersects(Observation.geom, func.ST_MakeEnvelope(*bbox, 4326)))
     return (await session.execute(query)).all()
 
 
@@ -166,9 +143,9 @@ async def my_observations(
         .scalar_subquery()
     )
     query = (
-        select(feature_json().cast(Text), unread)
+        select(feature_json().cast(Text), unread, community.followed_by(user.id))
         .join(Campaign, Campaign.id == Observation.campaign_id)
-        .where(Observation.created_by == user.id)
+        .where(community.mine_or_followed(user.id))
         .order_by(Observation.updated_at.desc(), Observation.id)
         .limit(limit)
     )
@@ -185,7 +162,7 @@ async def unread_total(session: AsyncSession, user: User) -> int:
         .select_from(ObservationEvent)
         .join(Observation, Observation.id == ObservationEvent.observation_id)
         .where(
-            Observation.created_by == user.id,
+            community.mine_or_followed(user.id),
             ObservationEvent.id > user.timeline_read_up_to,
             ObservationEvent.actor_id.is_distinct_from(user.id),
         )
@@ -197,7 +174,7 @@ async def latest_event_id(session: AsyncSession, user: User) -> int:
     query = (
         select(func.max(ObservationEvent.id))
         .join(Observation, Observation.id == ObservationEvent.observation_id)
-        .where(Observation.created_by == user.id)
+        .where(community.mine_or_followed(user.id))
     )
     return int(await session.scalar(query) or 0)
 

@@ -13,15 +13,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import User
 from app.campaigns import permissions
 from app.campaigns.models import Campaign
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from app.messages import render
 from app.observations import repository as observations
+from app.observations import service as reading
 from app.observations.models import Observation
-from app.review import repository
+from app.review import community_repository as community
+from app.review import confirmations, repository
 from app.review.consensus import consensus
 from app.review.messages import DISAGREE_REASONS
 from app.review.repository import REVIEWABLE
-from app.review.schemas import DecisionIn, DuplicateIn, ReviewIn
+from app.review.schemas import ConfirmationIn, DecisionIn, DuplicateIn, RequestInfoIn, ReviewIn
+
+# Decided observations that a "not fixed" confirmation puts back to review.
+REOPENED = ("validated", "rejected")
 
 
 async def _locked(session: AsyncSession, observation_id: uuid.UUID) -> tuple[Observation, Campaign]:
@@ -35,7 +40,7 @@ async def _locked(session: AsyncSession, observation_id: uuid.UUID) -> tuple[Obs
 
 async def change_status(
     session: AsyncSession, observation: Observation, user: User | None, status: str, reason: str,
-    kind: str = "reviewed", consensus: dict[str, int] | None = None,
+    kind: str = "reviewed", consensus: dict[str, int] | None = None, comment: str | None = None,
 ) -> None:  # fmt: skip
     """A new version with another status, and the change on the timeline."""
     observation_id, before = observation.id, observation.status
@@ -48,6 +53,8 @@ async def change_status(
     payload: dict[str, Any] = {"from": before, "to": status, "reason": reason}
     if consensus is not None:
         payload["consensus"] = consensus
+    if comment:
+        payload["comment"] = comment
     await repository.add_event(
         session, observation_id, "status_changed", payload, user.id if user else None
     )
@@ -87,7 +94,27 @@ async def decide(
     if observation.status == "withdrawn":
         raise Conflict("observation_withdrawn", id=str(observation_id))
     if observation.status != body.status:
-        await change_status(session, observation, user, body.status, body.reason, kind="decided")
+        await change_status(session, observation, user, body.status, body.reason,
+                            kind="decided", comment=body.comment)  # fmt: skip
+
+
+async def request_info(
+    session: AsyncSession, observation_id: uuid.UUID, user: User, body: RequestInfoIn
+) -> None:
+    """A validator asks the contributor a question: the observation waits for its author
+    (out of the review queue) until they edit it."""
+    observation, campaign = await _locked(session, observation_id)
+    await permissions.require_role(session, campaign, user, "validator", "review this campaign")
+    if observation.status not in REVIEWABLE:
+        raise Conflict("review_not_reviewable", id=str(observation_id), status=observation.status)
+    await observations.write_version(
+        session, observation_id, kind="info_requested", user_id=user.id, wkb=None,
+        properties_json=orjson.dumps(observation.properties).decode(),
+        observed_at=observation.observed_at, accuracy_m=observation.accuracy_m,
+        status="needs_info", reason=body.question,
+    )  # fmt: skip
+    payload = {"question": body.question}
+    await repository.add_event(session, observation_id, "info_requested", payload, user.id)
 
 
 async def mark_duplicate(
@@ -103,6 +130,49 @@ async def mark_duplicate(
     await repository.set_duplicate_of(session, observation_id, body.of)
     reason = body.reason or f"duplicate of {body.of}"
     await change_status(session, observation, user, "duplicate", reason, kind="duplicate")
+    await session.refresh(observation)
+    await confirmations.count_duplicate(session, observation, original)
+
+
+async def confirm(
+    session: AsyncSession, observation_id: uuid.UUID, user: User, body: ConfirmationIn
+) -> dict[str, Any]:
+    """Someone else's word on an observation they may read: "still there", "not fixed" (which
+    reopens a decided observation), "the same" (which makes them follow it)."""
+    # Only what the person may read (404 otherwise, 410 once withdrawn).
+    await reading.readable(session, observation_id, user)
+    observation = await observations.lock(session, observation_id)
+    assert observation is not None
+    if observation.status == "withdrawn":
+        raise Conflict("observation_withdrawn", id=str(observation_id))
+    if observation.created_by == user.id:
+        raise Conflict("confirm_own_contribution")
+    media = list(dict.fromkeys(body.media))
+    known = await community.photos_of(session, observation_id, media)
+    unknown = [
+        FieldError(f"/body/media/{index}", "confirmation_unknown_photo", {"id": str(media_id)})
+        for index, media_id in enumerate(body.media)
+        if media_id not in known
+    ]
+    if unknown:
+        raise ValidationFailed(unknown)
+    await community.upsert_confirmation(
+        session, observation_id, user.id, body.kind, body.comment, media
+    )
+    payload = {"kind": body.kind, "comment": body.comment}
+    await repository.add_event(session, observation_id, "confirmed", payload, user.id)
+    if body.kind == "same":
+        await community.follow(session, observation_id, user.id)
+    status = observation.status
+    if body.kind == "not_fixed" and status in REOPENED:
+        reason = "reopened: reported as not fixed"
+        await change_status(session, observation, user, "needs_review", reason, kind="reopened")
+        status = "needs_review"
+    return {
+        "id": observation_id,
+        "confirmations": await community.count(session, observation_id),
+        "status": status,
+    }
 
 
 async def set_hidden(
@@ -124,8 +194,11 @@ async def set_hidden(
 
 
 async def can_follow(session: AsyncSession, observation: Observation, user: User) -> bool:
-    """The author, the campaign's validators and owners, and admins see the timeline."""
+    """The author, those who follow it, the campaign's validators and owners, and admins see
+    the timeline."""
     if observation.created_by == user.id:
+        return True
+    if await community.is_follower(session, observation.id, user.id):
         return True
     campaign = await session.get(Campaign, observation.campaign_id)
     assert campaign is not None
@@ -172,6 +245,12 @@ def event_message(kind: str, payload: dict[str, Any], actor: str | None, languag
         if payload.get("consensus"):
             kind = "status_consensus"
             params.update(payload["consensus"])
+        elif payload.get("comment"):
+            kind = "status_changed_comment"
+    elif kind == "confirmed":
+        kind = f"confirmed_{payload.get('kind')}"
+        if payload.get("comment"):
+            return f"{render(f'timeline_{kind}', language, params)} « {payload['comment']} »"  # type: ignore[arg-type]
     elif kind == "quality_checked":
         params["count"] = len(payload.get("issues") or [])
     elif kind == "quality_rechecked":
