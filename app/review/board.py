@@ -21,7 +21,7 @@ from app.observations.models import Observation
 from app.review import board_repository as board
 from app.review import repository, service
 from app.review.board_schemas import BoardFilter, BulkIn, Cursor, check_bulk, encode_cursor
-from app.review.schemas import DecisionIn, DuplicateIn
+from app.review.schemas import DecisionIn, DuplicateIn, RequestInfoIn
 
 # Without a reason, a validation in bulk says this on the observation's history.
 DEFAULT_VALIDATE_REASON = "validated on the review board"
@@ -98,7 +98,8 @@ async def _nearby(
 async def bulk(
     session: AsyncSession, campaign: Campaign, user: User, body: BulkIn, language: Language
 ) -> dict[str, Any]:
-    """Each item in its own savepoint: one refused item leaves the others done."""
+    """Validate, reject, merge into ``of`` or ask for information, each item in its own
+    savepoint: one refused item leaves the others done."""
     await permissions.require_role(session, campaign, user, "validator", "review this campaign")
     check_bulk(body)
     results = []
@@ -129,6 +130,12 @@ async def _act(
     if body.action == "duplicate":
         assert body.of is not None
         await service.mark_duplicate(session, observation_id, user, _duplicate(body))
+        return
+    if body.action == "request_info":
+        assert body.question is not None
+        await service.request_info(
+            session, observation_id, user, RequestInfoIn(question=body.question)
+        )
         return
     status = "validated" if body.action == "validate" else "rejected"
     await service.decide(session, observation_id, user, _decision(body, status))

@@ -25,6 +25,10 @@ BOARD_MESSAGES: dict[str, dict[Language, str]] = {
         "en": "A rejection needs a reason.",
         "fr": "Un rejet doit être motivé.",
     },
+    "board_request_needs_question": {
+        "en": "Asking for more information needs the question.",
+        "fr": "Une demande d'informations doit poser sa question.",
+    },
     "board_duplicate_needs_original": {
         "en": "Say which observation these are duplicates of (of).",
         "fr": "Indiquez de quelle observation ce sont des doublons (of).",

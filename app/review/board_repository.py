@@ -31,26 +31,12 @@ from app.observations.repository import feature_json
 from app.review.board_schemas import BoardFilter, Cursor
 from app.review.models import Review
 
-# This many observations of one account sharing one arrival instant came in one request: a
-# bulk import (a script, a file), not people in the field (whose phones send a few at a time).
-IMPORT_BATCH = 20
-
-_batch = aliased(Observation)
-
 
 def contributor_kind() -> ColumnElement[str]:
-    """'import', 'device' (an anonymous field-app account) or 'account' (a signed-up person)."""
-    batch_size = (
-        select(func.count())
-        .where(
-            _batch.campaign_id == Observation.campaign_id,
-            _batch.created_at == Observation.created_at,
-            _batch.created_by.is_not_distinct_from(Observation.created_by),
-        )
-        .scalar_subquery()
-    )
+    """'import' (sent in a batch: a script, a file), 'device' (an anonymous field-app
+    account) or 'account' (a signed-up person)."""
     return case(
-        (batch_size >= IMPORT_BATCH, "import"),
+        (Observation.origin == "import", "import"),
         (User.is_device.is_(True), "device"),
         else_="account",
     )

@@ -19,7 +19,7 @@ from app.observations.schemas import STATUSES
 
 ContributorKind = Literal["device", "account", "import"]
 CONTRIBUTOR_KINDS: tuple[str, ...] = ("device", "account", "import")
-BulkAction = Literal["validate", "reject", "duplicate"]
+BulkAction = Literal["validate", "reject", "duplicate", "request_info"]
 MAX_PAGE = 500
 MAX_BULK = 500
 
@@ -69,6 +69,9 @@ class BulkIn(BaseModel):
     reason: str | None = Field(default=None, min_length=1, max_length=2000)
     comment: str | None = Field(default=None, max_length=2000)
     of: uuid.UUID | None = Field(default=None, description="The original, for `duplicate`.")
+    question: str | None = Field(
+        default=None, min_length=1, max_length=2000, description="For `request_info`."
+    )
 
 
 def split_list(value: str | None) -> list[str] | None:
@@ -148,5 +151,7 @@ def check_bulk(body: BulkIn) -> None:
         errors.append(FieldError("/reason", "board_reject_needs_reason"))
     if body.action == "duplicate" and body.of is None:
         errors.append(FieldError("/of", "board_duplicate_needs_original"))
+    if body.action == "request_info" and body.question is None:
+        errors.append(FieldError("/question", "board_request_needs_question"))
     if errors:
         raise ValidationFailed(errors)

@@ -233,3 +233,26 @@ async def test_bulk_actions_item_by_item(
     refused_all = await client.post(bulk, json={"ids": [first], "action": "validate"},
                                     headers=team["person"])  # fmt: skip
     assert refused_all.status_code == 403
+
+
+async def test_asking_many_for_more_information(
+    board_client: httpx.AsyncClient, team: dict[str, Any]
+) -> None:
+    client = board_client
+    first, second = [
+        await submit(client, team["person"], 1.4442 + i / 10000, 43.6045) for i in range(2)
+    ]
+    bulk = f"{URL}/review/bulk"
+    missing = await client.post(bulk, json={"ids": [first], "action": "request_info"},
+                                headers=team["validator"])  # fmt: skip
+    assert missing.status_code == 422 and missing.json()["errors"][0]["path"] == "/question"
+    body = {"ids": [first, second], "action": "request_info", "question": "Quelle essence ?"}
+    asked = await client.post(bulk, json=body, headers=team["validator"])
+    assert asked.status_code == 200, asked.text
+    assert [r["status"] for r in asked.json()["results"]] == ["needs_info", "needs_info"]
+    timeline = (await client.get(f"/api/v1/observations/{first}/timeline",
+                                 headers=team["person"])).json()["events"]  # fmt: skip
+    asked_events = [e["payload"] for e in timeline if e["kind"] == "info_requested"]
+    assert asked_events == [{"question": "Quelle essence ?"}]
+    listed = await client.get(BOARD, params={"status": "needs_info"}, headers=team["validator"])
+    assert {f["id"] for f in listed.json()["features"]} == {first, second}
