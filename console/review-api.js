@@ -1,5 +1,7 @@
 // The review board's calls (app/review/board_router.py) and the words shared by its screens:
 // an observation's short label and its reasons for rejecting.
+import { STATUS_COLOURS } from '/map/colours.js';
+import { h } from '/ui.js';
 import { call } from './api.js';
 import { t } from './messages.js';
 
@@ -31,3 +33,7 @@ export function bulkSummary(answer) {
   if (!refused.length) return done;
   return `${done} ${t('review.refused', { n: refused.length, count: refused.length, detail: refused[0].problem.detail })}`;
 }
+
+/** A status badge with the console's own words (needs_info included). */
+export const badge = (status) => h('span', { class: 'badge', 'data-status': status },
+  h('span', { class: 'dot', style: `background:${STATUS_COLOURS[status] || '#444'}`, 'aria-hidden': 'true' }), t(`review.st.${status}`));

@@ -2,8 +2,8 @@
 // rule findings, votes with comments, timeline, versions, and the observations close to it,
 // each with "duplicate of this one" (merging it into this observation); validate or reject it.
 import { formatDate, formatNumber, lang } from '/i18n.js';
-import { announce, fill, h, statusBadge } from '/ui.js';
-import { bulkAction, bulkSummary, label, observationDetail, REJECT_REASONS } from './review-api.js';
+import { announce, fill, h } from '/ui.js';
+import { badge, bulkAction, bulkSummary, label, observationDetail, REJECT_REASONS } from './review-api.js';
 import './review.messages.js';
 import { t } from './messages.js';
 import { formAlert, labelled, problemText } from './widgets.js';
@@ -54,7 +54,7 @@ function page(slug, detail, reload) {
   return h('section', { 'data-screen': 'review-observation', class: 'screen review-observation', 'data-status': p.status },
     h('p', {}, h('a', { href: `#/campaigns/${slug}/review`, id: 'obs-back' }, t('review.back'))),
     h('h1', { tabindex: '-1' }, t('review.obsTitle', { what: label(feature) })),
-    h('p', { id: 'obs-status' }, statusBadge(p.status), p.hidden ? h('span', { class: 'badge review-hidden' }, t('review.hidden')) : null,
+    h('p', { id: 'obs-status' }, badge(p.status), p.hidden ? h('span', { class: 'badge review-hidden' }, t('review.hidden')) : null,
       ' ', `${p.author || t('review.anonymous')} · ${t(`review.kind.${p.contributor_kind}`)} · ${formatDate(p.created_at)}`),
     alert,
     h('div', { class: 'card review-obs-actions' },
@@ -83,14 +83,14 @@ function page(slug, detail, reload) {
       section('obs-timeline', t('review.timeline'), h('ol', {}, detail.timeline.map((e) =>
         h('li', { 'data-kind': e.kind }, h('span', {}, e.message?.[lang()] || e.kind), ' ', h('span', { class: 'help' }, formatDate(e.at)))))),
       section('obs-history', t('review.history'), h('ol', {}, detail.history.map((v) =>
-        h('li', {}, t('review.version', { version: v.version, change: v.change, status: v.status }), ' ',
+        h('li', {}, t('review.version', { version: v.version, change: v.change, status: t(`review.st.${v.status}`) }), ' ',
           h('span', { class: 'help' }, `${v.by ? t('review.by', { who: v.by }) : ''} · ${formatDate(v.at)}`)))))));
 }
 
 function nearbyItem(slug, feature, nearby, act) {
   const what = label({ id: nearby.id, properties: nearby.properties });
   return h('li', { 'data-id': nearby.id },
-    statusBadge(nearby.status), ' ', h('a', { href: `#/campaigns/${slug}/review/${nearby.id}` }, what), ' ',
+    badge(nearby.status), ' ', h('a', { href: `#/campaigns/${slug}/review/${nearby.id}` }, what), ' ',
     h('span', { class: 'help' }, t('review.distance', { distance: formatNumber(nearby.distance_m, 1) })), ' ',
     nearby.status === 'duplicate' ? null : h('button', { type: 'button', class: 'review-merge-here', 'aria-label': t('review.duplicateOfThisLabel', { what }),
       onclick: () => act({ action: 'duplicate', ids: [nearby.id], of: feature.id }) }, t('review.duplicateOfThis')));

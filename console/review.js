@@ -3,9 +3,9 @@
 // merge duplicates into an original), and one-at-a-time review from the keyboard
 // (console/review-keys.js). #/campaigns/<slug>/review/<id> opens one observation's page.
 import { formatDate, formatNumber } from '/i18n.js';
-import { announce, fill, h, statusBadge } from '/ui.js';
+import { announce, fill, h } from '/ui.js';
 import { call } from './api.js';
-import { bulkAction, bulkSummary, label, REJECT_REASONS, searchObservations } from './review-api.js';
+import { badge, bulkAction, bulkSummary, label, REJECT_REASONS, searchObservations } from './review-api.js';
 import { keyboardReview } from './review-keys.js';
 import { openBoardMap } from './review-map.js';
 import { observationScreen } from './review-observation.js';
@@ -13,7 +13,7 @@ import './review.messages.js';
 import { t } from './messages.js';
 import { choice, formAlert, group, labelled, problemText } from './widgets.js';
 
-const STATUSES = ['pending', 'needs_review', 'flagged', 'validated', 'rejected', 'duplicate', 'withdrawn'];
+const STATUSES = ['pending', 'needs_review', 'needs_info', 'flagged', 'validated', 'rejected', 'duplicate', 'withdrawn'];
 const KINDS = ['device', 'account', 'import'];
 
 export async function reviewScreen(main, context, slug, observationId = null) {
@@ -67,7 +67,7 @@ class Board {
   }
 
   filterForm() {
-    const statuses = group('/status', t('review.status'), STATUSES.map((s) => choice('checkbox', 'status', s, statusBadge(s), false)));
+    const statuses = group('/status', t('review.status'), STATUSES.map((s) => choice('checkbox', 'status', s, badge(s), false)));
     const kinds = group('/contributor', t('review.contributor'), KINDS.map((k) => choice('checkbox', 'contributor', k, t(`review.kind.${k}`), false)));
     const form = h('form', { class: 'card review-filters', id: 'review-filters', novalidate: true, 'aria-labelledby': 'review-filters-title' },
       h('h2', { id: 'review-filters-title' }, t('review.filters')), formAlert(),
@@ -154,7 +154,7 @@ class Board {
     return h('tr', { 'data-id': feature.id, 'data-status': p.status, class: feature.id === this.current ? 'current' : null, 'aria-current': feature.id === this.current ? 'true' : null },
       h('td', {}, h('input', { type: 'checkbox', class: 'review-tick', checked: this.ticked.has(feature.id), 'aria-label': t('review.selectOne', { what }),
         onchange: (e) => this.tick(feature.id, e.target.checked) })),
-      h('td', {}, statusBadge(p.status), p.hidden ? h('span', { class: 'badge review-hidden' }, t('review.hidden')) : null),
+      h('td', {}, badge(p.status), p.hidden ? h('span', { class: 'badge review-hidden' }, t('review.hidden')) : null),
       h('td', {}, h('a', { href: `#/campaigns/${this.campaign.slug}/review/${feature.id}` }, what),
         p.duplicate_of ? h('div', { class: 'help' }, t('review.duplicateOf', { what: p.duplicate_of.slice(0, 8) })) : null),
       h('td', {}, findings || '—'),
@@ -178,15 +178,17 @@ class Board {
       REJECT_REASONS.map((r) => h('option', { value: r }, t(`review.reason.${r}`))));
     this.comment = h('input', { id: 'review-comment', name: 'comment', autocomplete: 'off', maxlength: 2000 });
     this.originalChoice = h('select', { id: 'review-original', name: 'original' });
+    this.question = h('input', { id: 'review-question', name: 'question', autocomplete: 'off', maxlength: 2000 });
     return h('div', { class: 'card review-bulk', id: 'review-bulk', role: 'group', 'aria-labelledby': 'review-bulk-title' },
       h('h3', { id: 'review-bulk-title' }, t('review.bulk')),
       h('div', { class: 'review-bulk-grid' },
         labelled('/reason', t('review.reason'), this.reason), labelled('/comment', t('review.comment'), this.comment),
-        labelled('/of', t('review.original'), this.originalChoice)),
+        labelled('/of', t('review.original'), this.originalChoice), labelled('/question', t('review.question'), this.question)),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'primary', id: 'review-bulk-validate', onclick: () => this.act('validate') }, t('review.validate')),
         h('button', { type: 'button', class: 'danger', id: 'review-bulk-reject', onclick: () => this.act('reject') }, t('review.reject')),
-        h('button', { type: 'button', id: 'review-bulk-merge', onclick: () => this.act('duplicate') }, t('review.merge'))));
+        h('button', { type: 'button', id: 'review-bulk-merge', onclick: () => this.act('duplicate') }, t('review.merge')),
+        h('button', { type: 'button', id: 'review-bulk-ask', onclick: () => this.act('request_info') }, t('review.ask'))));
   }
 
   fillOriginals() {
@@ -208,6 +210,10 @@ class Board {
       if (!this.originalChoice.value) return this.say(t('review.needOriginal'));
       body.of = this.originalChoice.value;
       body.ids = ids.filter((id) => id !== body.of);
+    }
+    if (action === 'request_info') {
+      if (!this.question.value.trim()) return this.say(t('review.needQuestion'));
+      body.question = this.question.value.trim();
     }
     if (!body.ids.length) return this.say(t('review.needSelection'));
     if (this.comment.value.trim()) body.comment = this.comment.value.trim();

@@ -50,6 +50,9 @@ addMessages({
     'review.distance': 'à {distance} m', 'review.duplicateOfThis': 'Doublon de celle-ci', 'review.duplicateOfThisLabel': 'Marquer {what} comme doublon de celle-ci',
     'review.mergedNow': 'Marquée comme doublon.', 'review.decidedNow': 'Statut : {status}.',
     'review.by': 'par {who}', 'review.anonymous': 'anonyme', 'review.duplicateOf': 'doublon de {what}',
+    'review.question': 'Question au contributeur', 'review.ask': 'Demander des informations', 'review.needQuestion': 'Écrivez la question à poser.',
+    'review.st.pending': 'En attente', 'review.st.needs_review': 'À vérifier', 'review.st.needs_info': 'Informations demandées',
+    'review.st.flagged': 'Signalée', 'review.st.validated': 'Validée', 'review.st.rejected': 'Rejetée', 'review.st.duplicate': 'Doublon', 'review.st.withdrawn': 'Retirée',
   },
   en: {
     'review.tab': 'Review',
@@ -99,5 +102,8 @@ addMessages({
     'review.distance': '{distance} m away', 'review.duplicateOfThis': 'Duplicate of this one', 'review.duplicateOfThisLabel': 'Mark {what} as a duplicate of this one',
     'review.mergedNow': 'Marked as a duplicate.', 'review.decidedNow': 'Status: {status}.',
     'review.by': 'by {who}', 'review.anonymous': 'anonymous', 'review.duplicateOf': 'duplicate of {what}',
+    'review.question': 'Question to the contributor', 'review.ask': 'Ask for information', 'review.needQuestion': 'Write the question to ask.',
+    'review.st.pending': 'Pending', 'review.st.needs_review': 'Needs review', 'review.st.needs_info': 'More information needed',
+    'review.st.flagged': 'Flagged', 'review.st.validated': 'Validated', 'review.st.rejected': 'Rejected', 'review.st.duplicate': 'Duplicate', 'review.st.withdrawn': 'Withdrawn',
   },
 });

@@ -168,6 +168,20 @@ async def test_filter_tick_by_area_and_act_in_bulk(
     for name in EAST:
         assert (await observation(console_data, owner, ids[name]))["status"] == "pending"
 
+    # Two eastern trees: their contributor is asked a question.
+    await page.click("#review-area-clear")
+    await wait_rows(page, 7)
+    for name in ("Platane", "Pin"):
+        await page.check(f"tr[data-id='{ids[name]}'] .review-tick")
+    await page.fill("#review-question", "Quelle hauteur ?")
+    await page.click("#review-bulk-ask")
+    await page.wait_for_selector(f"tr[data-id='{ids['Pin']}'][data-status=needs_info]")
+    for name in ("Platane", "Pin"):
+        asked = await observation(console_data, owner, ids[name])
+        assert asked["status"] == "needs_info"
+        questions = [e["payload"] for e in asked["events"] if e["kind"] == "info_requested"]
+        assert questions == [{"question": "Quelle hauteur ?"}]
+
     # "Tick all" over the whole campaign again.
     await page.click("#review-area-clear")
     await wait_rows(page, 7)
