@@ -68,7 +68,7 @@ export async function openBoardMap(element, campaign, { onClick, onArea }) {
       if (!shown.length) return;
       const boxes = shown.map((f) => bbox(f.geometry));
       const [w, s, e, n] = boxes.reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]);
-      map.fitBounds([[w, s], [e, n]], { padding: 40, maxZoom: 17, duration: 0 });
+      map.fitBounds([[w, s], [e, n]], { padding: 60, maxZoom: 17, duration: 0 });
     },
     focus(feature) {
       if (!feature?.geometry) return;

@@ -9,7 +9,7 @@ import { t } from './messages.js';
 import { formAlert, labelled, problemText } from './widgets.js';
 
 const HIDDEN_PROPERTIES = new Set(['status', 'version', 'campaign', 'quality_score', 'quality_issues', 'created_at', 'updated_at',
-  'observed_at', 'accuracy_m', 'hidden', 'contributor_kind', 'author', 'duplicate_of', 'votes']);
+  'observed_at', 'accuracy_m', 'hidden', 'contributor_kind', 'author', 'duplicate_of', 'votes', 'confirmations', 'origin']);
 
 export async function observationScreen(main, context, slug, id) {
   fill(main, h('p', {}, t('loading')));
