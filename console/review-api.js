@@ -17,6 +17,9 @@ export const observationDetail = (slug, id) => call(`${base(slug)}/observations/
 /** validate | reject (reason) | duplicate (of): answered item by item. */
 export const bulkAction = (slug, body) => call(`${base(slug)}/bulk`, { method: 'POST', json: body });
 
+/** Sends the observation to the end of the validator's review queue. */
+export const skip = (slug, id) => call(`/campaigns/${encodeURIComponent(slug)}/review-queue/skips`, { method: 'POST', json: { id } });
+
 /** A few words naming an observation: its first text answer, else the start of its id. */
 export function label(feature) {
   const properties = feature.properties || {};

@@ -3,7 +3,7 @@
 // with a reason, o chooses it as the original and d marks it as a duplicate of that original,
 // s skips, x ticks, Enter opens its page, ? shows the help. The shortcuts stay on screen.
 import { fill, h } from '/ui.js';
-import { label, REJECT_REASONS } from './review-api.js';
+import { label, REJECT_REASONS, skip } from './review-api.js';
 import { t } from './messages.js';
 
 const HELP_KEYS = [['j', 'j'], ['k', 'k'], ['v', 'v'], ['r', 'r'], ['o', 'o'], ['d', 'd'], ['s', 's'], ['x', 'x'], ['Enter', 'enter'], ['?', 'help']];
@@ -53,7 +53,9 @@ export function keyboardReview(board) {
   }
 
   const actions = {
-    j: () => move(1), k: () => move(-1), s: () => move(1),
+    j: () => move(1), k: () => move(-1),
+    // A skipped observation also goes to the end of this validator's review queue.
+    s: () => { if (board.current) skip(board.campaign.slug, board.current).catch(() => null); move(1); },
     v: () => decide({ action: 'validate' }),
     r: () => {
       const feature = currentFeature();

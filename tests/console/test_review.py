@@ -226,6 +226,10 @@ async def test_keyboard_review_of_three(
     await page.keyboard.press("d")  # Micocoulier is its duplicate
     await page.wait_for_function(f"!document.querySelector(\"tr[data-id='{ids['Micocoulier']}']\")")
 
+    async with console_data.client() as client:
+        queue = await client.get(f"/api/v1/campaigns/{SLUG}/review-queue", headers=owner)
+    assert queue.status_code == 200, queue.text
+    assert [item["feature"]["id"] for item in queue.json()["items"]][-1] == ids["Érable"]
     expected = {"Chêne": "validated", "Érable": "pending", "Tilleul": "rejected",
                 "Platane": "pending", "Micocoulier": "duplicate"}  # fmt: skip
     for name, status in expected.items():
