@@ -38,6 +38,7 @@ from app.organisations.router import router as organisations_router
 from app.problems import install_problem_schema, problem_responses
 from app.quality.layers_router import router as reference_layers_router
 from app.quality.router import router as quality_router
+from app.review.board_router import router as review_board_router
 from app.review.outcomes_page import page_router as outcomes_page_router
 from app.review.outcomes_router import router as outcomes_router
 from app.review.router import router as review_router
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(quality_router, responses=problem_responses(*signed_in))
     api.include_router(review_router, responses=problem_responses(*signed_in, 409, 429))
     api.include_router(outcomes_router, responses=problem_responses(*signed_in))
+    api.include_router(review_board_router, responses=problem_responses(*signed_in, 409))
     api.include_router(media_router, responses=problem_responses(*signed_in, 413, 429))
     api.include_router(sync_router, responses=problem_responses(*signed_in))
     api.include_router(reference_layers_router, responses=problem_responses(*signed_in, 409, 413))

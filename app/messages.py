@@ -13,6 +13,7 @@ from app.invitations.messages import INVITATION_MESSAGES
 from app.notifications.messages import NOTIFICATION_MESSAGES
 from app.organisations.messages import ORGANISATION_ACTIONS, ORGANISATION_MESSAGES
 from app.quality.messages import RULE_MESSAGES
+from app.review.board_messages import BOARD_MESSAGES
 from app.review.messages import REVIEW_MESSAGES
 from app.review.outcome_messages import OUTCOME_MESSAGES
 from app.sync.messages import SYNC_MESSAGES
@@ -587,7 +588,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
 
 # Domain packages word their own problems; they share this catalogue.
 for _catalogue in (RULE_MESSAGES, REVIEW_MESSAGES, SYNC_MESSAGES, AUTH_MESSAGES,
-                   BAD_INPUT_MESSAGES, ORGANISATION_MESSAGES):  # fmt: skip
+                   BAD_INPUT_MESSAGES, ORGANISATION_MESSAGES, BOARD_MESSAGES):  # fmt: skip
     MESSAGES.update(_catalogue)
 
 # Invitations by e-mail (app/invitations)

@@ -22,7 +22,7 @@ const ROUTES = [
   [/^#\/account$/, accountScreen],
   [/^#\/organisations\/new$/, newOrganisationScreen],
   [/^#\/organisations\/([a-z0-9-]+)$/, organisationScreen],
-  [/^#\/campaigns\/([a-z0-9-]+)(?:\/([a-z-]+))?$/, campaignScreen],
+  [/^#\/campaigns\/([a-z0-9-]+)(?:\/([a-z-]+)(?:\/([0-9a-f-]{36}))?)?$/, campaignScreen],
   [/^#?\/?$/, homeScreen],
 ];
 // Each screen is drawn off the page and shown only if no later route (a click, the session

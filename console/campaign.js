@@ -5,9 +5,9 @@ import { h } from '/ui.js';
 import { t } from './messages.js';
 import { SECTIONS } from './sections.js';
 
-export async function campaignScreen(main, context, slug, section = 'settings') {
+export async function campaignScreen(main, context, slug, section = 'settings', ...rest) {
   const chosen = SECTIONS.find(([name]) => name === section) || SECTIONS[0];
-  await chosen[2](main, context, slug);
+  await chosen[2](main, context, slug, ...rest);
   const nav = h('nav', { class: 'tabs', 'aria-label': t('section.label') },
     h('ul', {}, SECTIONS.map(([name, label]) => h('li', {},
       h('a', { href: `#/campaigns/${slug}/${name}`, 'data-section': name, 'aria-current': name === chosen[0] ? 'page' : null }, t(label))))));

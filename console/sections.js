@@ -8,6 +8,7 @@ import { formBuilderScreen } from './form-builder.js';
 import { layersScreen } from './layers.js';
 import { membersScreen } from './members.js';
 import { publishScreen } from './publish.js';
+import { reviewScreen } from './review.js';
 import { rulesScreen } from './rules.js';
 
 export const SECTIONS = [
@@ -17,6 +18,7 @@ export const SECTIONS = [
   ['form', 'section.form', formBuilderScreen],
   ['layers', 'layers.tab', layersScreen],
   ['rules', 'rules.tab', rulesScreen],
+  ['review', 'review.tab', reviewScreen],
   ['members', 'members.tab', membersScreen],
   ['publish', 'publish.tab', publishScreen],
 ];
