@@ -5,10 +5,11 @@ import { renderSettings, renderStart } from './account.js';
 import { request } from './api.js';
 import { renderCampaign, renderCampaignList } from './campaigns.js';
 import { renderCapture } from './capture.js';
-import { renderContributions, renderTimeline } from './contributions.js';
+import { loadContributions, renderContributions } from './contributions.js';
 import { lang, setLanguage, t, translatePage } from './i18n.js';
 import { adoptCaptures, allCaptures, flushOutbox, onOutboxChange } from './outbox.js';
 import { renderReview } from './review.js';
+import { renderTimeline } from './timeline.js';
 import {
   clearSession, clearUserCaches, loadSession, markExpired, renewIfDue, saveLanguage, saveSession,
 } from './session.js';
@@ -24,6 +25,7 @@ const ROUTES = [
   [/^#\/c\/([\w-]+)$/, renderCampaign, () => ({}), true],
   [/^#\/c\/([\w-]+)\/new\/(Point|LineString|Polygon)$/, renderCapture, (m) => ({ type: m[2] }), true],
   [/^#\/c\/([\w-]+)\/edit\/([\w-]+)$/, renderCapture, (m) => ({ itemId: m[2] }), true],
+  [/^#\/c\/([\w-]+)\/change\/([\w-]+)$/, renderCapture, (m) => ({ observationId: m[2] }), true],
   [/^#\/c\/([\w-]+)\/review$/, renderReview, () => ({}), true],
   [/^#\/mine$/, renderContributions],
   [/^#\/mine\/([\w-]+)$/, renderTimeline, (m) => ({ id: m[1] })],
@@ -61,7 +63,11 @@ const app = {
 
   async campaign(slug) {
     if (!app.campaignBySlug(slug)) await app.campaigns().catch(() => null);
-    return app.campaignBySlug(slug) || (await app.call(`/campaigns/${encodeURIComponent(slug)}`)).body;
+    if (app.campaignBySlug(slug)) return app.campaignBySlug(slug);
+    // One not listed (closed, or reached through a link): kept for the titles of its observations.
+    const { body } = await app.call(`/campaigns/${encodeURIComponent(slug)}`);
+    app.campaignList = [...(app.campaignList || []), body];
+    return body;
   },
 
   /** There is no "my roles" in the API: asking for one item of the review queue tells. */
@@ -311,7 +317,7 @@ async function start() {
   await route();
   flush(true);
   if (app.session && !app.session.expired && navigator.onLine) {
-    app.call('/me/observations?limit=1').then(({ body }) => app.setUnread(body.unread_total), () => {});
+    loadContributions(app).catch(() => {}); // the unread count on the tab
   }
 }
 
