@@ -420,6 +420,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "embed_open_data": {"en": "Open data", "fr": "Données ouvertes"},
     "observation_status_pending": {"en": "Pending", "fr": "En attente"},
     "observation_status_needs_review": {"en": "Needs review", "fr": "À vérifier"},
+    "observation_status_needs_info": {
+        "en": "More information needed",
+        "fr": "Informations demandées",
+    },
     "observation_status_flagged": {"en": "Flagged", "fr": "Signalée"},
     "observation_status_validated": {"en": "Validated", "fr": "Validée"},
     "observation_status_rejected": {"en": "Rejected", "fr": "Rejetée"},

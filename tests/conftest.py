@@ -24,7 +24,8 @@ from tests.factories import campaign_body, make_user
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 TABLES = (
-    "webhook_deliveries, webhooks, rate_counters, reviews, outcomes, observation_events, "
+    "webhook_deliveries, webhooks, rate_counters, review_skips, observation_followers, "
+    "observation_confirmations, reviews, outcomes, observation_events, "
     "observation_versions, observations, quality_rules, reference_features, reference_layers, "
     "campaign_members, campaigns, organisation_members, organisations, api_tokens, "
     "account_tokens, email_outbox, oidc_logins, user_identities, users"

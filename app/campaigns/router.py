@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from app.auth.deps import CurrentUser, OptionalUser
-from app.campaigns import area_upload, service
+from app.campaigns import area_upload, permissions, service
 from app.campaigns.schemas import (
     AreaFileOptions,
     AreaPreview,
@@ -48,7 +48,9 @@ async def get_campaign(
     slug: str, request: Request, session: SessionDep, user: OptionalUser
 ) -> CampaignOut:
     campaign = await service.get_campaign(session, slug, user)
-    return (await service.describe(session, [campaign], str(request.base_url)))[0]
+    answer = (await service.describe(session, [campaign], str(request.base_url)))[0]
+    answer.role = await permissions.role_of(session, campaign, user)  # type: ignore[assignment]
+    return answer
 
 
 @router.patch("/{slug}", response_model=CampaignOut)

@@ -151,6 +151,11 @@ class CampaignOut(CampaignBase):
     created_at: datetime
     updated_at: datetime
     links: list[dict[str, str]] = Field(default_factory=list)
+    role: Literal["owner", "validator", "contributor"] | None = Field(
+        default=None,
+        description="The reader's role in the campaign (owner for admins); null when "
+        "anonymous or without a role. Given by GET /campaigns/{slug} only.",
+    )
 
 
 class CampaignList(BaseModel):

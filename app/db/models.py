@@ -10,6 +10,7 @@ from app.notifications.models import OutgoingEmail
 from app.observations.models import Observation, ObservationVersion
 from app.organisations.models import Organisation, OrganisationMember
 from app.quality.models import QualityRule, ReferenceFeature, ReferenceLayer
+from app.review.community_models import Confirmation, Follower, ReviewSkip
 from app.review.models import (
     ObservationEvent,
     Outcome,
@@ -25,6 +26,8 @@ __all__ = [
     "Base",
     "Campaign",
     "CampaignMember",
+    "Confirmation",
+    "Follower",
     "Invitation",
     "Media",
     "Observation",
@@ -40,6 +43,7 @@ __all__ = [
     "ReferenceFeature",
     "ReferenceLayer",
     "Review",
+    "ReviewSkip",
     "User",
     "UserIdentity",
     "Webhook",

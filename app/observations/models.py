@@ -68,6 +68,9 @@ class Observation(Base):
     duplicate_of: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     # Moderation: hidden from every public output, kept with its history (not a delete).
     hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # 'field' for one observation sent by a person, 'import' for a batch (the batch endpoint,
+    # the demo loader): the review queue puts people's contributions before bulk imports.
+    origin: Mapped[str] = mapped_column(Text, default="field", server_default="field")
 
 
 class ObservationVersion(Base):

@@ -38,8 +38,16 @@ PUBLIC_CAMPAIGN_STATUSES = ("open", "closed")
 # Which statuses each publication policy makes public. Withdrawn observations never are.
 PUBLISHED_STATUSES: dict[str, tuple[str, ...]] = {
     "validated_only": ("validated",),
-    "all_but_rejected": ("pending", "needs_review", "flagged", "validated"),
-    "all": ("pending", "needs_review", "flagged", "validated", "rejected", "duplicate"),
+    "all_but_rejected": ("pending", "needs_review", "needs_info", "flagged", "validated"),
+    "all": (
+        "pending",
+        "needs_review",
+        "needs_info",
+        "flagged",
+        "validated",
+        "rejected",
+        "duplicate",
+    ),
 }
 
 

@@ -63,10 +63,10 @@ _INSERT_BATCH = text(
     ), inserted AS (
         INSERT INTO observations (id, campaign_id, geom, properties, observed_at, accuracy_m,
                                   created_by, status, version, submission_hash, quality_score,
-                                  quality_issues, derived)
+                                  quality_issues, derived, origin)
         SELECT id, :campaign_id, ST_GeomFromWKB(wkb, 4326), CAST(properties AS jsonb),
                observed_at, accuracy_m, :user_id, status, 1, submission_hash, quality_score,
-               CAST(quality_issues AS jsonb), CAST(derived AS jsonb)
+               CAST(quality_issues AS jsonb), CAST(derived AS jsonb), :origin
         FROM input
         ON CONFLICT (id) DO NOTHING
         RETURNING id, geom, properties, observed_at, accuracy_m, status, change_seq, created_at,
@@ -100,8 +100,10 @@ async def insert_batch(
     user_id: uuid.UUID,
     rows: Sequence[NewObservation],
     checked: bool = True,
+    origin: str = "field",
 ) -> set[uuid.UUID]:
-    """Insert the rows whose id is new; returns the ids actually inserted."""
+    """Insert the rows whose id is new; returns the ids actually inserted. ``origin`` says
+    whether a person sent them one by one ('field') or in bulk ('import')."""
     if not rows:
         return set()
     result = await session.execute(
@@ -120,6 +122,7 @@ async def insert_batch(
             "campaign_id": campaign_id,
             "user_id": user_id,
             "checked": checked,
+            "origin": origin,
         },
     )
     return {row[0] for row in result}

@@ -11,7 +11,10 @@ from typing import Any
 
 from app.errors import FieldError, ValidationFailed
 
-STATUSES = ("pending", "needs_review", "flagged", "validated", "rejected", "duplicate", "withdrawn")
+STATUSES = (
+    "pending", "needs_review", "needs_info", "flagged", "validated", "rejected", "duplicate",
+    "withdrawn",
+)  # fmt: skip
 
 
 def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:

@@ -230,6 +230,10 @@ async def edit(
     if errors or property_errors or clean is None:
         raise ValidationFailed(errors + property_errors)
     status, quality = await _recheck_edit(session, campaign, observation, wkb, clean)
+    # The author answering a validator's question: the rules passed, back to the reviewers.
+    answered = observation.status == "needs_info" and observation.created_by == user.id
+    if answered:
+        status = "needs_review"
     payload = {"version": observation.version + 1, "reason": _reason(body)}
     await repository.write_version(
         session, observation_id, kind="edited", user_id=user.id, wkb=wkb,
@@ -237,6 +241,9 @@ async def edit(
         accuracy_m=clean.accuracy_m, status=status, reason=_reason(body), quality=quality,
     )  # fmt: skip
     await events.add_event(session, observation_id, "edited", payload, user.id)
+    if answered:
+        version = {"version": payload["version"]}
+        await events.add_event(session, observation_id, "info_provided", version, user.id)
     return await get_feature(session, observation_id, user)
 
 

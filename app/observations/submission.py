@@ -156,7 +156,12 @@ async def submit_batch(
             results.append(_blocked(item, verdict))
         else:
             rows.append(_new_row(item, verdict))
-    inserted = await repository.insert_batch(session, campaign.id, user.id, rows, bool(rules))
+    # One Feature is a person contributing; a FeatureCollection (batch endpoint, demo loader)
+    # an import, which the review queue puts after people's contributions.
+    origin = "field" if single else "import"
+    inserted = await repository.insert_batch(
+        session, campaign.id, user.id, rows, bool(rules), origin
+    )
     # Ids taken meanwhile by a concurrent request are answered like those known before.
     known |= await repository.submission_hashes(
         session, [row.id for row in rows if row.id not in inserted]

@@ -18,18 +18,22 @@ from app.campaigns.models import Campaign
 from app.errors import FieldError, ValidationFailed
 from app.observations.models import Observation
 from app.observations.schemas import STATUSES
-from app.review import repository
+from app.review import queue, repository
 from app.review.models import Outcome
 from app.review.schemas import OutcomeIn
 
 
 async def review_queue(
     session: AsyncSession, campaign: Campaign, user: User,
-    bbox: tuple[float, float, float, float] | None, limit: int,
-) -> list[dict[str, Any]]:  # fmt: skip
-    """Items to review, each with its Feature (quality issues included), votes and history."""
+    bbox: tuple[float, float, float, float] | None, limit: int, cursor: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    """A page of items to review, each with its Feature (quality issues included), votes and
+    history; ``next`` is the cursor of the following page (None on the last)."""
     await permissions.require_role(session, campaign, user, "validator", "review this campaign")
-    rows = await repository.review_queue(session, campaign.id, user.id, bbox, limit)
+    after = queue.decode_cursor(cursor) if cursor else None
+    rows, total = await queue.page(session, campaign.id, user.id, bbox, after, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
     ids = [row[0] for row in rows]
     votes: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     for oid, vote, reason, comment, at, reviewer in await repository.reviews_of(session, ids):
@@ -39,10 +43,13 @@ async def review_queue(
     for oid, version, change, at, status, by in await repository.versions_of(session, ids):
         history[oid].append({"version": version, "change": change, "at": at.isoformat(),
                              "status": status, "by": by})  # fmt: skip
-    return [
-        {"feature": orjson.loads(feature), "votes": votes[oid], "history": history[oid]}
-        for oid, feature in rows
+    items = [
+        {"feature": orjson.loads(row[1]), "votes": votes[row[0]], "history": history[row[0]]}
+        for row in rows
     ]
+    last = rows[-1] if rows else None
+    next_cursor = queue.encode_cursor(tuple(last[2:])) if more and last else None
+    return {"campaign": campaign.slug, "items": items, "next": next_cursor, "total": total}
 
 
 async def post_outcome(

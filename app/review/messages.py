@@ -41,6 +41,18 @@ REVIEW_MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Status changed from {from} to {to}: {reason}",
         "fr": "Statut passé de {from} à {to} : {reason}",
     },
+    "timeline_status_changed_comment": {
+        "en": "Status changed from {from} to {to}: {reason} ({comment})",
+        "fr": "Statut passé de {from} à {to} : {reason} ({comment})",
+    },
+    "timeline_info_requested": {
+        "en": "{actor} asks for more information: {question}",
+        "fr": "{actor} demande des informations : {question}",
+    },
+    "timeline_info_provided": {
+        "en": "Information added by {actor} (version {version}): back to review.",
+        "fr": "Informations ajoutées par {actor} (version {version}) : de nouveau à vérifier.",
+    },
     "timeline_edited": {"en": "Edited by {actor}.", "fr": "Modifiée par {actor}."},
     "timeline_withdrawn": {"en": "Withdrawn by {actor}.", "fr": "Retirée par {actor}."},
     "timeline_outcome": {"en": "Outcome: {message}", "fr": "Suite donnée : {message}"},

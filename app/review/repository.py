@@ -73,30 +73,6 @@ async def timeline(session: AsyncSession, observation_id: uuid.UUID) -> Sequence
     return (await session.execute(query)).all()
 
 
-async def review_queue(
-    session: AsyncSession, campaign_id: uuid.UUID, reviewer_id: uuid.UUID,
-    bbox: tuple[float, float, float, float] | None, limit: int,
-) -> Sequence[Any]:  # fmt: skip
-    """Flagged first, then oldest; never the reviewer's own, nor those they voted on."""
-    voted = select(Review.observation_id).where(Review.reviewer_id == reviewer_id)
-    query = (
-        select(Observation.id, feature_json().cast(Text))
-        .join(Campaign, Campaign.id == Observation.campaign_id)
-        .where(
-            Observation.campaign_id == campaign_id,
-            Observation.status.in_(REVIEWABLE),
-            Observation.hidden_at.is_(None),
-            Observation.created_by.is_distinct_from(reviewer_id),
-            Observation.id.not_in(voted),
-        )
-        .order_by((Observation.status == "flagged").desc(), Observation.created_at, Observation.id)
-        .limit(limit)
-    )
-    if bbox is not None:
-        query = query.where(func.ST_Intersects(Observation.geom, func.ST_MakeEnvelope(*bbox, 4326)))
-    return (await session.execute(query)).all()
-
-
 async def reviews_of(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Any]:
     query = (
         select(Review.observation_id, Review.vote, Review.reason, Review.comment,

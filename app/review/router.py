@@ -8,12 +8,22 @@ from fastapi import APIRouter, Query, Request
 
 from app.auth.deps import CurrentUser
 from app.auth.ratelimit import RateLimit
+from app.campaigns import permissions
 from app.campaigns import service as campaigns
 from app.db.session import SessionDep
 from app.errors import request_language
 from app.observations.schemas import parse_bbox, parse_statuses
-from app.review import feedback, service
-from app.review.schemas import DecisionIn, DuplicateIn, HideIn, OutcomeIn, ReadIn, ReviewIn
+from app.review import feedback, queue, service
+from app.review.schemas import (
+    DecisionIn,
+    DuplicateIn,
+    HideIn,
+    OutcomeIn,
+    ReadIn,
+    RequestInfoIn,
+    ReviewIn,
+    SkipIn,
+)
 
 router = APIRouter(tags=["review"])
 
@@ -32,6 +42,14 @@ async def decide(
 ) -> None:
     """Owners validate or reject directly, with a reason."""
     await service.decide(session, observation_id, user, body)
+
+
+@router.post("/observations/{observation_id}/request-info", status_code=204)
+async def request_info(
+    observation_id: uuid.UUID, body: RequestInfoIn, session: SessionDep, user: CurrentUser
+) -> None:
+    """Validators ask the contributor a question; their next edit puts it back to review."""
+    await service.request_info(session, observation_id, user, body)
 
 
 @router.post("/observations/{observation_id}/duplicate", status_code=204)
@@ -65,13 +83,21 @@ async def timeline(
 
 @router.get("/campaigns/{slug}/review-queue")
 async def review_queue(
-    slug: str, session: SessionDep, user: CurrentUser,
-    bbox: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    slug: str, session: SessionDep, user: CurrentUser, bbox: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50, cursor: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """Flagged first, then oldest; never your own contributions nor those you voted on."""
+    """Flagged first, then people's contributions (oldest first), then bulk imports, then what
+    you skipped; never your own contributions nor those you voted on. Page on with ``next``."""
     campaign = await campaigns.get_campaign(session, slug, user)
-    items = await feedback.review_queue(session, campaign, user, parse_bbox(bbox), limit)
-    return {"campaign": slug, "items": items}
+    return await feedback.review_queue(session, campaign, user, parse_bbox(bbox), limit, cursor)
+
+
+@router.post("/campaigns/{slug}/review-queue/skips", status_code=204)
+async def skip(slug: str, body: SkipIn, session: SessionDep, user: CurrentUser) -> None:
+    """Put an observation aside: it goes to the end of your review queue."""
+    campaign = await campaigns.get_campaign(session, slug, user)
+    await permissions.require_role(session, campaign, user, "validator", "review this campaign")
+    await queue.skip(session, campaign, user.id, body.id)
 
 
 @router.post("/campaigns/{slug}/outcomes", status_code=201)

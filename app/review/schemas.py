@@ -35,6 +35,15 @@ class DecisionIn(BaseModel):
 
     status: Literal["validated", "rejected"]
     reason: str = Field(min_length=1, max_length=2000)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class RequestInfoIn(BaseModel):
+    """What the validator asks the contributor to add or check."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=2000)
 
 
 class DuplicateIn(BaseModel):
@@ -79,3 +88,9 @@ class ReadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     up_to: int | None = Field(default=None, ge=0)
+
+
+class SkipIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID

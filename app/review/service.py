@@ -21,7 +21,7 @@ from app.review import repository
 from app.review.consensus import consensus
 from app.review.messages import DISAGREE_REASONS
 from app.review.repository import REVIEWABLE
-from app.review.schemas import DecisionIn, DuplicateIn, ReviewIn
+from app.review.schemas import DecisionIn, DuplicateIn, RequestInfoIn, ReviewIn
 
 
 async def _locked(session: AsyncSession, observation_id: uuid.UUID) -> tuple[Observation, Campaign]:
@@ -35,7 +35,7 @@ async def _locked(session: AsyncSession, observation_id: uuid.UUID) -> tuple[Obs
 
 async def change_status(
     session: AsyncSession, observation: Observation, user: User | None, status: str, reason: str,
-    kind: str = "reviewed", consensus: dict[str, int] | None = None,
+    kind: str = "reviewed", consensus: dict[str, int] | None = None, comment: str | None = None,
 ) -> None:  # fmt: skip
     """A new version with another status, and the change on the timeline."""
     observation_id, before = observation.id, observation.status
@@ -48,6 +48,8 @@ async def change_status(
     payload: dict[str, Any] = {"from": before, "to": status, "reason": reason}
     if consensus is not None:
         payload["consensus"] = consensus
+    if comment:
+        payload["comment"] = comment
     await repository.add_event(
         session, observation_id, "status_changed", payload, user.id if user else None
     )
@@ -87,7 +89,27 @@ async def decide(
     if observation.status == "withdrawn":
         raise Conflict("observation_withdrawn", id=str(observation_id))
     if observation.status != body.status:
-        await change_status(session, observation, user, body.status, body.reason, kind="decided")
+        await change_status(session, observation, user, body.status, body.reason,
+                            kind="decided", comment=body.comment)  # fmt: skip
+
+
+async def request_info(
+    session: AsyncSession, observation_id: uuid.UUID, user: User, body: RequestInfoIn
+) -> None:
+    """A validator asks the contributor a question: the observation waits for its author
+    (out of the review queue) until they edit it."""
+    observation, campaign = await _locked(session, observation_id)
+    await permissions.require_role(session, campaign, user, "validator", "review this campaign")
+    if observation.status not in REVIEWABLE:
+        raise Conflict("review_not_reviewable", id=str(observation_id), status=observation.status)
+    await observations.write_version(
+        session, observation_id, kind="info_requested", user_id=user.id, wkb=None,
+        properties_json=orjson.dumps(observation.properties).decode(),
+        observed_at=observation.observed_at, accuracy_m=observation.accuracy_m,
+        status="needs_info", reason=body.question,
+    )  # fmt: skip
+    payload = {"question": body.question}
+    await repository.add_event(session, observation_id, "info_requested", payload, user.id)
 
 
 async def mark_duplicate(
@@ -173,6 +195,8 @@ def event_message(kind: str, payload: dict[str, Any], actor: str | None, languag
         if payload.get("consensus"):
             kind = "status_consensus"
             params.update(payload["consensus"])
+        elif payload.get("comment"):
+            kind = "status_changed_comment"
     elif kind == "quality_checked":
         params["count"] = len(payload.get("issues") or [])
     elif kind == "quality_rechecked":

@@ -37,7 +37,7 @@ async def test_page_is_framable_and_configured(
     assert config["tilejsonUrl"] == (
         "http://test/ogc/collections/arbres/tiles/WebMercatorQuad/tilejson.json"
     )
-    assert config["statuses"] == ["pending", "needs_review", "flagged", "validated"]
+    assert config["statuses"] == ["pending", "needs_review", "needs_info", "flagged", "validated"]
     assert config["labels"]["needs_review"] == "À vérifier"
     assert config["bbox"] is None and config["basemap"] is None
     # Everything the page loads comes from this server.

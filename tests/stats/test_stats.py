@@ -121,8 +121,8 @@ async def test_a_campaigns_figures_on_known_data(
     assert [totals[k] for k in counted] == [6, 3, 3, 1, 1, 1]
     assert totals["last_activity"] is not None
     assert {s["status"]: s["count"] for s in stats["by_status"]} == {
-        "pending": 2, "needs_review": 1, "flagged": 1, "validated": 1, "rejected": 1,
-        "duplicate": 0, "withdrawn": 0,
+        "pending": 2, "needs_review": 1, "needs_info": 0, "flagged": 1, "validated": 1,
+        "rejected": 1, "duplicate": 0, "withdrawn": 0,
     }  # fmt: skip
     assert stats["by_contributor_kind"] == [
         {"kind": "account", "observations": 5, "contributors": 2},
