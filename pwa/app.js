@@ -39,7 +39,7 @@ const app = {
   unread: 0,
   contributions: null,
   campaignList: null,
-  validatorOf: new Map(),
+  roles: new Map(),
   mapView: null,
 
   /** An API call with the token and language; a 401 means the session expired. */
@@ -70,18 +70,17 @@ const app = {
     return body;
   },
 
-  /** There is no "my roles" in the API: asking for one item of the review queue tells. */
-  async isValidator(slug) {
-    if (!app.validatorOf.has(slug)) {
+  /** The reader's role in the campaign (owner, validator, contributor or null), as the campaign's page says. */
+  async role(slug) {
+    if (!app.roles.has(slug)) {
       try {
-        await app.call(`/campaigns/${encodeURIComponent(slug)}/review-queue?limit=1`);
-        app.validatorOf.set(slug, true);
-      } catch (error) {
-        if (error.status === 403) app.validatorOf.set(slug, false);
-        return false;
+        const { body } = await app.call(`/campaigns/${encodeURIComponent(slug)}`);
+        app.roles.set(slug, body.role ?? null);
+      } catch {
+        return null; // offline and never seen: no review button, which needs the network anyway
       }
     }
-    return app.validatorOf.get(slug);
+    return app.roles.get(slug);
   },
 
   async signedIn({ access_token: token, user, expires_at: expiresAt }) {
@@ -155,7 +154,7 @@ const app = {
 
 function resetAccountState() {
   Object.assign(app, { contributions: null, campaignList: null, unread: 0 });
-  app.validatorOf.clear();
+  app.roles.clear();
   app.setUnread(0);
 }
 
