@@ -22,12 +22,13 @@ RESERVED_NAMES = frozenset(
         "id", "type", "geometry", "properties", "bbox", "status", "version", "observed_at",
         "created_at", "updated_at", "accuracy_m", "quality_score", "quality_issues", "campaign",
         "created_by", "author", "change_seq", "withdrawn_at", "duplicate_of", "links",
+        "confirmations",
     }
 )  # fmt: skip
 # Output-only members: a client that sends back a Feature it read has them ignored.
 READ_ONLY_NAMES = frozenset(
     {"status", "version", "created_at", "updated_at", "campaign", "quality_score",
-     "quality_issues", "withdrawn_at", "duplicate_of", "author"}
+     "quality_issues", "withdrawn_at", "duplicate_of", "author", "confirmations"}
 )  # fmt: skip
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -17,6 +17,7 @@ from app.errors import FieldError, Forbidden, NotFound, PayloadTooLarge, Validat
 from app.media import images
 from app.media.models import Media
 from app.observations.models import Observation
+from app.review.community_models import Confirmation
 from app.uploads import ReceivedUpload
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -44,8 +45,13 @@ async def add_photo(
     observation = await session.get(Observation, observation_id)
     if observation is None:
         raise NotFound("observation_not_found", id=str(observation_id))
+    # Its author; and those who confirmed it, for the photos of their confirmation.
     if observation.created_by != user.id and not user.is_admin:
-        raise Forbidden(action="add photos to this observation")
+        confirmed = select(Confirmation.id).where(
+            Confirmation.observation_id == observation_id, Confirmation.user_id == user.id
+        )
+        if await session.scalar(confirmed) is None:
+            raise Forbidden(action="add photos to this observation")
     existing = await session.scalar(
         select(Media).where(
             Media.observation_id == observation_id, Media.upload_sha256 == upload.sha256

@@ -30,6 +30,7 @@ from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.observations.models import Observation, ObservationVersion
 from app.observations.public import grid_margin, public_geometry, shown_geometry
+from app.review.community_models import Confirmation
 
 
 @dataclass(slots=True)
@@ -159,6 +160,7 @@ def feature_json(
         "campaign", Campaign.slug,
         "quality_score", Observation.quality_score,
         "quality_issues", Observation.quality_issues,
+        "confirmations", _confirmations(),
     )  # fmt: skip
     return func.json_build_object(
         "type", "Feature",
@@ -166,6 +168,13 @@ def feature_json(
         "geometry", func.ST_AsGeoJSON(shown_geometry(grid, author), 9).cast(JSON),
         "properties", Observation.properties.op("||")(Observation.derived).op("||")(members),
     )  # fmt: skip
+
+
+def _confirmations() -> ColumnElement[int]:
+    """How many people confirmed the observation (``observation_confirmations``)."""
+    return (
+        select(func.count()).where(Confirmation.observation_id == Observation.id).scalar_subquery()
+    )
 
 
 def _feature_query(

@@ -87,7 +87,10 @@ async def my_observations(
     return {
         "unread_total": await repository.unread_total(session, user),
         "read_up_to": user.timeline_read_up_to,
-        "observations": [{"feature": orjson.loads(f), "unread": unread} for f, unread in rows],
+        "observations": [
+            {"feature": orjson.loads(feature), "unread": unread, "following": following}
+            for feature, unread, following in rows
+        ],
     }
 
 

@@ -53,6 +53,18 @@ REVIEW_MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Information added by {actor} (version {version}): back to review.",
         "fr": "Informations ajoutées par {actor} (version {version}) : de nouveau à vérifier.",
     },
+    "timeline_confirmed_still_there": {
+        "en": "{actor} confirms it is still there.",
+        "fr": "{actor} confirme que c'est toujours là.",
+    },
+    "timeline_confirmed_not_fixed": {
+        "en": "{actor} reports it is still not fixed.",
+        "fr": "{actor} signale que ce n'est toujours pas réglé.",
+    },
+    "timeline_confirmed_same": {
+        "en": "{actor} reported the same thing.",
+        "fr": "{actor} a signalé la même chose.",
+    },
     "timeline_edited": {"en": "Edited by {actor}.", "fr": "Modifiée par {actor}."},
     "timeline_withdrawn": {"en": "Withdrawn by {actor}.", "fr": "Retirée par {actor}."},
     "timeline_outcome": {"en": "Outcome: {message}", "fr": "Suite donnée : {message}"},
@@ -68,6 +80,14 @@ REVIEW_MESSAGES: dict[str, dict[Language, str]] = {
     "review_not_reviewable": {
         "en": "Observation {id} is {status}: it is no longer under review.",
         "fr": "L'observation {id} est {status} : elle n'est plus en cours de validation.",
+    },
+    "confirm_own_contribution": {
+        "en": "You cannot confirm your own contribution: edit it instead.",
+        "fr": "Vous ne pouvez pas confirmer votre propre contribution : modifiez-la plutôt.",
+    },
+    "confirmation_unknown_photo": {
+        "en": "Photo {id} is not a photo of this observation.",
+        "fr": "La photo {id} n'est pas une photo de cette observation.",
     },
     "review_duplicate_of_itself": {
         "en": "An observation cannot be a duplicate of itself.",

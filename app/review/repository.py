@@ -14,6 +14,7 @@ from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.observations.models import Observation, ObservationVersion
 from app.observations.repository import feature_json
+from app.review import community_repository as community
 from app.review.models import ObservationEvent, Outcome, Review
 
 REVIEWABLE = ("pending", "flagged", "needs_review")
@@ -142,9 +143,9 @@ async def my_observations(
         .scalar_subquery()
     )
     query = (
-        select(feature_json().cast(Text), unread)
+        select(feature_json().cast(Text), unread, community.followed_by(user.id))
         .join(Campaign, Campaign.id == Observation.campaign_id)
-        .where(Observation.created_by == user.id)
+        .where(community.mine_or_followed(user.id))
         .order_by(Observation.updated_at.desc(), Observation.id)
         .limit(limit)
     )
@@ -161,7 +162,7 @@ async def unread_total(session: AsyncSession, user: User) -> int:
         .select_from(ObservationEvent)
         .join(Observation, Observation.id == ObservationEvent.observation_id)
         .where(
-            Observation.created_by == user.id,
+            community.mine_or_followed(user.id),
             ObservationEvent.id > user.timeline_read_up_to,
             ObservationEvent.actor_id.is_distinct_from(user.id),
         )
@@ -173,7 +174,7 @@ async def latest_event_id(session: AsyncSession, user: User) -> int:
     query = (
         select(func.max(ObservationEvent.id))
         .join(Observation, Observation.id == ObservationEvent.observation_id)
-        .where(Observation.created_by == user.id)
+        .where(community.mine_or_followed(user.id))
     )
     return int(await session.scalar(query) or 0)
 

@@ -6,15 +6,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from app.auth.deps import CurrentUser
+from app.auth.deps import CurrentUser, OptionalUser
 from app.auth.ratelimit import RateLimit
 from app.campaigns import permissions
 from app.campaigns import service as campaigns
 from app.db.session import SessionDep
 from app.errors import request_language
 from app.observations.schemas import parse_bbox, parse_statuses
-from app.review import feedback, queue, service
+from app.review import confirmations, feedback, queue, service
 from app.review.schemas import (
+    ConfirmationIn,
     DecisionIn,
     DuplicateIn,
     HideIn,
@@ -50,6 +51,29 @@ async def request_info(
 ) -> None:
     """Validators ask the contributor a question; their next edit puts it back to review."""
     await service.request_info(session, observation_id, user, body)
+
+
+@router.post("/observations/{observation_id}/confirmations", status_code=201)
+async def confirm(
+    observation_id: uuid.UUID, body: ConfirmationIn, session: SessionDep, user: CurrentUser,
+    _: RateLimit,
+) -> dict[str, Any]:  # fmt: skip
+    """Say an observation is still there, still not fixed (a decided one goes back to review),
+    or the same as what you wanted to report (you then follow it)."""
+    return await service.confirm(session, observation_id, user, body)
+
+
+@router.get("/campaigns/{slug}/nearby")
+async def nearby(
+    slug: str, request: Request, session: SessionDep, user: OptionalUser,
+    lon: Annotated[float, Query(ge=-180, le=180)], lat: Annotated[float, Query(ge=-90, le=90)],
+    radius_m: Annotated[float, Query(gt=0, le=1000)] = 50,
+) -> dict[str, Any]:  # fmt: skip
+    """What you may see of the campaign within ``radius_m`` of a point, nearest first (at most
+    20): "is this it?" before reporting something already reported."""
+    campaign = await campaigns.get_campaign(session, slug, user)
+    language = request_language(request)
+    return await confirmations.nearby(session, campaign, user, lon, lat, radius_m, language)
 
 
 @router.post("/observations/{observation_id}/duplicate", status_code=204)

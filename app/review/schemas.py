@@ -94,3 +94,14 @@ class SkipIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: uuid.UUID
+
+
+class ConfirmationIn(BaseModel):
+    """Someone else's word on an observation: still there, still not fixed, or the same as
+    what they wanted to report."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["still_there", "not_fixed", "same"]
+    comment: str | None = Field(default=None, max_length=2000)
+    media: list[uuid.UUID] = Field(default_factory=list, max_length=20)

@@ -13,15 +13,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import User
 from app.campaigns import permissions
 from app.campaigns.models import Campaign
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from app.messages import render
 from app.observations import repository as observations
+from app.observations import service as reading
 from app.observations.models import Observation
-from app.review import repository
+from app.review import community_repository as community
+from app.review import confirmations, repository
 from app.review.consensus import consensus
 from app.review.messages import DISAGREE_REASONS
 from app.review.repository import REVIEWABLE
-from app.review.schemas import DecisionIn, DuplicateIn, RequestInfoIn, ReviewIn
+from app.review.schemas import ConfirmationIn, DecisionIn, DuplicateIn, RequestInfoIn, ReviewIn
+
+# Decided observations that a "not fixed" confirmation puts back to review.
+REOPENED = ("validated", "rejected")
 
 
 async def _locked(session: AsyncSession, observation_id: uuid.UUID) -> tuple[Observation, Campaign]:
@@ -125,6 +130,49 @@ async def mark_duplicate(
     await repository.set_duplicate_of(session, observation_id, body.of)
     reason = body.reason or f"duplicate of {body.of}"
     await change_status(session, observation, user, "duplicate", reason, kind="duplicate")
+    await session.refresh(observation)
+    await confirmations.count_duplicate(session, observation, original)
+
+
+async def confirm(
+    session: AsyncSession, observation_id: uuid.UUID, user: User, body: ConfirmationIn
+) -> dict[str, Any]:
+    """Someone else's word on an observation they may read: "still there", "not fixed" (which
+    reopens a decided observation), "the same" (which makes them follow it)."""
+    # Only what the person may read (404 otherwise, 410 once withdrawn).
+    await reading.readable(session, observation_id, user)
+    observation = await observations.lock(session, observation_id)
+    assert observation is not None
+    if observation.status == "withdrawn":
+        raise Conflict("observation_withdrawn", id=str(observation_id))
+    if observation.created_by == user.id:
+        raise Conflict("confirm_own_contribution")
+    media = list(dict.fromkeys(body.media))
+    known = await community.photos_of(session, observation_id, media)
+    unknown = [
+        FieldError(f"/body/media/{index}", "confirmation_unknown_photo", {"id": str(media_id)})
+        for index, media_id in enumerate(body.media)
+        if media_id not in known
+    ]
+    if unknown:
+        raise ValidationFailed(unknown)
+    await community.upsert_confirmation(
+        session, observation_id, user.id, body.kind, body.comment, media
+    )
+    payload = {"kind": body.kind, "comment": body.comment}
+    await repository.add_event(session, observation_id, "confirmed", payload, user.id)
+    if body.kind == "same":
+        await community.follow(session, observation_id, user.id)
+    status = observation.status
+    if body.kind == "not_fixed" and status in REOPENED:
+        reason = "reopened: reported as not fixed"
+        await change_status(session, observation, user, "needs_review", reason, kind="reopened")
+        status = "needs_review"
+    return {
+        "id": observation_id,
+        "confirmations": await community.count(session, observation_id),
+        "status": status,
+    }
 
 
 async def set_hidden(
@@ -146,8 +194,11 @@ async def set_hidden(
 
 
 async def can_follow(session: AsyncSession, observation: Observation, user: User) -> bool:
-    """The author, the campaign's validators and owners, and admins see the timeline."""
+    """The author, those who follow it, the campaign's validators and owners, and admins see
+    the timeline."""
     if observation.created_by == user.id:
+        return True
+    if await community.is_follower(session, observation.id, user.id):
         return True
     campaign = await session.get(Campaign, observation.campaign_id)
     assert campaign is not None
@@ -197,6 +248,10 @@ def event_message(kind: str, payload: dict[str, Any], actor: str | None, languag
             params.update(payload["consensus"])
         elif payload.get("comment"):
             kind = "status_changed_comment"
+    elif kind == "confirmed":
+        kind = f"confirmed_{payload.get('kind')}"
+        if payload.get("comment"):
+            return f"{render(f'timeline_{kind}', language, params)} « {payload['comment']} »"  # type: ignore[arg-type]
     elif kind == "quality_checked":
         params["count"] = len(payload.get("issues") or [])
     elif kind == "quality_rechecked":
