@@ -5,6 +5,7 @@ import { loadForEdit, saveEdit } from './edit.js';
 import { fieldOfPath, buildForm } from './forms.js';
 import { lineLength, polygonArea } from './geo.js';
 import { formatNumber, t } from './i18n.js';
+import { alreadyReported, confirmSame } from './nearby.js';
 import { getCapture, newCapture, putCapture } from './outbox.js';
 import { announce, button, errorText, fill, h, viewHeading } from './ui.js';
 
@@ -35,7 +36,7 @@ export async function renderCapture(app, panel, { campaign, mapView, type, itemI
     event.preventDefault();
     submit(app, campaign, draft, ui, form, item).catch((error) => announce(errorText(error)));
   });
-  return () => { drawing.detach(); draft.urls.forEach(URL.revokeObjectURL); };
+  return () => { drawing.detach(); draft.urls.forEach(URL.revokeObjectURL); document.getElementById('nearby')?.remove(); };
 }
 
 function startDraft(campaign, type, item) {
@@ -229,6 +230,12 @@ async function submit(app, campaign, draft, ui, form, item) {
   const properties = { ...values, observed_at: draft.observedAt };
   if (draft.accuracy !== null) properties.accuracy_m = draft.accuracy;
   const feature = { type: 'Feature', id: draft.change?.id || draft.id, geometry, properties };
+  // A new point: is it one already reported nearby? Asked once per place.
+  if (!draft.change && !item && draft.type === 'Point' && draft.asked !== String(draft.point)) {
+    draft.asked = String(draft.point);
+    const same = await alreadyReported(app, campaign, draft.point);
+    if (same && (await confirmSame(app, same))) return;
+  }
   // A change is checked by the PATCH itself (its quality results are shown after it, see
   // edit.js); /check would take the contribution for a duplicate of itself.
   if (!draft.change && navigator.onLine && !(await passesCheck(app, campaign, draft, ui, form, feature))) return;

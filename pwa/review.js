@@ -127,7 +127,7 @@ async function loadPhotos(app, id, container) {
 }
 
 /** A photo of an observation not yet published is only sent with the reviewer's token. */
-async function photoUrl(app, href) {
+export async function photoUrl(app, href) {
   const token = app.session?.token;
   const response = await fetch(href, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
   if (!response.ok) throw new Error(`${href}: ${response.status}`);

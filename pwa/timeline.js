@@ -1,12 +1,14 @@
 // One contribution's timeline: checks, votes and status changes with the validator's reason and
 // comment, questions from validators, outcomes (with their link); and what can be done about it:
-// its author edits it (which is how a question is answered) or withdraws it.
+// its author edits it (which is how a question is answered) or withdraws it; someone following
+// a closed one says it is still there, or not fixed (which reopens it).
 import { loadContributions, title } from './contributions.js';
 import { formatDate, pick, t } from './i18n.js';
 import { timelineRead } from './reading.js';
 import { announce, button, errorText, fill, h, statusBadge, viewHeading } from './ui.js';
 
 const EDITABLE = (status) => !['withdrawn', 'duplicate'].includes(status);
+const CLOSED = ['validated', 'rejected'];
 
 export async function renderTimeline(app, view, { id }) {
   const body = h('div', {}, h('p', {}, t('loading')));
@@ -32,6 +34,7 @@ export async function renderTimeline(app, view, { id }) {
   fill(body, h('p', { class: 'row' }, heading ? h('strong', {}, heading) : null, statusBadge(timeline.status)),
     timeline.status === 'needs_info' ? question(timeline.events, mine && feature) : null,
     mine && feature && EDITABLE(timeline.status) ? authorActions(app, feature, observation?.etag, rerender) : null,
+    known?.following && CLOSED.includes(timeline.status) ? confirmBox(app, id, rerender) : null,
     timeline.events.length ? h('ol', { class: 'timeline' }, timeline.events.map(eventItem)) : h('p', {}, t('timeline.empty')));
   if (contributions && timeline.events.some((e) => e.unread)) {
     timelineRead(app, contributions.body, id, timeline.events).then(({ counts }) => app.setUnread(counts.total), () => {});
@@ -66,6 +69,27 @@ function authorActions(app, feature, etag, rerender) {
     h('a', { class: 'button', id: 'edit', href: `#/c/${feature.properties.campaign}/change/${feature.id}` }, t('mine.edit')), withdraw);
 }
 
+function confirmBox(app, id, rerender) {
+  const comment = h('textarea', { id: 'confirm-comment', rows: '2', maxlength: '2000' });
+  const send = (kind) => async () => {
+    try {
+      const { body } = await app.call(`/observations/${id}/confirmations`, { method: 'POST', json: { kind, comment: comment.value.trim() || null, media: [] } });
+      announce(t('confirm.thanks', { status: t(`status.${body.status}`) }));
+      await rerender();
+    } catch (error) {
+      announce(errorText(error));
+    }
+  };
+  const still = button(t('confirm.still_there'), send('still_there'), 'primary');
+  const notFixed = button(t('confirm.not_fixed'), send('not_fixed'));
+  still.id = 'confirm-still';
+  notFixed.id = 'confirm-not-fixed';
+  return h('section', { class: 'confirm', 'aria-labelledby': 'confirm-title' },
+    h('h2', { id: 'confirm-title' }, t('confirm.title')),
+    h('div', { class: 'field' }, h('label', { for: 'confirm-comment' }, t('review.comment')), comment),
+    h('div', { class: 'actions' }, still, notFixed));
+}
+
 function eventItem(event) {
   const outcome = event.kind === 'outcome';
   const { comment, question: asked } = event.payload || {};
@@ -74,7 +98,7 @@ function eventItem(event) {
     outcome ? h('strong', {}, t('timeline.outcome')) : null,
     h('p', {}, outcome && event.payload?.message ? pick(event.payload.message) : pick(event.message)),
     // The message may already quote them; shown apart, they read as the validator's own words.
-    comment ? h('p', { class: 'comment' }, t('timeline.comment', { text: comment })) : null,
+    comment && !pick(event.message).includes(comment) ? h('p', { class: 'comment' }, t('timeline.comment', { text: comment })) : null,
     asked && !pick(event.message).includes(asked) ? h('p', { class: 'comment' }, t('timeline.asked', { text: asked })) : null,
     outcome && event.payload?.link ? h('a', { href: event.payload.link, target: '_blank', rel: 'noopener' }, t('timeline.link')) : null);
 }

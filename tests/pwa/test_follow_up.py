@@ -12,6 +12,7 @@ from playwright.async_api import BrowserContext, Page, expect
 
 from app.db.session import Database
 from tests.pwa.conftest import (
+    PHONE,
     SLUG,
     Field,
     open_app,
@@ -21,6 +22,16 @@ from tests.pwa.conftest import (
 )
 
 SYNCED = 20_000  # ms
+DESKTOP = {"width": 1280, "height": 800}
+
+
+async def screenshots(page: Page, name: str) -> None:
+    """The screen on the phone, then on a desktop (tests/artifacts/pwa-NAME[-desktop].png)."""
+    await screenshot(page, name)
+    await page.set_viewport_size(DESKTOP)
+    await page.wait_for_timeout(300)  # the map follows the new size
+    await screenshot(page, f"{name}-desktop")
+    await page.set_viewport_size(PHONE)
 
 
 async def my_headers(page: Page) -> dict[str, str]:
@@ -74,7 +85,7 @@ async def test_reason_comment_and_unread_badge_after_a_reload(
     badge = page.locator("#unread")
     await expect(badge).to_be_visible()
     total = int(await badge.inner_text())
-    await screenshot(page, "follow-up-list")
+    await screenshots(page, "follow-up-list")
 
     # The newer one first: its news clear, the older one's stay although their ids are lower.
     await page.click(f"#sent-list a.card[data-id='{newer}']")
@@ -98,7 +109,7 @@ async def test_reason_comment_and_unread_badge_after_a_reload(
     )
     await expect(timeline).to_contain_text("n'est pas d'accord (mauvais emplacement)")
     assert await timeline.locator(".new").count() == total - news_newer
-    await screenshot(page, "follow-up-timeline")
+    await screenshots(page, "follow-up-timeline")
     await expect(badge).to_be_hidden()
     await page.reload()  # the server's mark moved too
     await page.wait_for_selector("body[data-ready]")
@@ -119,13 +130,13 @@ async def test_edit_conflict_offline_change_and_withdrawal(
     await expect(page.locator("#f-species")).to_have_value("Platane")
     await page.fill("#f-species", "Platane commun")
     await page.fill("#f-height_m", "18")
-    await screenshot(page, "follow-up-edit")
+    await screenshots(page, "follow-up-edit")
     await page.click("#send")
     issues = page.locator("#edit-issues")
     await expect(issues).to_contain_text("Modification enregistrée. Statut : Signalée.")
     await expect(issues).to_contain_text("sans doute la même chose")
     await page.evaluate("document.getElementById('check').scrollIntoView()")
-    await screenshot(page, "follow-up-edit-flagged")
+    await screenshots(page, "follow-up-edit-flagged")
     await issues.get_by_role("link", name="Voir le suivi").click()
     await expect(page.locator(".timeline")).to_contain_text("Modifiée par")
     [stored] = await stored_observations(committed_db, "Platane commun")
@@ -144,7 +155,7 @@ async def test_edit_conflict_offline_change_and_withdrawal(
         "Quelqu’un a modifié cette contribution"
     )
     await page.evaluate("document.getElementById('check').scrollIntoView()")
-    await screenshot(page, "follow-up-conflict")
+    await screenshots(page, "follow-up-conflict")
     await page.click("#edit-reload")
     await expect(page.locator("#f-species")).to_have_value("Platanus orientalis")
 

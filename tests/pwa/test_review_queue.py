@@ -11,7 +11,8 @@ from playwright.async_api import BrowserContext, Page, expect
 from sqlalchemy import text
 
 from app.db.session import Database
-from tests.pwa.conftest import SLUG, Field, open_app, open_campaign, screenshot
+from tests.pwa.conftest import SLUG, Field, open_app, open_campaign
+from tests.pwa.test_follow_up import screenshots
 
 EXTRA = 55  # with the two of the fixture: 57 to review, two pages
 
@@ -67,7 +68,7 @@ async def test_the_whole_queue_is_reached_and_skips_come_back_last(
         "Il reste 1 observation(s) que vous avez passée(s)."
     )
     await expect(page.locator("#review-done")).to_have_count(0)
-    await screenshot(page, "review-skipped")
+    await screenshots(page, "review-skipped")
     await page.get_by_role("button", name="Les revoir").click()
     await expect(progress).to_have_text("Observation 1 sur 1")
     await page.get_by_role("button", name="D’accord", exact=True).click()
