@@ -8,7 +8,7 @@ export const LANGUAGES = ['fr', 'en'];
 const MESSAGES = {
   fr: {
     skip: 'Aller au contenu', 'nav.label': 'Navigation principale', 'nav.campaigns': 'Campagnes',
-    'nav.mine': 'Mes contributions', 'nav.settings': 'Réglages', 'lang.switch': 'Switch to English',
+    'nav.mine': 'Mes contributions', 'nav.settings': 'Réglages', 'lang.switch': 'EN: switch to English',
     'lang.short': 'EN', 'outbox.label': '{n} saisie(s) en attente d’envoi',
     offline: 'Hors ligne : vos saisies restent sur l’appareil et partiront dès que possible.',
     expired: 'Votre session a expiré : reconnectez-vous pour envoyer vos saisies.',
@@ -117,7 +117,7 @@ const MESSAGES = {
   },
   en: {
     skip: 'Skip to content', 'nav.label': 'Main navigation', 'nav.campaigns': 'Campaigns',
-    'nav.mine': 'My contributions', 'nav.settings': 'Settings', 'lang.switch': 'Passer en français',
+    'nav.mine': 'My contributions', 'nav.settings': 'Settings', 'lang.switch': 'FR : passer en français',
     'lang.short': 'FR', 'outbox.label': '{n} capture(s) waiting to be sent',
     offline: 'Offline: your captures stay on this device and will be sent as soon as possible.',
     expired: 'Your session has expired: sign in again to send your captures.',

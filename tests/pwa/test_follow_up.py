@@ -11,6 +11,7 @@ from typing import Any
 from playwright.async_api import BrowserContext, Page, expect
 
 from app.db.session import Database
+from tests.console.conftest import serious_violations
 from tests.pwa.conftest import (
     PHONE,
     SLUG,
@@ -26,7 +27,12 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 async def screenshots(page: Page, name: str) -> None:
-    """The screen on the phone, then on a desktop (tests/artifacts/pwa-NAME[-desktop].png)."""
+    """No serious accessibility violation; the screen on the phone, then on a desktop
+    (tests/artifacts/pwa-NAME[-desktop].png)."""
+    await page.evaluate("document.getElementById('status').classList.remove('shown')")
+    await page.wait_for_timeout(250)  # the status toast fades out first (see styles.css)
+    violations = await serious_violations(page)
+    assert violations == [], f"{name}: {violations}"
     await screenshot(page, name)
     await page.set_viewport_size(DESKTOP)
     await page.wait_for_timeout(300)  # the map follows the new size
