@@ -14,11 +14,11 @@ export class ApiError extends Error {
 }
 
 /**
- * One request. options: method, json (body), form (FormData), token, lang.
- * Resolves with {status, body, fromCache}; rejects with ApiError for non-2xx answers and network errors.
+ * One request. options: method, json (body), form (FormData), token, lang, headers (more).
+ * Resolves with {status, body, fromCache, etag}; rejects with ApiError for non-2xx answers and network errors.
  */
-export async function request(path, { method = 'GET', json, form, token, lang } = {}) {
-  const headers = { Accept: 'application/json, application/problem+json' };
+export async function request(path, { method = 'GET', json, form, token, lang, headers: more = {} } = {}) {
+  const headers = { Accept: 'application/json, application/problem+json', ...more };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (lang) headers['Accept-Language'] = lang;
   let body;
@@ -42,5 +42,6 @@ export async function request(path, { method = 'GET', json, form, token, lang } 
     throw new ApiError(response.status, parsed || {}, retryAfter);
   }
   // The service worker marks answers it gave from its cache because the network failed.
-  return { status: response.status, body: parsed, fromCache: response.headers.has('X-Releve-From-Cache') };
+  return { status: response.status, body: parsed, fromCache: response.headers.has('X-Releve-From-Cache'),
+    etag: response.headers.get('ETag') };
 }

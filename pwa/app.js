@@ -5,10 +5,11 @@ import { renderSettings, renderStart } from './account.js';
 import { request } from './api.js';
 import { renderCampaign, renderCampaignList } from './campaigns.js';
 import { renderCapture } from './capture.js';
-import { renderContributions, renderTimeline } from './contributions.js';
+import { loadContributions, renderContributions } from './contributions.js';
 import { lang, setLanguage, t, translatePage } from './i18n.js';
 import { adoptCaptures, allCaptures, flushOutbox, onOutboxChange } from './outbox.js';
 import { renderReview } from './review.js';
+import { renderTimeline } from './timeline.js';
 import {
   clearSession, clearUserCaches, loadSession, markExpired, renewIfDue, saveLanguage, saveSession,
 } from './session.js';
@@ -24,6 +25,7 @@ const ROUTES = [
   [/^#\/c\/([\w-]+)$/, renderCampaign, () => ({}), true],
   [/^#\/c\/([\w-]+)\/new\/(Point|LineString|Polygon)$/, renderCapture, (m) => ({ type: m[2] }), true],
   [/^#\/c\/([\w-]+)\/edit\/([\w-]+)$/, renderCapture, (m) => ({ itemId: m[2] }), true],
+  [/^#\/c\/([\w-]+)\/change\/([\w-]+)$/, renderCapture, (m) => ({ observationId: m[2] }), true],
   [/^#\/c\/([\w-]+)\/review$/, renderReview, () => ({}), true],
   [/^#\/mine$/, renderContributions],
   [/^#\/mine\/([\w-]+)$/, renderTimeline, (m) => ({ id: m[1] })],
@@ -37,7 +39,7 @@ const app = {
   unread: 0,
   contributions: null,
   campaignList: null,
-  validatorOf: new Map(),
+  roles: new Map(),
   mapView: null,
 
   /** An API call with the token and language; a 401 means the session expired. */
@@ -61,21 +63,24 @@ const app = {
 
   async campaign(slug) {
     if (!app.campaignBySlug(slug)) await app.campaigns().catch(() => null);
-    return app.campaignBySlug(slug) || (await app.call(`/campaigns/${encodeURIComponent(slug)}`)).body;
+    if (app.campaignBySlug(slug)) return app.campaignBySlug(slug);
+    // One not listed (closed, or reached through a link): kept for the titles of its observations.
+    const { body } = await app.call(`/campaigns/${encodeURIComponent(slug)}`);
+    app.campaignList = [...(app.campaignList || []), body];
+    return body;
   },
 
-  /** There is no "my roles" in the API: asking for one item of the review queue tells. */
-  async isValidator(slug) {
-    if (!app.validatorOf.has(slug)) {
+  /** The reader's role in the campaign (owner, validator, contributor or null), as the campaign's page says. */
+  async role(slug) {
+    if (!app.roles.has(slug)) {
       try {
-        await app.call(`/campaigns/${encodeURIComponent(slug)}/review-queue?limit=1`);
-        app.validatorOf.set(slug, true);
-      } catch (error) {
-        if (error.status === 403) app.validatorOf.set(slug, false);
-        return false;
+        const { body } = await app.call(`/campaigns/${encodeURIComponent(slug)}`);
+        app.roles.set(slug, body.role ?? null);
+      } catch {
+        return null; // offline and never seen: no review button, which needs the network anyway
       }
     }
-    return app.validatorOf.get(slug);
+    return app.roles.get(slug);
   },
 
   async signedIn({ access_token: token, user, expires_at: expiresAt }) {
@@ -149,7 +154,7 @@ const app = {
 
 function resetAccountState() {
   Object.assign(app, { contributions: null, campaignList: null, unread: 0 });
-  app.validatorOf.clear();
+  app.roles.clear();
   app.setUnread(0);
 }
 
@@ -311,7 +316,7 @@ async function start() {
   await route();
   flush(true);
   if (app.session && !app.session.expired && navigator.onLine) {
-    app.call('/me/observations?limit=1').then(({ body }) => app.setUnread(body.unread_total), () => {});
+    loadContributions(app).catch(() => {}); // the unread count on the tab
   }
 }
 

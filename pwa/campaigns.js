@@ -51,7 +51,7 @@ export async function renderCampaign(app, panel, { campaign }) {
   );
   const mine = (await allCaptures()).filter((i) => i.campaign === campaign.slug);
   if (mine.length) panel.querySelector('[data-key=outbox]')?.removeAttribute('hidden');
-  if (await app.isValidator(campaign.slug)) {
+  if (['owner', 'validator'].includes(await app.role(campaign.slug))) {
     reviewSlot.append(h('a', { class: 'button', href: `#/c/${campaign.slug}/review` }, t('campaign.review')));
   }
 }

@@ -1,33 +1,42 @@
 // Capturing an observation: its place (GPS, a tap, a drag, or vertices for a line or polygon),
 // the campaign's form, photos; then, when online, the server's quality check (blocking
 // reasons to fix, warnings to confirm); then the outbox, online or not, the same way.
+import { loadForEdit, saveEdit } from './edit.js';
 import { fieldOfPath, buildForm } from './forms.js';
 import { lineLength, polygonArea } from './geo.js';
 import { formatNumber, t } from './i18n.js';
+import { alreadyReported, confirmSame } from './nearby.js';
 import { getCapture, newCapture, putCapture } from './outbox.js';
 import { announce, button, errorText, fill, h, viewHeading } from './ui.js';
 
 const round = (value) => Math.round(value * 1e7) / 1e7;
 const GEOMETRY_PATHS = /^\/(geometry|properties\/(accuracy_m|observed_at))(\/|$)/;
 
-/** New capture (`type`: Point, LineString, Polygon) or, with `itemId`, fixing an unsent one. */
-export async function renderCapture(app, panel, { campaign, mapView, type, itemId }) {
-  const item = itemId ? await getCapture(itemId) : null;
+/**
+ * New capture (`type`: Point, LineString, Polygon); with `itemId`, fixing an unsent one; with
+ * `observationId`, changing one already sent (see edit.js).
+ */
+export async function renderCapture(app, panel, { campaign, mapView, type, itemId, observationId }) {
+  const editing = observationId ? await loadForEdit(app, observationId) : null;
+  if (observationId && !editing) { fill(panel, h('p', { class: 'notice error-box' }, t('edit.unavailable'))); return null; }
+  const item = itemId ? await getCapture(itemId) : editing && { feature: editing.feature, photos: [] };
   if (itemId && !item) { location.hash = `#/c/${campaign.slug}`; return null; }
   const draft = startDraft(campaign, type, item);
-  const ui = layout(campaign, draft, item);
+  // A change of a sent contribution: made on that version (its ETag).
+  draft.change = editing ? { id: observationId, etag: editing.etag } : item?.observationId ? { id: item.observationId, etag: item.etag } : null;
+  const ui = layout(campaign, draft, item, editing?.question);
   fill(panel, ui.root);
   const form = buildForm(ui.fields, campaign.fields, item ? item.feature.properties : {});
   const drawing = attachMap(mapView, draft, () => refreshWhere(ui, draft));
   fill(ui.tools, ...tools(draft, drawing, ui, mapView));
   refreshWhere(ui, draft);
   renderPhotos(ui, draft);
-  if (item) showServerErrors(ui, form, campaign.fields, item.errors, item.detail);
+  if (itemId) showServerErrors(ui, form, campaign.fields, item.errors, item.detail);
   ui.root.addEventListener('submit', (event) => {
     event.preventDefault();
     submit(app, campaign, draft, ui, form, item).catch((error) => announce(errorText(error)));
   });
-  return () => { drawing.detach(); draft.urls.forEach(URL.revokeObjectURL); };
+  return () => { drawing.detach(); draft.urls.forEach(URL.revokeObjectURL); document.getElementById('nearby')?.remove(); };
 }
 
 function startDraft(campaign, type, item) {
@@ -35,7 +44,7 @@ function startDraft(campaign, type, item) {
   const shape = geometry?.type === 'MultiPolygon' ? 'Polygon' : geometry?.type || type;
   const ring = shape === 'Polygon' ? (geometry?.type === 'MultiPolygon' ? geometry.coordinates[0][0] : geometry?.coordinates[0]) : null;
   return {
-    id: item?.id || crypto.randomUUID(), // the idempotency key, made as the capture starts
+    id: (!item?.observationId && item?.id) || crypto.randomUUID(), // the idempotency key, made as the capture starts
     type: shape,
     // A campaign taking only MultiPolygons gets the drawn polygon wrapped in one.
     multi: shape === 'Polygon' && !campaign.geometry_types.includes('Polygon'),
@@ -50,8 +59,8 @@ function startDraft(campaign, type, item) {
   };
 }
 
-function layout(campaign, draft, item) {
-  const title = item ? t('capture.edit') : t(`capture.${draft.type}`);
+function layout(campaign, draft, item, question) {
+  const title = draft.change ? t('edit.title') : item ? t('capture.edit') : t(`capture.${draft.type}`);
   const ui = {
     tools: h('div', { class: 'tools' }),
     where: h('p', { id: 'where', class: 'where', 'aria-live': 'polite' }),
@@ -63,6 +72,7 @@ function layout(campaign, draft, item) {
   const help = draft.type === 'Point' ? t('capture.pointHelp') : t('capture.vertexHelp');
   ui.root = h('form', { class: 'capture', novalidate: true },
     viewHeading(title),
+    question ? h('div', { class: 'notice warn question', role: 'note' }, h('p', {}, h('strong', {}, t('timeline.question'))), h('blockquote', {}, question)) : null,
     h('section', { 'aria-labelledby': 'where-title', class: 'where-box' },
       h('h2', { id: 'where-title' }, t('capture.where')), h('p', { class: 'help' }, help), ui.tools, ui.where, ui.whereError),
     h('section', { 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, t('capture.details')), ui.fields),
@@ -71,7 +81,7 @@ function layout(campaign, draft, item) {
         photoInput('photo-gallery', t('capture.gallery'), { multiple: true }, ui, draft)), ui.photos),
     ui.check,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'send' }, t('capture.submit')),
-      h('a', { class: 'button', href: item ? '#/mine' : `#/c/${campaign.slug}` }, t('capture.cancel'))));
+      h('a', { class: 'button', href: draft.change ? `#/mine/${draft.change.id}` : item ? '#/mine' : `#/c/${campaign.slug}` }, t('capture.cancel'))));
   return ui;
 }
 
@@ -219,8 +229,21 @@ async function submit(app, campaign, draft, ui, form, item) {
   }
   const properties = { ...values, observed_at: draft.observedAt };
   if (draft.accuracy !== null) properties.accuracy_m = draft.accuracy;
-  const feature = { type: 'Feature', id: draft.id, geometry, properties };
-  if (navigator.onLine && !(await passesCheck(app, campaign, draft, ui, form, feature))) return;
+  const feature = { type: 'Feature', id: draft.change?.id || draft.id, geometry, properties };
+  // A new point: is it one already reported nearby? Asked once per place.
+  if (!draft.change && !item && draft.type === 'Point' && draft.asked !== String(draft.point)) {
+    draft.asked = String(draft.point);
+    const same = await alreadyReported(app, campaign, draft.point);
+    if (same && (await confirmSame(app, same))) return;
+  }
+  // A change is checked by the PATCH itself (its quality results are shown after it, see
+  // edit.js); /check would take the contribution for a duplicate of itself.
+  if (!draft.change && navigator.onLine && !(await passesCheck(app, campaign, draft, ui, form, feature))) return;
+  if (draft.change) {
+    const refused = (errors, detail) => showServerErrors(ui, form, campaign.fields, errors, detail);
+    await saveEdit(app, campaign, { draftId: draft.id, feature, etag: draft.change.etag, photos: draft.photos, item, ui, refused });
+    return;
+  }
   const capture = newCapture({ campaign: campaign.slug, userId: app.session.user.id, feature, photos: draft.photos });
   if (item) capture.createdAt = item.createdAt;
   await putCapture(capture);

@@ -15,7 +15,10 @@ const FIRST_RETRY_MS = 2000;
 const MAX_RETRY_MS = 5 * 60 * 1000;
 const notifier = globalThis.BroadcastChannel ? new BroadcastChannel(CHANNEL) : null;
 
-/** States: waiting (to send), needs_fixing (422), conflict (409), failed (other refusals). */
+/**
+ * States: waiting (to send), needs_fixing (422), conflict (409; 412 for a change of a sent
+ * contribution, which carries observationId and the etag it was made on), failed (other refusals).
+ */
 export function newCapture({ campaign, userId, feature, photos = [] }) {
   return {
     id: feature.id, campaign, userId, feature,
@@ -107,9 +110,10 @@ async function flushNow(force) {
 async function send(item, token, lang) {
   try {
     if (!item.stored) {
-      const path = `/campaigns/${encodeURIComponent(item.campaign)}/observations`;
-      // 201 (created) and 200 (a replay: the answer to an earlier try was lost) both mean stored.
-      const { body } = await request(path, { method: 'POST', json: item.feature, token, lang });
+      const { body } = item.observationId ? await sendChange(item, token, lang) : await request(
+        `/campaigns/${encodeURIComponent(item.campaign)}/observations`,
+        // 201 (created) and 200 (a replay: the answer to an earlier try was lost) both mean stored.
+        { method: 'POST', json: item.feature, token, lang });
       Object.assign(item, { stored: true, serverStatus: body?.properties?.status, attempts: 0 });
       await putCapture(item);
     }
@@ -117,7 +121,7 @@ async function send(item, token, lang) {
       const form = new FormData();
       form.append('file', photo.blob, photo.name || 'photo.jpg');
       // The server answers 200 for the same bytes again: re-uploading after a lost answer is safe.
-      await request(`/observations/${item.id}/media`, { method: 'POST', form, token, lang });
+      await request(`/observations/${item.observationId || item.id}/media`, { method: 'POST', form, token, lang });
       photo.uploaded = true;
       await putCapture(item);
     }
@@ -126,6 +130,28 @@ async function send(item, token, lang) {
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     return refused(item, error);
+  }
+}
+
+/**
+ * A change of a sent contribution (edit.js), on the version it was made on. A PATCH is not
+ * idempotent: when its answer was lost, the retry meets its own new version (412); that version
+ * already holding the change means it was stored.
+ */
+async function sendChange(item, token, lang) {
+  const path = `/observations/${item.observationId}`;
+  const { geometry, properties } = item.feature;
+  const json = { geometry, properties: { ...properties, ...Object.fromEntries((item.removed || []).map((n) => [n, null])) } };
+  try {
+    return await request(path, { method: 'PATCH', json, token, lang, headers: { 'If-Match': item.etag } });
+  } catch (error) {
+    if (error.status !== 412) throw error;
+    const current = await request(path, { token, lang });
+    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+    const applied = same(current.body.geometry, geometry)
+      && Object.entries(properties).every(([name, value]) => name === 'observed_at' || same(current.body.properties[name], value));
+    if (applied) return current;
+    throw error;
   }
 }
 
@@ -141,7 +167,7 @@ async function refused(item, error) {
     await putCapture(item);
     return 'later';
   }
-  const state = status === 409 ? 'conflict' : status === 422 && !item.stored ? 'needs_fixing' : 'failed';
+  const state = status === 409 || status === 412 ? 'conflict' : status === 422 && !item.stored ? 'needs_fixing' : 'failed';
   Object.assign(item, { state, errors: error.errors, detail: error.message, httpStatus: status });
   await putCapture(item);
   return state;

@@ -1,47 +1,88 @@
-// Review mode for a campaign's validators: the queue (flagged first), each observation on the
-// map with its attributes, quality issues, photos and earlier votes; agree, disagree with a
-// reason, or say you are not sure.
+// Review mode for a campaign's validators: the whole queue (flagged first), a page at a time,
+// each observation on the map with its attributes, quality issues, photos and earlier votes;
+// agree, disagree with a reason, say you are not sure, or skip it (to the end of the queue).
 import { formatDate, formatNumber, pick, t } from './i18n.js';
 import { announce, button, errorText, fill, h, statusBadge, viewHeading } from './ui.js';
 
 const REASONS = ['wrong_location', 'wrong_attributes', 'not_found_on_site', 'duplicate', 'not_relevant', 'inappropriate', 'other'];
 
+const PAGE = 50;
+
 export async function renderReview(app, panel, { campaign, mapView }) {
   const body = h('div', { id: 'review-item' }, h('p', {}, t('loading')));
   fill(panel, h('a', { href: `#/c/${campaign.slug}`, class: 'back' }, `← ${campaign.title}`), viewHeading(t('review.title')), body);
-  let items;
+  const queue = reviewQueue(app, campaign);
   try {
-    ({ body: { items } } = await app.call(`/campaigns/${encodeURIComponent(campaign.slug)}/review-queue?limit=50`));
+    await queue.start();
   } catch (error) {
     fill(body, h('p', { class: 'notice' }, error.status === 403 ? t('review.forbidden') : errorText(error)));
     return null;
   }
-  const state = { items, index: 0 };
-  const show = () => showItem(app, campaign, mapView, body, state, show);
+  const show = () => showItem(app, campaign, mapView, body, queue, show).catch((error) => {
+    fill(body, h('p', { class: 'notice' }, errorText(error)));
+  });
   show();
   return () => mapView.module.focusOn(mapView.map, null);
 }
 
-function showItem(app, campaign, mapView, body, state, next) {
-  const entry = state.items[state.index];
+/**
+ * The validator's queue, a page at a time (the server's `next` cursor), in passes: what was
+ * skipped goes to the end of the queue on the server, so a pass that ends with items skipped
+ * offers to see them again; "nothing to review" is said only when the queue is truly empty.
+ */
+function reviewQueue(app, campaign) {
+  const path = (cursor) => `/campaigns/${encodeURIComponent(campaign.slug)}/review-queue?limit=${PAGE}`
+    + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '');
+  const queue = {
+    items: [], next: null, total: 0, index: 0, skipped: 0,
+    async start() {
+      const { body } = await app.call(path());
+      Object.assign(queue, { items: body.items, next: body.next, total: body.total, index: 0, skipped: 0 });
+    },
+    /** The current item, loading the next page when needed; null at the end of the pass. */
+    async current() {
+      if (queue.index >= queue.items.length && queue.next) {
+        const { body } = await app.call(path(queue.next));
+        queue.items.push(...body.items);
+        queue.next = body.next;
+      }
+      return queue.items[queue.index] || null;
+    },
+    async skip(id) {
+      queue.skipped += 1;
+      await app.call(`/campaigns/${encodeURIComponent(campaign.slug)}/review-queue/skips`, { method: 'POST', json: { id } })
+        .catch((error) => announce(errorText(error)));
+    },
+  };
+  return queue;
+}
+
+async function showItem(app, campaign, mapView, body, queue, next) {
+  const entry = await queue.current();
   if (!entry) {
     mapView.module.focusOn(mapView.map, null);
-    fill(body, h('p', { class: 'notice', id: 'review-done' }, t('review.empty')));
+    const { skipped } = queue;
+    await queue.start(); // the end of a pass: asked again, so that "nothing left" is true
+    if (!queue.items.length) fill(body, h('p', { class: 'notice', id: 'review-done' }, t('review.empty')));
+    else if (skipped) fill(body, h('p', { class: 'notice', id: 'review-skipped' }, t('review.left', { n: queue.total })), button(t('review.again'), next, 'primary'));
+    else await next(); // sent meanwhile
     return;
   }
   const { feature, votes, history } = entry;
+  body.dataset.id = feature.id;
   mapView.module.focusOn(mapView.map, feature.geometry);
   const photos = h('div', { class: 'photos' });
-  const advance = () => { state.index += 1; next(); body.querySelector('h2')?.focus(); };
+  const advance = () => { queue.index += 1; next(); body.querySelector('h2')?.focus(); };
+  const skip = async () => { await queue.skip(feature.id); advance(); };
   fill(body,
-    h('p', { class: 'progress' }, t('review.progress', { i: state.index + 1, n: state.items.length })),
+    h('p', { class: 'progress' }, t('review.progress', { i: queue.index + 1, n: Math.max(queue.total, queue.index + 1) })),
     h('h2', { tabindex: '-1', class: 'row' }, statusBadge(feature.properties.status),
       h('span', {}, formatDate(feature.properties.created_at), history[0]?.by ? ` · ${t('review.by', { name: history[0].by })}` : '')),
     attributes(campaign, feature.properties),
     issues(feature.properties.quality_issues || []),
     photos,
     previousVotes(votes),
-    voteForm(app, feature, advance));
+    voteForm(app, feature, advance, skip));
   loadPhotos(app, feature.id, photos);
 }
 
@@ -86,14 +127,14 @@ async function loadPhotos(app, id, container) {
 }
 
 /** A photo of an observation not yet published is only sent with the reviewer's token. */
-async function photoUrl(app, href) {
+export async function photoUrl(app, href) {
   const token = app.session?.token;
   const response = await fetch(href, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
   if (!response.ok) throw new Error(`${href}: ${response.status}`);
   return URL.createObjectURL(await response.blob());
 }
 
-function voteForm(app, feature, advance) {
+function voteForm(app, feature, advance, skip) {
   const reason = h('select', { id: 'review-reason', required: true },
     h('option', { value: '' }, t('form.choose')), REASONS.map((r) => h('option', { value: r }, t(`reason.${r}`))));
   const comment = h('textarea', { id: 'review-comment', rows: '2', maxlength: '2000' });
@@ -125,6 +166,6 @@ function voteForm(app, feature, advance) {
   disagree.setAttribute('aria-expanded', 'false');
   return h('div', { class: 'vote' },
     h('div', { class: 'row' }, button(t('review.agree'), () => send('agree'), 'primary'), disagree,
-      button(t('review.unsure'), () => send('unsure')), button(t('review.skip'), advance, 'link')),
+      button(t('review.unsure'), () => send('unsure')), button(t('review.skip'), skip, 'link')),
     disagreeBox);
 }

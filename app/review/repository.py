@@ -68,7 +68,7 @@ async def set_hidden(session: AsyncSession, observation_id: uuid.UUID, hidden: b
 async def timeline(session: AsyncSession, observation_id: uuid.UUID) -> Sequence[Any]:
     query = (
         select(ObservationEvent.id, ObservationEvent.kind, ObservationEvent.payload,
-               ObservationEvent.created_at, User.display_name)
+               ObservationEvent.created_at, User.display_name, ObservationEvent.actor_id)
         .outerjoin(User, User.id == ObservationEvent.actor_id)
         .where(ObservationEvent.observation_id == observation_id)
         .order_by(ObservationEvent.id)

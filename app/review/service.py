@@ -220,14 +220,15 @@ async def timeline(
 
 
 def _event(row: Any, language: str, user: User) -> dict[str, Any]:
-    event_id, kind, payload, at, actor = row
+    event_id, kind, payload, at, actor, actor_id = row
     return {
         "id": event_id,
         "kind": kind,
         "at": at.isoformat(),
         "actor": actor,
         "payload": payload,
-        "unread": event_id > user.timeline_read_up_to,
+        # As counted by unread_total: what you did yourself is not news to you.
+        "unread": event_id > user.timeline_read_up_to and actor_id != user.id,
         "message": {lang: event_message(kind, payload, actor, lang) for lang in ("fr", "en")},
     }
 

@@ -4,6 +4,7 @@
 export const STATUS_COLOURS = {
   pending: '#e69f00',
   needs_review: '#56b4e9',
+  needs_info: '#0072b2',
   flagged: '#d55e00',
   validated: '#009e73',
   rejected: '#7f7f7f',

@@ -65,7 +65,7 @@ async def test_embed_map_draws_the_campaign_from_this_server_only(
     assert await rendered(page, "id") == published
     assert "rejected" not in await rendered(page, "status")
     legend = await page.locator(".releve-legend li").all_inner_texts()
-    assert legend == ["En attente", "À vérifier", "Signalée", "Validée"]
+    assert legend == ["En attente", "À vérifier", "Informations demandées", "Signalée", "Validée"]
     assert await page.locator(".releve-legend h2").inner_text() == "Statut des observations"
     outside = [url for url in requested if not url.startswith((live_server, "blob:", "data:"))]
     assert outside == []
