@@ -10,7 +10,7 @@
 import { flushOutbox } from './outbox.js';
 import { USER_CACHE_PREFIX } from './session.js';
 
-const VERSION = '660c463df3c9';
+const VERSION = '7e4e3926ece1';
 const SHELL_CACHE = `releve-shell-${VERSION}`;
 const PUBLIC_CACHE = 'releve-public';
 const MEDIA_CACHE = 'releve-media';
@@ -20,7 +20,7 @@ const SLOW_NETWORK_MS = 6000;
 const SHELL = [
   '/', '/styles.css', '/manifest.webmanifest', '/icons/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/icon-maskable-512.png',
   '/app.js', '/account.js', '/api.js', '/campaigns.js', '/capture.js', '/contributions.js', '/forms.js',
-  '/geo.js', '/i18n.js', '/idb.js', '/mapview.js', '/outbox.js', '/review.js', '/session.js', '/ui.js',
+  '/geo.js', '/i18n.js', '/idb.js', '/mapview.js', '/notifications.js', '/outbox.js', '/review.js', '/session.js', '/ui.js',
   '/map/map.js', '/map/colours.js',
   // MapLibre asks for its worker as maplibre-gl-worker.mjs?v=<version>: matched ignoring the query.
   '/vendor/maplibre/maplibre-gl.mjs', '/vendor/maplibre/maplibre-gl-worker.mjs', '/vendor/maplibre/maplibre-gl.css',
