@@ -1,6 +1,7 @@
 """The settings screen's notifications in a real headless Chromium: push turned on reaches a
 real local push service (tests/notifications/push_service.py) exactly once and then the phone's
-notification; the e-mail choice is saved and shown again; the states the browser causes.
+notification; the e-mail choice is saved and shown again; the states the browser causes
+(notifications blocked, no push service).
 
 Headless Chromium has no push service: its own ``pushManager.subscribe`` fails ("Registration
 failed"), which the last test checks the screen explains. The others replace ``subscribe`` and
@@ -99,11 +100,14 @@ async def service() -> AsyncIterator[PushService]:
 
 
 async def shot(page: Page, name: str) -> None:
-    """tests/artifacts/pwa-NAME.png (the whole settings page), and a copy in SHOTS if it exists."""
+    """tests/artifacts/pwa-NAME.png (the screen, from the notifications section's heading), and
+    a copy in SHOTS if it exists."""
     ARTIFACTS.mkdir(exist_ok=True)
-    await page.evaluate("document.getElementById('status').classList.remove('shown')")
+    await page.evaluate("document.getElementById('status').classList.remove('shown');"
+                        "document.getElementById('notifications').scrollIntoView()")  # fmt: skip
+    await page.evaluate("scrollBy(0, -60)")  # below the top bar
     path = ARTIFACTS / f"pwa-{name}.png"
-    await page.screenshot(path=path, full_page=True, animations="disabled")
+    await page.screenshot(path=path, animations="disabled")
     if SHOTS.is_dir():
         shutil.copy(path, SHOTS / f"h7-{name}.png")
 
@@ -248,6 +252,9 @@ async def test_the_email_choice_is_saved_and_shown_after_reload(
     await page.wait_for_selector("body[data-ready]")
     await page.wait_for_selector("#push-state[data-state]")
     assert await page.is_checked("#notify-email-digest")
+    # This phone never allowed notifications (headless Chromium then answers "denied").
+    assert await page.get_attribute("#push-state", "data-state") == "denied"
+    assert await page.is_disabled("#push-toggle")
     async with committed_db.session() as session:
         stored = await session.scalar(
             text("SELECT email FROM notification_preferences WHERE user_id = :u "
