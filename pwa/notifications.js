@@ -37,6 +37,7 @@ function emailBlocker(user, available) {
 export function notificationsSection(app) {
   const user = app.session.user;
   let prefs = null; // the server's answer: {email, push, email_available, campaigns}
+  let asked = false; // whether that answer (or its failure) came
   const save = async (changes) => {
     const { body } = await app.call('/me/notifications', { method: 'PUT', json: { email: prefs.email, push: prefs.push, ...changes } });
     prefs = body;
@@ -58,7 +59,7 @@ export function notificationsSection(app) {
     h('div', { class: 'choices' }, emailChoices.map((input, i) => h('label', { class: 'choice' }, input, t(`notify.email.${EMAIL_MODES[i]}`)))),
     emailNote);
   const drawEmail = () => {
-    const blocker = prefs ? emailBlocker(user, prefs.email_available) : t('notify.unavailable');
+    const blocker = prefs ? emailBlocker(user, prefs.email_available) : t(asked ? 'notify.unavailable' : 'loading');
     for (const input of emailChoices) {
       input.checked = prefs ? input.value === prefs.email : false;
       input.disabled = Boolean(blocker) && !(prefs && input.value === 'off' && prefs.email !== 'off');
@@ -136,7 +137,7 @@ export function notificationsSection(app) {
   }
 
   app.call('/me/notifications').then(({ body }) => { prefs = body; }, () => {})
-    .finally(() => { drawEmail(); drawPush(); });
+    .finally(() => { asked = true; drawEmail(); drawPush(); });
   drawEmail();
   return h('section', { 'aria-labelledby': 'notify-title', id: 'notifications', class: 'notifications' },
     h('h2', { id: 'notify-title' }, t('notify.title')), h('p', { class: 'small' }, t('notify.help')), email, push);
