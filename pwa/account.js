@@ -3,7 +3,7 @@
 // notifications (notifications.js), the device account's recovery code and its upgrade to an
 // e-mail account, signing out.
 import { LANGUAGES, formatDate, lang, t } from './i18n.js';
-import { notificationsSection } from './notifications.js';
+import { notificationsSection, stopPushHere } from './notifications.js';
 import { allCaptures } from './outbox.js';
 import { announce, errorText, fill, h, viewHeading } from './ui.js';
 
@@ -94,6 +94,7 @@ export function renderSettings(app, view) {
     const deviceWarning = !user.is_device ? '' : recovery.hasCode() ? t('recovery.logoutKeep') : t('recovery.logoutLost');
     const warning = [deviceWarning, waiting ? t('settings.logoutWarn', { n: waiting }) : ''].filter(Boolean).join('\n\n');
     if (warning && !confirm(warning)) return;
+    await stopPushHere(app);
     await app.signOut();
   } }, t('settings.logout'));
   fill(view, viewHeading(t('settings.title')), languages,

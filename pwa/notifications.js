@@ -26,6 +26,22 @@ async function currentSubscription() {
   return registration.pushManager.getSubscription();
 }
 
+/**
+ * On signing out: this device stops receiving the account's notifications (the server forgets
+ * the subscription, the browser drops it). Best effort, at most 5 s: offline, the push service
+ * answers the server "gone" next time and the server drops it then.
+ */
+export async function stopPushHere(app) {
+  if (!pushSupported()) return;
+  const work = (async () => {
+    const subscription = await currentSubscription();
+    if (!subscription) return;
+    await app.call('/me/push-subscriptions', { method: 'DELETE', json: { endpoint: subscription.endpoint } }).catch(() => {});
+    await subscription.unsubscribe();
+  })().catch(() => {});
+  await Promise.race([work, new Promise((resolve) => setTimeout(resolve, 5000))]);
+}
+
 /** Why e-mail is not offered to this user, or null when it is. */
 function emailBlocker(user, available) {
   if (available) return null;

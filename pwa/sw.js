@@ -10,7 +10,7 @@
 import { flushOutbox } from './outbox.js';
 import { USER_CACHE_PREFIX } from './session.js';
 
-const VERSION = '5362159cb8a4';
+const VERSION = '6918d6fbc1b1';
 const SHELL_CACHE = `releve-shell-${VERSION}`;
 const PUBLIC_CACHE = 'releve-public';
 const MEDIA_CACHE = 'releve-media';

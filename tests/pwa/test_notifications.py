@@ -1,7 +1,7 @@
 """The settings screen's notifications in a real headless Chromium: push turned on reaches a
 real local push service (tests/notifications/push_service.py) exactly once and then the phone's
-notification; the e-mail choice is saved and shown again; the states the browser causes
-(notifications blocked, no push service).
+notification, and stops on signing out; the e-mail choice is saved and shown again; the states
+the browser causes (notifications blocked, no push service).
 
 Headless Chromium has no push service: its own ``pushManager.subscribe`` fails ("Registration
 failed"), which the last test checks the screen explains. The others replace ``subscribe`` and
@@ -220,6 +220,16 @@ async def test_push_turned_on_in_settings_reaches_the_phone_once(
     # Off on this phone: unsubscribed here, and the server forgets the subscription.
     await page.click("#push-toggle")
     await page.wait_for_selector("#push-state[data-state=off]")
+    assert await stored_subscriptions(committed_db, user_id) == []
+    assert await page.evaluate("localStorage.getItem('test.push')") is None
+
+    # On again, then signing out: this phone no longer receives the account's notifications.
+    await page.click("#push-toggle")
+    await page.wait_for_selector("#push-state[data-state=on]")
+    assert len(await stored_subscriptions(committed_db, user_id)) == 1
+    page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await page.click("#logout")
+    await page.wait_for_selector("#start-device")
     assert await stored_subscriptions(committed_db, user_id) == []
     assert await page.evaluate("localStorage.getItem('test.push')") is None
 
