@@ -1,7 +1,9 @@
 // Starting (one tap: a pseudonymous device account, signing in, or restoring a device account
-// with its recovery code) and the settings screen: language, display name and opt-ins, the
-// device account's recovery code and its upgrade to an e-mail account, signing out.
+// with its recovery code) and the settings screen: language, display name and opt-ins,
+// notifications (notifications.js), the device account's recovery code and its upgrade to an
+// e-mail account, signing out.
 import { LANGUAGES, formatDate, lang, t } from './i18n.js';
+import { notificationsSection, stopPushHere } from './notifications.js';
 import { allCaptures } from './outbox.js';
 import { announce, errorText, fill, h, viewHeading } from './ui.js';
 
@@ -92,6 +94,7 @@ export function renderSettings(app, view) {
     const deviceWarning = !user.is_device ? '' : recovery.hasCode() ? t('recovery.logoutKeep') : t('recovery.logoutLost');
     const warning = [deviceWarning, waiting ? t('settings.logoutWarn', { n: waiting }) : ''].filter(Boolean).join('\n\n');
     if (warning && !confirm(warning)) return;
+    await stopPushHere(app);
     await app.signOut();
   } }, t('settings.logout'));
   fill(view, viewHeading(t('settings.title')), languages,
@@ -99,7 +102,7 @@ export function renderSettings(app, view) {
       h('p', {}, t('settings.signedAs', { name: user.display_name })),
       user.email ? h('p', { class: 'small', id: 'account-email' }, t(user.email_verified ? 'credentials.verified' : 'credentials.unverified', { email: user.email })) : null,
       user.is_device ? h('p', { class: 'small' }, t('recovery.deviceNote')) : null, profile),
-    recovery?.section, user.is_device ? credentialsSection(app) : null,
+    notificationsSection(app), recovery?.section, user.is_device ? credentialsSection(app) : null,
     logout, h('p', { class: 'small' }, t('settings.about')));
 }
 
