@@ -1,7 +1,7 @@
 // The map of the outcome form (console/outcomes.js): the campaign's contributions (its vector
-// tiles, as the field app shows them) and the area the owner draws with Terra Draw, one or more
-// polygons; `area()` is what was drawn, as GeoJSON, or null. MapLibre and Terra Draw load with
-// this screen only (import()).
+// tiles, as the field app shows them), its area dashed, and the area the owner draws with
+// Terra Draw, one or more polygons; `area()` is what was drawn, as GeoJSON, or null. MapLibre
+// and Terra Draw load with this screen only (import()).
 import { bbox } from '/geo.js';
 import { formatNumber, lang } from '/i18n.js';
 import { h } from '/ui.js';
@@ -43,6 +43,12 @@ export function drawnArea(campaign) {
     const map = await createMap(container, {
       tilejson: tilejson || standIn(campaign, bounds), lang: lang(), bbox: bounds, basemap: basemapFromUrl(campaign.basemap_url),
     });
+    if (campaign.area) {
+      // The campaign's area, dashed, as on the area screen: where contributions are expected.
+      map.addSource('outcomes-campaign-area', { type: 'geojson', data: { type: 'Feature', properties: {}, geometry: campaign.area } });
+      map.addLayer({ id: 'outcomes-campaign-area', type: 'line', source: 'outcomes-campaign-area',
+        paint: { 'line-color': '#1b1b1b', 'line-width': 2, 'line-dasharray': [3, 2] } });
+    }
     // Leaving the screen frees the map's WebGL context.
     const leaving = new MutationObserver(() => {
       if (container.isConnected) return;

@@ -64,7 +64,9 @@ async def set_up(data: Console, db: Database) -> list[tuple[str, dict[str, str]]
 async def open_outcomes(page: Page) -> str:
     await sign_in(page, "edith")
     await on_screen(page, "home")
-    await page.evaluate(f"location.hash = '#/campaigns/{SLUG}/outcomes'")
+    await page.evaluate(f"location.hash = '#/campaigns/{SLUG}/dashboard'")
+    await on_screen(page, "dashboard")
+    await page.click("nav.tabs a[data-section=outcomes]")  # the last tab
     await on_screen(page, "outcomes")
     await page.wait_for_selector("#outcomes-map[data-ready]")
     return str(await page.evaluate("document.documentElement.lang"))
@@ -113,6 +115,7 @@ async def test_an_owner_posts_an_outcome_for_an_area_drawn_on_the_map(
 
     await draw_square(page, 90)
     await page.locator("#outcomes-draw-status", has_text="1").wait_for()
+    await check_screen(page, "outcomes-drawn")
     await page.fill("#outcome-link", LINK)
     await page.click("#outcome-post")
     done = page.locator("#outcome-done-text")
