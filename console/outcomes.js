@@ -15,7 +15,7 @@ import { choice, clearProblem, formAlert, group, labelled, problemText, showProb
 
 // The statuses an outcome may select (app/observations/schemas.py STATUSES but "withdrawn",
 // which no outcome is about).
-const STATUSES = ['pending', 'needs_review', 'flagged', 'validated', 'rejected', 'duplicate'];
+const STATUSES = ['pending', 'needs_review', 'needs_info', 'flagged', 'validated', 'rejected', 'duplicate'];
 
 export async function outcomesScreen(main, context, slug) {
   fill(main, h('p', {}, t('loading')));
