@@ -7,6 +7,7 @@ import { editorScreen } from './editor.js';
 import { formBuilderScreen } from './form-builder.js';
 import { layersScreen } from './layers.js';
 import { membersScreen } from './members.js';
+import { outcomesScreen } from './outcomes.js';
 import { publishScreen } from './publish.js';
 import { reviewScreen } from './review.js';
 import { rulesScreen } from './rules.js';
@@ -21,4 +22,5 @@ export const SECTIONS = [
   ['review', 'review.tab', reviewScreen],
   ['members', 'members.tab', membersScreen],
   ['publish', 'publish.tab', publishScreen],
+  ['outcomes', 'outcomes.tab', outcomesScreen],
 ];
