@@ -20,7 +20,10 @@ from tests.pwa.conftest import (
     start_without_account,
 )
 
-SHELL_BUDGET = 165 * 1024  # bytes of our own HTML, CSS and JavaScript (MapLibre excluded)
+# Bytes of our own HTML, CSS and JavaScript (MapLibre excluded), raised only on purpose: the
+# follow-up screens (edit, questions, confirmations), recovery codes and notifications took it
+# from 150 to about 182 KiB.
+SHELL_BUDGET = 190 * 1024
 VENDORED = ["maplibre-gl.mjs", "maplibre-gl-worker.mjs", "maplibre-gl.css"]
 
 
