@@ -9,8 +9,6 @@ Debian's Chromium, driven by Playwright (see tests/embed/conftest.py; nothing is
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -21,16 +19,16 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-import uvicorn
 from playwright.async_api import BrowserContext, Page
 from sqlalchemy import text
 
 from app.config import Settings
 from app.db.session import Database
-from app.main import PWA_DIR, create_app
+from app.main import PWA_DIR
 from tests.embed.conftest import CHROMIUM_ARGS as CHROMIUM_ARGS
 from tests.embed.conftest import browser as browser
 from tests.factories import FIELDS, TOULOUSE_AREA, campaign_body, load_layer, make_user
+from tests.live import serve
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PHONE = {"width": 360, "height": 740}
@@ -53,12 +51,6 @@ DISTRICTS = {
 }  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")
@@ -76,18 +68,8 @@ def live_server(database_url: str, media_dir: Path) -> Iterator[str]:
         rate_limit_per_minute=0,
         media_dir=media_dir,
     )
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(settings) as url:
+        yield url
 
 
 @dataclass

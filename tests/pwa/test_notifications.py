@@ -15,26 +15,24 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.async_api import BrowserContext, Page
 from sqlalchemy import text
 
 from app.auth import service as auth
 from app.config import Settings
 from app.db.session import Database
-from app.main import PWA_DIR, create_app
+from app.main import PWA_DIR
 from app.notifications.dispatch import dispatch_round
 from app.sync.targets import TargetPolicy
+from tests.live import serve
 from tests.notifications.push_service import BrowserSubscription, PushService, push_service
-from tests.pwa.conftest import ARTIFACTS, SLUG, Field, _free_port, open_app, start_without_account
+from tests.pwa.conftest import ARTIFACTS, SLUG, Field, open_app, start_without_account
 
 SHOTS = Path("/work/notes/shots")
 DESKTOP = {"width": 1280, "height": 800}
@@ -79,18 +77,8 @@ def server_settings(database_url: str, media_dir: Path) -> Settings:
 def live_server(database_url: str, media_dir: Path) -> Iterator[str]:
     if not (PWA_DIR / "vendor" / "maplibre" / "maplibre-gl.mjs").is_file():
         pytest.skip("pwa/vendor/maplibre is missing: run `make setup`")
-    port = _free_port()
-    app = create_app(server_settings(database_url, media_dir))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(server_settings(database_url, media_dir)) as url:
+        yield url
 
 
 @pytest.fixture
