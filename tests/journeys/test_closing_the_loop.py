@@ -225,7 +225,7 @@ async def delivered(db: Database, user_id: uuid.UUID) -> list[tuple[str, str, st
         "LEFT JOIN email_outbox o ON o.id = n.email_id WHERE n.user_id = :u ORDER BY n.id"
     )
     async with db.session() as session:
-        return [tuple(row) for row in await session.execute(query, {"u": user_id})]  # type: ignore[misc]
+        return [tuple(row) for row in await session.execute(query, {"u": user_id})]
 
 
 async def until_delivered(
@@ -291,6 +291,8 @@ async def test_closing_the_loop_from_the_phone_to_the_console_and_back(
     await phone.reload()
     await phone.wait_for_selector("body[data-ready]")
     await expect(phone.locator(".timeline")).to_contain_text(COMMENT)
+    # In the validator's language, as the reasons of a rejection are.
+    await expect(phone.locator(".timeline")).to_contain_text("validée depuis le tableau de revue")
     await expect(phone.locator("#view .badge").first).to_have_text("Validée")
     await shot(phone, "timeline-comment")
     await until_delivered(committed_db, settings, smtp, service, 2)
