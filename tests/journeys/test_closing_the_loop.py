@@ -21,6 +21,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -31,6 +32,7 @@ from app.config import Settings
 from app.db.session import Database
 from tests.accounts.support import SmtpServer, body_of, smtp_server
 from tests.console.conftest import LAPTOP, TIMEOUT_MS, on_screen, sign_in
+from tests.console.test_outcomes import draw_square
 from tests.embed.conftest import browser as browser
 from tests.factories import campaign_body, make_user
 from tests.live import live_settings, serve
@@ -159,9 +161,12 @@ async def until_later() -> None:
     await asyncio.sleep(0.1)
 
 
-async def shot(page: Page, name: str) -> None:
+async def shot(page: Page, name: str, last_event: bool = False) -> None:
+    """/work/notes/shots/h9-NAME.png if that folder exists (optionally at the timeline's end)."""
     if SHOTS.is_dir():
         await page.evaluate("document.getElementById('status')?.classList.remove('shown')")
+        if last_event:
+            await page.locator(".timeline .event").last.scroll_into_view_if_needed()
         await page.screenshot(path=SHOTS / f"h9-{name}.png", animations="disabled")
 
 
@@ -294,27 +299,39 @@ async def test_closing_the_loop_from_the_phone_to_the_console_and_back(
     # In the validator's language, as the reasons of a rejection are.
     await expect(phone.locator(".timeline")).to_contain_text("validée depuis le tableau de revue")
     await expect(phone.locator("#view .badge").first).to_have_text("Validée")
-    await shot(phone, "timeline-comment")
+    await shot(phone, "timeline-comment", last_event=True)
     await until_delivered(committed_db, settings, smtp, service, 2)
 
-    # 5. An outcome over the point: on the public page and in the citizen's timeline.
-    lon, lat = TOULOUSE["longitude"], TOULOUSE["latitude"]
-    square = [[lon - 0.01, lat - 0.01], [lon + 0.01, lat - 0.01], [lon + 0.01, lat + 0.01],
-              [lon - 0.01, lat + 0.01], [lon - 0.01, lat - 0.01]]  # fmt: skip
+    # 5. The owner draws an area over the point in the console's Outcomes section and posts
+    # an outcome: on the public page (anonymous) and in the citizen's timeline.
+    await owner.evaluate(f"location.hash = '#/campaigns/{SLUG}/dashboard'")
+    await on_screen(owner, "dashboard")
+    await owner.click("nav.tabs a[data-section=outcomes]")
+    await on_screen(owner, "outcomes")
+    await owner.wait_for_selector("#outcomes-map[data-ready]")
+    await owner.fill("#outcome-message-fr", OUTCOME["fr"])
+    await owner.fill("#outcome-message-en", OUTCOME["en"])
+    await draw_square(owner, 90)
+    await owner.locator("#outcomes-draw-status", has_text="1").wait_for()
+    await owner.click("#outcome-post")
+    await expect(owner.locator("#outcome-done-text")).to_contain_text("1 contribution")
+    await shot(owner, "outcome-posted")
+    public_link = await owner.locator("#outcomes-page").get_attribute("href")
+    assert public_link is not None and public_link.endswith(f"/campaigns/{SLUG}/outcomes.html")
     async with httpx.AsyncClient(base_url=app_url, timeout=10) as client:
-        headers = await owner_headers(client, "edith")
-        body = {"message": OUTCOME, "area": {"type": "Polygon", "coordinates": [square]}}
-        posted = await ok(await client.post(f"/api/v1/campaigns/{SLUG}/outcomes", json=body,
-                                            headers=headers))  # fmt: skip
-    assert posted["observations"] == 1, posted
-    public = await (await contexts("laptop")).new_page()
-    await public.goto(f"{app_url}/campaigns/{SLUG}/outcomes.html")
+        (outcome,) = (await ok(await client.get(f"/api/v1/campaigns/{SLUG}/outcomes")))["outcomes"]
+    assert outcome["observations"] == 1 and outcome["message"] == OUTCOME, outcome
+    public = await (await contexts("laptop")).new_page()  # nobody signed in
+    # The link is on the instance's public address; the test's server answers it here.
+    await public.goto(app_url + urlsplit(public_link).path)
     await expect(public.locator("body")).to_contain_text(OUTCOME["fr"])
+    await expect(public.locator("body")).to_contain_text("1 contribution")
     await shot(public, "outcomes-public")
+    lon, lat = TOULOUSE["longitude"], TOULOUSE["latitude"]
     await phone.reload()
     await phone.wait_for_selector("body[data-ready]")
     await expect(phone.locator(".timeline")).to_contain_text(OUTCOME["fr"])
-    await shot(phone, "timeline-outcome")
+    await shot(phone, "timeline-outcome", last_event=True)
     await until_delivered(committed_db, settings, smtp, service, 3)
 
     # 7. A second citizen about to report the same tree is offered "Is this it?" and confirms.
@@ -360,7 +377,7 @@ async def test_closing_the_loop_from_the_phone_to_the_console_and_back(
     await card.click()
     await expect(restored.locator(".timeline")).to_contain_text(COMMENT)
     await expect(restored.locator(".timeline")).to_contain_text(OUTCOME["fr"])
-    await shot(restored, "restored-timeline")
+    await shot(restored, "restored-timeline", last_event=True)
 
     # 8. Every notification exactly once: more worker rounds send nothing more.
     for _ in range(3):
