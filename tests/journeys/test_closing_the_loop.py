@@ -4,12 +4,16 @@ local push service.
 A citizen signed in on a phone (an account with a confirmed address) turns on instant e-mail
 and push in the field app's settings and contributes a point; a validator asks for more
 information from the console's review board; the citizen gets one e-mail and one push about
-it and answers by editing; the owner validates with a comment, which the citizen reads on the
-timeline; the owner announces an outcome, shown on the public page and in the timeline. A
+it (shown by the phone's service worker) and answers by editing; the owner validates with a
+comment, which the citizen reads on the timeline; the owner draws an area in the console's
+Outcomes section and announces an outcome, shown on the public page and in the timeline. A
 second citizen (a device account) about to report the same thing is offered "Is this it?"
 and confirms the original; a recovery code restores that account in another browser, which
 sees the followed contribution and its timeline. At the end, after more rounds of the
 notification and e-mail workers, every notification was received exactly once.
+
+The server runs no workers of its own: the test runs the notification and e-mail rounds
+(tests/notifications/conftest.py's run_workers) after each event, twice, then three more times.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from tests.pwa.conftest import (
     start_without_account,
     until_the_server_is_quiet,
 )
-from tests.pwa.test_notifications import FAKE_PUSH_MANAGER
+from tests.pwa.test_notifications import FAKE_PUSH_MANAGER, SHOWN, deliver_to_the_worker
 
 SLUG = "arbres"
 TITLE = "Arbres de Toulouse"
@@ -274,6 +278,14 @@ async def test_closing_the_loop_from_the_phone_to_the_console_and_back(
     assert TITLE in mails[0]
     assert pushes[0].message["url"].endswith(f"#/mine/{observation}")
     assert QUESTION in pushes[0].message["body"], pushes[0].message
+    # What the push service hands the phone becomes its notification.
+    message = pushes[0].message
+    await deliver_to_the_worker(phone, phone.context, app_url, json.dumps(message))
+    deadline = time.monotonic() + WAIT_S
+    while not (shown := await phone.evaluate(SHOWN, message["tag"])):
+        assert time.monotonic() < deadline, "no notification shown"
+        await until_later()
+    assert [(n["title"], n["url"]) for n in shown] == [(TITLE, message["url"])]
     await phone.goto(f"{app_url}/#/mine/{observation}")
     asked = phone.locator("#question")
     await expect(asked.locator("blockquote")).to_have_text(QUESTION)
