@@ -403,6 +403,9 @@ async def test_closing_the_loop_from_the_phone_to_the_console_and_back(
     # One e-mail and one push per event, each telling its own news.
     assert all(TITLE in subject for subject in mails), mails
     bodies = [body_of(m) for m in smtp.mailbox.to(CITIZEN)]
+    for message in smtp.mailbox.to(CITIZEN):  # RFC 8058: one-click unsubscribe
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert str(message["List-Unsubscribe"]).startswith("<https://releve.example.fr/")
     for news, mail, push in zip((QUESTION, COMMENT, OUTCOME["fr"]), bodies, pushes, strict=True):
         assert news in mail, (news, mail)
         assert news in push.message["body"], (news, push.message)
