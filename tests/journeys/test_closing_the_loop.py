@@ -22,33 +22,27 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, expect
 from sqlalchemy import text
 
 from app.config import Settings
 from app.db.session import Database
-from tests.accounts.support import SmtpServer, body_of, smtp_server
-from tests.console.conftest import LAPTOP, TIMEOUT_MS, on_screen, sign_in
+from tests.accounts.support import SmtpServer, body_of
+from tests.console.conftest import TIMEOUT_MS, on_screen, sign_in
 from tests.console.test_outcomes import draw_square
-from tests.embed.conftest import browser as browser
 from tests.factories import campaign_body, make_user
-from tests.live import live_settings, serve
 from tests.notifications.conftest import run_workers, verified_person
-from tests.notifications.push_service import PushService, push_service
+from tests.notifications.push_service import PushService
 from tests.pwa.conftest import (
-    PHONE,
     TOULOUSE,
     open_app,
     open_campaign,
     start_without_account,
-    until_the_server_is_quiet,
 )
 from tests.pwa.test_notifications import FAKE_PUSH_MANAGER, SHOWN, deliver_to_the_worker
 
@@ -62,56 +56,6 @@ OUTCOME = {"fr": "Les arbres signalés ont été élagués.", "en": "The trees r
 SHOTS = Path("/work/notes/shots")
 WAIT_S = 20
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with smtp_server() as server:
-        yield server
-
-
-@pytest.fixture
-async def service() -> AsyncIterator[PushService]:
-    async with push_service() as running:
-        yield running
-
-
-@pytest.fixture
-def journey_settings(database_url: str, smtp: SmtpServer) -> Settings:
-    """The test runs the notification and e-mail rounds itself (several times, on purpose)."""
-    return live_settings(
-        database_url, smtp_host=smtp.host, smtp_port=smtp.port, email_worker=False,
-        notifications_worker=False, webhook_allowed_hosts="127.0.0.1",
-        smtp_from="Relevé <noreply@releve.test>", public_url="https://releve.example.fr",
-    )  # fmt: skip
-
-
-@pytest.fixture
-def app_url(journey_settings: Settings, committed_db: Database) -> Iterator[str]:
-    with serve(journey_settings) as url:
-        yield url
-
-
-@pytest.fixture
-async def contexts(browser: Browser, app_url: str, committed_db: Database) -> Any:
-    """Opens browsers (phone or laptop); all are closed before the data is emptied."""
-    opened: list[BrowserContext] = []
-
-    async def open_context(kind: str, **options: Any) -> BrowserContext:
-        if kind == "phone":
-            options = {"viewport": PHONE, "is_mobile": True, "has_touch": True,
-                       "geolocation": TOULOUSE, "permissions": ["geolocation"], **options}  # fmt: skip
-        else:
-            options = {"viewport": LAPTOP, **options}
-        context = await browser.new_context(locale="fr-FR", **options)
-        context.set_default_timeout(TIMEOUT_MS)
-        opened.append(context)
-        return context
-
-    yield open_context
-    for context in opened:
-        await context.close()
-    await until_the_server_is_quiet(committed_db)
 
 
 async def ok(response: httpx.Response) -> Any:
