@@ -432,6 +432,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "observation_status_rejected": {"en": "Rejected", "fr": "Rejetée"},
     "observation_status_duplicate": {"en": "Duplicate", "fr": "Doublon"},
     "observation_status_withdrawn": {"en": "Withdrawn", "fr": "Retirée"},
+    # The reason a validation in bulk gives when the validator wrote none.
+    "review_validated_on_board": {
+        "en": "validated on the review board",
+        "fr": "validée depuis le tableau de revue",
+    },
     # OGC API and exports
     "ogc_collection_not_found": {
         "en": "Collection '{id}' not found (campaigns by slug, reference layers as layers.<slug>).",

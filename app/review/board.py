@@ -23,8 +23,9 @@ from app.review import repository, service
 from app.review.board_schemas import BoardFilter, BulkIn, Cursor, check_bulk, encode_cursor
 from app.review.schemas import DecisionIn, DuplicateIn, RequestInfoIn
 
-# Without a reason, a validation in bulk says this on the observation's history.
-DEFAULT_VALIDATE_REASON = "validated on the review board"
+# Without a reason, a validation in bulk says this (in the validator's language) on the
+# observation's history.
+DEFAULT_VALIDATE_REASON = "review_validated_on_board"
 NEARBY_LIMIT = 20
 
 
@@ -106,7 +107,7 @@ async def bulk(
     for observation_id in dict.fromkeys(body.ids):
         try:
             async with session.begin_nested():
-                await _act(session, campaign, user, observation_id, body)
+                await _act(session, campaign, user, observation_id, body, language)
         except DomainError as error:
             status = next(s for cls, s in STATUS_BY_ERROR.items() if isinstance(error, cls))
             results.append({"id": observation_id, "ok": False, "problem": {
@@ -122,8 +123,9 @@ async def bulk(
 
 
 async def _act(
-    session: AsyncSession, campaign: Campaign, user: User, observation_id: uuid.UUID, body: BulkIn
-) -> None:
+    session: AsyncSession, campaign: Campaign, user: User, observation_id: uuid.UUID,
+    body: BulkIn, language: Language,
+) -> None:  # fmt: skip
     target = await session.get(Observation, observation_id)
     if target is None or target.campaign_id != campaign.id:
         raise NotFound("observation_not_found", id=str(observation_id))
@@ -138,11 +140,12 @@ async def _act(
         )
         return
     status = "validated" if body.action == "validate" else "rejected"
-    await service.decide(session, observation_id, user, _decision(body, status))
+    await service.decide(session, observation_id, user, _decision(body, status, language))
 
 
-def _decision(body: BulkIn, status: str) -> DecisionIn:
-    values: dict[str, Any] = {"status": status, "reason": body.reason or DEFAULT_VALIDATE_REASON}
+def _decision(body: BulkIn, status: str, language: Language) -> DecisionIn:
+    reason = body.reason or render(DEFAULT_VALIDATE_REASON, language)
+    values: dict[str, Any] = {"status": status, "reason": reason}
     if body.comment and "comment" in DecisionIn.model_fields:
         values["comment"] = body.comment
     return DecisionIn(**values)
