@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Text, and_, func, select, update
+from sqlalchemy import ColumnElement, Text, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,18 @@ from app.review import community_repository as community
 from app.review.models import ObservationEvent, Review
 
 REVIEWABLE = ("pending", "flagged", "needs_review")
+# What only the author and the campaign's staff read: the exchange about the observation.
+AUTHOR_ONLY_EVENTS = ("info_requested", "info_provided")
+
+
+def _news_for(user: User) -> ColumnElement[bool]:
+    """Timeline entries that are news to ``user``: unread, not their own doing, and not the
+    author's exchange with validators when they only follow the observation."""
+    return and_(
+        ObservationEvent.id > user.timeline_read_up_to,
+        ObservationEvent.actor_id.is_distinct_from(user.id),
+        or_(Observation.created_by == user.id, ObservationEvent.kind.not_in(AUTHOR_ONLY_EVENTS)),
+    )
 
 
 async def add_event(
@@ -104,11 +116,7 @@ async def my_observations(
 ) -> Sequence[Any]:
     unread = (
         select(func.count())
-        .where(
-            ObservationEvent.observation_id == Observation.id,
-            ObservationEvent.id > user.timeline_read_up_to,
-            ObservationEvent.actor_id.is_distinct_from(user.id),
-        )
+        .where(ObservationEvent.observation_id == Observation.id, _news_for(user))
         .scalar_subquery()
     )
     query = (
@@ -130,11 +138,7 @@ async def unread_total(session: AsyncSession, user: User) -> int:
         select(func.count())
         .select_from(ObservationEvent)
         .join(Observation, Observation.id == ObservationEvent.observation_id)
-        .where(
-            community.mine_or_followed(user.id),
-            ObservationEvent.id > user.timeline_read_up_to,
-            ObservationEvent.actor_id.is_distinct_from(user.id),
-        )
+        .where(community.mine_or_followed(user.id), _news_for(user))
     )
     return int(await session.scalar(query) or 0)
 

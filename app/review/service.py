@@ -5,7 +5,7 @@ change feed and webhooks see it) and an entry on its timeline (so its contributo
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +22,7 @@ from app.review import community_repository as community
 from app.review import confirmations, repository
 from app.review.consensus import consensus
 from app.review.messages import DISAGREE_REASONS
-from app.review.repository import REVIEWABLE
+from app.review.repository import AUTHOR_ONLY_EVENTS, REVIEWABLE
 from app.review.schemas import ConfirmationIn, DecisionIn, DuplicateIn, RequestInfoIn, ReviewIn
 
 # Decided observations that a "not fixed" confirmation puts back to review.
@@ -193,25 +193,41 @@ async def set_hidden(
     await repository.add_event(session, observation_id, kind, {"reason": reason}, user.id)
 
 
-async def can_follow(session: AsyncSession, observation: Observation, user: User) -> bool:
-    """The author, those who follow it, the campaign's validators and owners, and admins see
-    the timeline."""
+async def reader_of(
+    session: AsyncSession, observation: Observation, user: User
+) -> Literal["full", "follower"] | None:
+    """How ``user`` reads the timeline: the author, the campaign's validators and owners, and
+    admins in full; those who follow it without the author's exchange and without names but
+    their own; anyone else not at all."""
     if observation.created_by == user.id:
-        return True
-    if await community.is_follower(session, observation.id, user.id):
-        return True
+        return "full"
     campaign = await session.get(Campaign, observation.campaign_id)
     assert campaign is not None
-    return permissions.at_least(await permissions.role_of(session, campaign, user), "validator")
+    if permissions.at_least(await permissions.role_of(session, campaign, user), "validator"):
+        return "full"
+    if await community.is_follower(session, observation.id, user.id):
+        return "follower"
+    return None
+
+
+async def can_follow(session: AsyncSession, observation: Observation, user: User) -> bool:
+    return await reader_of(session, observation, user) is not None
 
 
 async def timeline(
     session: AsyncSession, observation_id: uuid.UUID, user: User, language: str
 ) -> dict[str, Any]:
     observation = await session.get(Observation, observation_id)
-    if observation is None or not await can_follow(session, observation, user):
+    reader = None if observation is None else await reader_of(session, observation, user)
+    if observation is None or reader is None:
         raise NotFound("observation_not_found", id=str(observation_id))
     rows = await repository.timeline(session, observation_id)
+    if reader == "follower":
+        rows = [
+            (*row[:4], row[4] if row[5] == user.id else None, row[5])
+            for row in rows
+            if row[1] not in AUTHOR_ONLY_EVENTS
+        ]
     return {
         "id": observation_id,
         "status": observation.status,

@@ -72,7 +72,12 @@ DECLARE
     campaign uuid;
 BEGIN
     SELECT campaign_id INTO campaign FROM observations WHERE id = NEW.observation_id;
-    IF NEW.kind IN ('status_changed', 'info_requested', 'outcome')
+    IF NEW.kind = 'info_requested' THEN
+        -- A question is for the author alone, not for those who follow the observation.
+        PERFORM queue_notifications(NEW.id, NEW.actor_id, campaign,
+            ARRAY(SELECT created_by FROM observations
+                  WHERE id = NEW.observation_id AND created_by IS NOT NULL));
+    ELSIF NEW.kind IN ('status_changed', 'outcome')
        OR (NEW.kind = 'vote' AND coalesce(NEW.payload->>'comment', '') <> '') THEN
         PERFORM queue_notifications(NEW.id, NEW.actor_id, campaign,
             ARRAY(SELECT observation_notification_recipients(NEW.observation_id)));

@@ -83,7 +83,13 @@ async def test_people_who_follow_an_observation_hear_of_it_too(team: Team, db: D
         json={"kind": "same", "comment": "Je l'ai vu aussi"}, headers=neighbour,
     )  # fmt: skip
     assert confirmed.status_code == 201, confirmed.text
+    asked = await team.client.post(
+        f"/api/v1/observations/{observation}/request-info",
+        json={"question": "Quelle hauteur ?"}, headers=team.validator,
+    )  # fmt: skip
+    assert asked.status_code == 204, asked.text
     await team.decide(observation)
+    # The question is for the author alone; the decision reaches whoever follows.
     assert await notifications(db, follower.id) == [
         ("status_changed", "push", "instant", "pending")
     ]

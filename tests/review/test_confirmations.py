@@ -163,3 +163,27 @@ async def test_nearby_lists_what_is_close_nearest_first(
         assert refused.status_code == 422, (query, refused.text)
         assert refused.headers["content-type"].startswith("application/problem+json")
     assert (await client.get("/api/v1/campaigns/nowhere/nearby?lon=1&lat=43")).status_code == 404
+
+
+async def test_a_follower_reads_no_names_but_their_own_and_not_the_author_s_exchange(
+    client: httpx.AsyncClient, crew: dict[str, Any]
+) -> None:
+    original = await _submit(client, crew["contributor"])
+    await _confirm(client, original, crew["neighbour"], kind="same", comment="Je l'ai vu aussi")
+    url = f"/api/v1/observations/{original}"
+    before = (await client.get("/api/v1/me/observations", headers=crew["neighbour"])).json()
+    asked = await client.post(f"{url}/request-info", json={"question": "Camille, quelle hauteur ?"},
+                              headers=crew["validators"][0])  # fmt: skip
+    assert asked.status_code == 204, asked.text
+    after = (await client.get("/api/v1/me/observations", headers=crew["neighbour"])).json()
+    # The question is addressed to the author: no news to the follower, nor on their timeline.
+    assert after["unread_total"] == before["unread_total"]
+    events = (await client.get(f"{url}/timeline", headers=crew["neighbour"])).json()["events"]
+    assert [event["kind"] for event in events] == ["submitted", "confirmed"]
+    assert [event["actor"] for event in events] == [None, "dominique"]
+    assert "camille" not in str(events).lower()
+    # The author and the campaign's staff read it all, with names.
+    for reader in (crew["contributor"], crew["owner"]):
+        full = (await client.get(f"{url}/timeline", headers=reader)).json()["events"]
+        assert [event["kind"] for event in full][-1] == "info_requested"
+        assert full[0]["actor"] == "camille"
