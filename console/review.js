@@ -226,7 +226,7 @@ class Board {
   async send(body) {
     try {
       const answer = await bulkAction(this.campaign.slug, body);
-      this.say(bulkSummary(answer));
+      this.say(bulkSummary(answer), answer.results.every((result) => result.ok));
       return answer;
     } catch (error) {
       this.say(problemText(error));
@@ -234,7 +234,9 @@ class Board {
     }
   }
 
-  say(message) {
+  /** A refusal in red; a bulk action that went through for every item in green. */
+  say(message, ok = false) {
+    this.alert.classList.toggle('ok', ok);
     this.alert.textContent = message;
     this.alert.hidden = false;
     announce(message);

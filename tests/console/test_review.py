@@ -6,7 +6,6 @@ from the observation's page."""
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Page
@@ -14,11 +13,17 @@ from sqlalchemy import update
 
 from app.db.session import Database
 from app.observations.models import Observation
-from tests.console.conftest import ORGANISATION, Console, check_screen, on_screen, sign_in
+from tests.console.conftest import (
+    ARTIFACTS,
+    ORGANISATION,
+    Console,
+    check_screen,
+    on_screen,
+    sign_in,
+)
 from tests.factories import campaign_body, make_user, point_feature
 
 SLUG = "arbres"
-SHOTS = Path("/work/notes/shots")
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1280, "height": 800}
 ISSUE = {"rule": "near-road", "code": "too_far_from_road", "severity": "warn", "kind": "distance",
@@ -95,11 +100,12 @@ async def observation(data: Console, headers: dict[str, str], oid: str) -> dict[
 async def shoot(page: Page, name: str) -> None:
     """Pictures for people to look at, at phone and laptop sizes."""
     language = await page.evaluate("document.documentElement.lang")
+    ARTIFACTS.mkdir(exist_ok=True)
     await page.evaluate("document.getElementById('status').classList.remove('shown')")
     for label, size in (("360x740", PHONE), ("1280x800", LAPTOP)):
         await page.set_viewport_size(size)
         await page.wait_for_timeout(300)  # MapLibre resizes on the next frame
-        await page.screenshot(path=SHOTS / f"h5-{name}-{language}-{label}.png", full_page=True,
+        await page.screenshot(path=ARTIFACTS / f"console-review-{name}-{language}-{label}.png", full_page=True,
                               animations="disabled")  # fmt: skip
     await page.set_viewport_size(LAPTOP)
 

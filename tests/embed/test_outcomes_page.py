@@ -107,7 +107,7 @@ async def test_phone_reader_in_french(
     assert outside == []
     await page.locator("header").scroll_into_view_if_needed()
     SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=SHOTS / "h2-outcomes-fr-360.png", full_page=True)
+    await page.screenshot(path=SHOTS / "outcomes-page-fr-360.png", full_page=True)
     await page.context.close()
 
 
@@ -127,7 +127,7 @@ async def test_desktop_reader_in_english_and_the_switch(
     assert await serious_violations(page) == []
     await page.evaluate("window.scrollTo(0, 0)")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=SHOTS / "h2-outcomes-en-1280.png")
+    await page.screenshot(path=SHOTS / "outcomes-page-en-1280.png")
     await page.get_by_role("link", name="Version française").click()
     await page.wait_for_url("**/outcomes.html?lang=fr")
     assert await page.locator("h1").inner_text() == "Ce que sont devenues vos contributions"

@@ -53,7 +53,7 @@ CITIZEN = "camille@example.org"
 QUESTION = "Quelle hauteur fait-il, à peu près ?"
 COMMENT = "Merci, c'est bien un chêne pédonculé."
 OUTCOME = {"fr": "Les arbres signalés ont été élagués.", "en": "The trees reported were pruned."}
-SHOTS = Path("/work/notes/shots")
+SHOTS = Path(__file__).resolve().parents[1] / "artifacts"
 WAIT_S = 20
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -110,12 +110,12 @@ async def until_later() -> None:
 
 
 async def shot(page: Page, name: str, last_event: bool = False) -> None:
-    """/work/notes/shots/h9-NAME.png if that folder exists (optionally at the timeline's end)."""
-    if SHOTS.is_dir():
-        await page.evaluate("document.getElementById('status')?.classList.remove('shown')")
-        if last_event:
-            await page.locator(".timeline .event").last.scroll_into_view_if_needed()
-        await page.screenshot(path=SHOTS / f"h9-{name}.png", animations="disabled")
+    """tests/artifacts/journey-NAME.png (optionally scrolled to the timeline's end)."""
+    SHOTS.mkdir(exist_ok=True)
+    await page.evaluate("document.getElementById('status')?.classList.remove('shown')")
+    if last_event:
+        await page.locator(".timeline .event").last.scroll_into_view_if_needed()
+    await page.screenshot(path=SHOTS / f"journey-{name}.png", animations="disabled")
 
 
 async def citizen_opts_in_and_contributes(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -34,7 +33,6 @@ from tests.live import serve
 from tests.notifications.push_service import BrowserSubscription, PushService, push_service
 from tests.pwa.conftest import ARTIFACTS, SLUG, Field, open_app, start_without_account
 
-SHOTS = Path("/work/notes/shots")
 DESKTOP = {"width": 1280, "height": 800}
 POLLS = 100
 # The page's PushManager, answering with the test's subscription (kept in localStorage so a
@@ -88,16 +86,13 @@ async def service() -> AsyncIterator[PushService]:
 
 
 async def shot(page: Page, name: str) -> None:
-    """tests/artifacts/pwa-NAME.png (the screen, from the notifications section's heading), and
-    a copy in SHOTS if it exists."""
+    """tests/artifacts/pwa-NAME.png (the screen, from the notifications section's heading)."""
     ARTIFACTS.mkdir(exist_ok=True)
     await page.evaluate("document.getElementById('status').classList.remove('shown');"
                         "document.getElementById('notifications').scrollIntoView()")  # fmt: skip
     await page.evaluate("scrollBy(0, -60)")  # below the top bar
     path = ARTIFACTS / f"pwa-{name}.png"
     await page.screenshot(path=path, animations="disabled")
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / f"h7-{name}.png")
 
 
 async def open_settings(page: Page) -> None:
