@@ -228,7 +228,10 @@ async def test_changes_that_hide_collected_values_ask_first(
 
     await page.click(".fb-card[data-index='0'] > .fb-head [data-action=remove]")
     await page.click("#fb-warn-confirm")
-    assert await page.locator(".fb-card").count() == 1
+    # The confirmation closes, then the card goes: wait for it rather than race the renderer.
+    await page.wait_for_function(
+        "document.querySelectorAll('.fb-card').length === 1", timeout=10_000
+    )
     await page.click("#fb-save")
     await warning.wait_for(state="detached")
     await page.locator("#status", has_text=SAVED[await language(page)]).wait_for()
