@@ -29,3 +29,20 @@ def negotiate_language(header: str | None) -> Language:
         if negative_quality < 0 and primary in SUPPORTED:
             return primary  # type: ignore[return-value,unused-ignore]
     return DEFAULT_LANGUAGE
+
+
+def label_text(label: dict[str, str] | None, language: str = DEFAULT_LANGUAGE) -> str:
+    """A form text in ``language``: its exact tag, then its primary language, then English,
+    French and whatever language the text has (labels may be in any BCP 47 language)."""
+    if not label:
+        return ""
+    wanted = language.lower()
+    by_tag = {tag.lower(): text for tag, text in label.items()}
+    primary = wanted.split("-")[0]
+    for tag in (wanted, primary):
+        if tag in by_tag:
+            return by_tag[tag]
+    for tag, text in by_tag.items():
+        if tag.split("-")[0] == primary:
+            return text
+    return by_tag.get("en") or by_tag.get("fr") or next(iter(by_tag.values()))

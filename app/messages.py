@@ -212,6 +212,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Les noms de champ utilisent des minuscules, chiffres et tirets bas, "
         "en commençant par une lettre (reçu : « {name} »).",
     },
+    "unsupported_field_type": {
+        "en": "Fields of type '{type}' are not supported yet.",
+        "fr": "Les champs de type « {type} » ne sont pas encore pris en charge.",
+    },
     "duplicate_field_name": {
         "en": "The field name '{name}' is used twice.",
         "fr": "Le nom de champ « {name} » est utilisé deux fois.",

@@ -22,13 +22,14 @@ RESERVED_NAMES = frozenset(
         "id", "type", "geometry", "properties", "bbox", "status", "version", "observed_at",
         "created_at", "updated_at", "accuracy_m", "quality_score", "quality_issues", "campaign",
         "created_by", "author", "change_seq", "withdrawn_at", "duplicate_of", "links",
-        "confirmations",
+        "confirmations", "form_version", "target",
     }
 )  # fmt: skip
 # Output-only members: a client that sends back a Feature it read has them ignored.
 READ_ONLY_NAMES = frozenset(
     {"status", "version", "created_at", "updated_at", "campaign", "quality_score",
-     "quality_issues", "withdrawn_at", "duplicate_of", "author", "confirmations"}
+     "quality_issues", "withdrawn_at", "duplicate_of", "author", "confirmations",
+     "form_version"}
 )  # fmt: skip
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -50,6 +51,8 @@ def check_field_specs(fields: Sequence[FieldSpec]) -> list[FieldError]:
         elif spec.name in seen:
             errors.append(FieldError(path + "/name", "duplicate_field_name", {"name": spec.name}))
         seen.add(spec.name)
+        if spec.type not in _CHECK_FACTORIES:
+            errors.append(FieldError(path + "/type", "unsupported_field_type", {"type": spec.type}))
         if spec.type == "choice" and not spec.choices:
             errors.append(FieldError(path + "/choices", "required"))
     return errors

@@ -4,13 +4,33 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+)
 
 from app.partial import PartialUpdate
 
-FieldType = Literal["text", "integer", "number", "boolean", "date", "choice"]
+FieldType = Literal[
+    "text", "integer", "number", "boolean", "date", "choice",
+    # media questions: the value is the list of the files' upload SHA-256 (hex)
+    "photo", "audio",
+    # a second place inside the form: a GeoJSON Point
+    "geopoint",
+    # read-only text shown in the form (its label); never a value
+    "note",
+    # computed from `calculation` by the server (the phone shows the same result)
+    "calculate",
+    # one level of repeated groups: the value is a list of objects made of `fields`
+    "repeat",
+]  # fmt: skip
 CampaignStatus = Literal["draft", "open", "closed"]
 GeometryType = Literal["Point", "LineString", "Polygon", "MultiPolygon"]
 PublicationPolicy = Literal["all_but_rejected", "validated_only", "all"]
@@ -22,11 +42,15 @@ def _points_only() -> list[GeometryType]:
     return ["Point"]
 
 
-class Label(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    fr: str = Field(min_length=1, max_length=500)
-    en: str = Field(min_length=1, max_length=500)
+# A BCP 47 language tag (fr, en, en-GB, oc, pt-BR, zh-Hant...).
+LanguageTag = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$", max_length=35)
+]
+LabelText = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+# A text in any number of languages, by BCP 47 tag: {"fr": "Arbre", "en": "Tree", "oc": "Arbre"}.
+Label = Annotated[dict[LanguageTag, LabelText], Field(min_length=1, max_length=50)]
+# An XLSForm expression (${height} > 2 and selected(${uses}, 'shade')).
+Expression = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
 
 class Choice(BaseModel):
@@ -34,6 +58,13 @@ class Choice(BaseModel):
 
     value: str = Field(min_length=1, max_length=200)
     label: Label
+    # Other columns of the choice (XLSForm's choices sheet), read by `choice_filter`.
+    data: dict[str, str] | None = Field(default=None, max_length=20)
+
+    @model_serializer(mode="wrap")
+    def _without_unset_data(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if v is not None or k != "data"}
 
 
 class FieldSpec(BaseModel):
@@ -58,6 +89,40 @@ class FieldSpec(BaseModel):
     # choice
     choices: list[Choice] | None = None
     multiple: bool = False
+    # logic (XLSForm expressions; `.` is this field's value)
+    relevant: Expression | None = Field(
+        default=None, description="Asked only when this expression is true."
+    )
+    required_if: Expression | None = Field(
+        default=None, description="Required when this expression is true."
+    )
+    constraint: Expression | None = Field(
+        default=None, description="A given value must make this expression true."
+    )
+    constraint_message: Label | None = None
+    calculation: Expression | None = Field(
+        default=None, description="For `calculate` fields: the expression giving the value."
+    )
+    default: Any = Field(default=None, description="The value the form starts with.")
+    # choice: only the choices for which this expression is true (choice columns by name)
+    choice_filter: Expression | None = None
+    # photo, audio: how many files; repeat: how many instances
+    min_count: int | None = Field(default=None, ge=0, le=100)
+    max_count: int | None = Field(default=None, ge=1, le=100)
+    # repeat: the questions of each instance (no repeat inside a repeat)
+    fields: list[FieldSpec] | None = Field(default=None, max_length=100)
+
+    @model_serializer(mode="wrap")
+    def _without_unset_logic(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The logic and the newer types' members only when used: older forms read as before.
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if v is not None or k not in _OPTIONAL_MEMBERS}
+
+
+_OPTIONAL_MEMBERS = frozenset(
+    {"relevant", "required_if", "constraint", "constraint_message", "calculation", "default",
+     "choice_filter", "min_count", "max_count", "fields", "data"}
+)  # fmt: skip
 
 
 class CampaignBase(BaseModel):

@@ -18,6 +18,7 @@ from sqlalchemy import BigInteger, Boolean, ColumnElement, Date, DateTime, Float
 
 from app.campaigns.models import Campaign
 from app.campaigns.service import licence_url, published_statuses
+from app.i18n import label_text
 from app.observations.models import Observation
 from app.observations.public import DEFAULT_GRID_LATITUDE, grid_cell, public_geometry
 from app.observations.publication import published_in
@@ -104,7 +105,7 @@ _FIELD_KINDS: dict[str, Kind] = {
 
 def _field_schema(spec: dict[str, Any]) -> tuple[Kind, dict[str, Any]]:
     kind: Kind = _FIELD_KINDS[spec["type"]]
-    schema: dict[str, Any] = {"title": spec["label"]["en"], "type": kind}
+    schema: dict[str, Any] = {"title": label_text(spec["label"]), "type": kind}
     if kind == "date":
         schema.update(type="string", format="date")
     for bound in ("minimum", "maximum"):
