@@ -7,6 +7,7 @@ states the figures that caused it.
 from __future__ import annotations
 
 from app.auth.messages import AUTH_MESSAGES
+from app.campaigns.xlsform_messages import XLSFORM_MESSAGES
 from app.guards_messages import BAD_INPUT_MESSAGES
 from app.i18n import Language
 from app.invitations.messages import INVITATION_MESSAGES
@@ -605,6 +606,8 @@ MESSAGES.update(INVITATION_MESSAGES)
 # Outcomes and their public page (app/review/outcomes*.py)
 MESSAGES.update(OUTCOME_MESSAGES)
 MESSAGES.update(NOTIFICATION_MESSAGES)
+# XLSForm import (app/campaigns/xlsform*.py)
+MESSAGES.update(XLSFORM_MESSAGES)
 
 
 # What a refused request tried to do, as ``forbidden`` says it: "Vous n'avez pas le droit de …".

@@ -10,6 +10,8 @@ from app.campaigns.xlsform_schemas import Unmapped
 from app.campaigns.xlsform_sheets import Row, header, language_tag
 
 _MAX_DATA = 20
+# Media columns of a choice (its picture, its sound): not choice data.
+_MEDIA = frozenset({"image", "big-image", "audio", "video", "media"})
 
 
 def choice_lists(
@@ -39,7 +41,7 @@ def _choice(
             continue
         if base == "label":
             label[language_tag(language, default_language)] = text[:2000]
-        elif language is None and len(data) < _MAX_DATA:
+        elif language is None and base not in _MEDIA and len(data) < _MAX_DATA:
             data[column[:100]] = text[:2000]
         else:
             unmapped.append(
