@@ -224,6 +224,8 @@ def _common(mapper: _Mapper, row: Row, read: set[str]) -> dict[str, Any]:
             _logic(mapper, row, column, base, value, spec)
         elif base == "appearance" and base in read:
             mapper.skip(row, column, "appearance", value=value)
+        elif base in {"default", "parameters"} and base in read:
+            continue  # read with the question's type (_typed_cells)
         elif base == "required" and base in read:
             spec.update(required_members(rename_references(value, mapper.renames)))
         elif base not in read or language is not None:
@@ -267,7 +269,7 @@ def _question(mapper: _Mapper, row: Row, kind: str, lists: dict[str, list[dict[s
         mapper.skip(row, "type", "unsupported_type", type=kind)
         return
     read = _READ - ({"calculation"} if spec["type"] != "calculate" else set())
-    spec.update(_common(mapper, row, read - {"default", "parameters", "repeat_count"}))
+    spec.update(_common(mapper, row, read - {"repeat_count"}))
     spec["relevant"] = _and([*_group_relevance(mapper), spec.get("relevant") or ""])
     _typed_cells(mapper, row, spec)
     _target(mapper).append(spec)

@@ -119,8 +119,18 @@ def header(column: str) -> tuple[str, str | None]:
     return base, (language.strip() or None)
 
 
-_TRANSLATED = {"label", "hint", "constraint_message", "required_message", "guidance_hint",
-               "image", "audio", "video", "big-image", "media"}
+_TRANSLATED = {
+    "label",
+    "hint",
+    "constraint_message",
+    "required_message",
+    "guidance_hint",
+    "image",
+    "audio",
+    "video",
+    "big-image",
+    "media",
+}
 _ALIASES = {
     "relevance": "relevant", "caption": "label", "calculate": "calculation",
     "constraining_message": "constraint_message", "jr:constraintmsg":
