@@ -24,6 +24,7 @@ from app.db.embedded import EmbeddedPostgres, EmbeddedPostgresError, install_sig
 from app.db.session import Database, create_engine
 from app.db.watchdog import PostmasterWatchdog
 from app.errors import NotFound
+from app.forms_cli import forms_cli
 from app.i18n import Language
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ layers_cli = typer.Typer(
     help="Reference layers that quality rules check against.", no_args_is_help=True
 )
 cli.add_typer(layers_cli, name="layers")
+cli.add_typer(forms_cli, name="forms")
 
 
 @contextmanager
