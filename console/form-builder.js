@@ -13,6 +13,7 @@ import './form-builder.messages.js';
 import { draftOf, hidingChanges, KINDS, previewSpecs, specOf } from './form-builder-model.js';
 import { t } from './messages.js';
 import { clearProblem, formAlert, labelled, problemText, showProblem } from './widgets.js';
+import { xlsformPanel } from './xlsform.js';
 
 export async function formBuilderScreen(main, context, slug) {
   fill(main, h('p', {}, t('loading')));
@@ -41,7 +42,8 @@ class FormBuilder {
       h('div', { class: 'editor' }, this.form,
         h('aside', { class: 'preview', 'aria-labelledby': 'fb-preview-title' },
           h('h2', { id: 'fb-preview-title' }, t('form.preview')),
-          h('p', { class: 'help' }, t('form.previewHelp')), this.preview)));
+          h('p', { class: 'help' }, t('form.previewHelp')), this.preview)),
+      xlsformPanel(campaign, () => this.reload()));
     this.redraw();
   }
 
@@ -56,6 +58,13 @@ class FormBuilder {
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'fb-save' }, t('form.save'))));
     form.addEventListener('submit', (event) => { event.preventDefault(); this.save(); });
     return form;
+  }
+
+  /** After an XLSForm was applied: the campaign's questions as stored. */
+  async reload() {
+    this.campaign = await call(`/campaigns/${encodeURIComponent(this.campaign.slug)}`);
+    this.entries = entriesOf(this.campaign.fields);
+    this.redraw();
   }
 
   /** The list drawn again from the drafts (after a change of structure), then the preview. */

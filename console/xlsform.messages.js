@@ -1,0 +1,43 @@
+// Texts of the XLSForm import and export panel (console/xlsform.js).
+import { addMessages } from './messages.js';
+
+addMessages({
+  fr: {
+    'xf.title': 'XLSForm (ODK, KoboToolbox)',
+    'xf.lead': 'Téléchargez le formulaire au format XLSForm, ou remplacez ses questions par celles d’un XLSForm : le fichier est d’abord lu sans rien enregistrer, et tout ce qui ne peut pas être repris est listé.',
+    'xf.download': 'Télécharger en XLSForm',
+    'xf.file': 'Fichier XLSForm (.xlsx, .xls ou .csv)',
+    'xf.read': 'Importer un XLSForm',
+    'xf.noFile': 'Choisissez d’abord un fichier.',
+    'xf.reading': 'Lecture du fichier…',
+    'xf.fields': { one: '{count} question sera créée', other: '{count} questions seront créées' },
+    'xf.languages': 'Langues : {languages}',
+    'xf.renamed': 'Noms modifiés :',
+    'xf.unmapped': { one: '{count} cellule non reprise', other: '{count} cellules non reprises' },
+    'xf.col.sheet': 'Feuille', 'xf.col.row': 'Ligne', 'xf.col.column': 'Colonne', 'xf.col.name': 'Nom', 'xf.col.reason': 'Raison',
+    'xf.apply': 'Appliquer : remplacer les questions',
+    'xf.applied': 'Les questions du XLSForm remplacent celles du formulaire.',
+    'xf.type.text': 'texte', 'xf.type.integer': 'entier', 'xf.type.number': 'décimal', 'xf.type.boolean': 'oui / non',
+    'xf.type.date': 'date', 'xf.type.choice': 'choix', 'xf.type.photo': 'photo', 'xf.type.audio': 'son',
+    'xf.type.geopoint': 'point', 'xf.type.note': 'note', 'xf.type.calculate': 'calcul', 'xf.type.repeat': 'répétition',
+  },
+  en: {
+    'xf.title': 'XLSForm (ODK, KoboToolbox)',
+    'xf.lead': 'Download the form as an XLSForm, or replace its questions with those of an XLSForm: the file is read first without storing anything, and everything that cannot be carried over is listed.',
+    'xf.download': 'Download as XLSForm',
+    'xf.file': 'XLSForm file (.xlsx, .xls or .csv)',
+    'xf.read': 'Import an XLSForm',
+    'xf.noFile': 'Choose a file first.',
+    'xf.reading': 'Reading the file…',
+    'xf.fields': { one: '{count} question will be made', other: '{count} questions will be made' },
+    'xf.languages': 'Languages: {languages}',
+    'xf.renamed': 'Names changed:',
+    'xf.unmapped': { one: '{count} cell not carried over', other: '{count} cells not carried over' },
+    'xf.col.sheet': 'Sheet', 'xf.col.row': 'Row', 'xf.col.column': 'Column', 'xf.col.name': 'Name', 'xf.col.reason': 'Reason',
+    'xf.apply': 'Apply: replace the questions',
+    'xf.applied': 'The XLSForm’s questions replace the form’s.',
+    'xf.type.text': 'text', 'xf.type.integer': 'integer', 'xf.type.number': 'decimal', 'xf.type.boolean': 'yes / no',
+    'xf.type.date': 'date', 'xf.type.choice': 'choice', 'xf.type.photo': 'photo', 'xf.type.audio': 'audio',
+    'xf.type.geopoint': 'point', 'xf.type.note': 'note', 'xf.type.calculate': 'calculation', 'xf.type.repeat': 'repeat',
+  },
+});
