@@ -73,7 +73,8 @@ class _Mapper:
     book: Workbook
     language: str
     unmapped: list[Unmapped] = field(default_factory=list)
-    renames: dict[str, str] = field(default_factory=dict)
+    renames: dict[str, str] = field(default_factory=dict)  # for ${...}: the first of a name
+    row_names: dict[int, str] = field(default_factory=dict)
     rename_rows: list[Rename] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     languages: set[str] = field(default_factory=set)
@@ -113,16 +114,25 @@ def import_xlsform(book: Workbook) -> XLSFormImport:
 
 
 def _collect_names(mapper: _Mapper) -> None:
+    """Our name for each row. The same name in two groups (allowed by XLSForm) is made unique
+    once flattened; questions are named first, so that a group named like its question gets
+    the suffix and ${name} stays the question."""
     taken: set[str] = set()
-    for row in mapper.book.survey:
-        original = row.cells.get("name")
-        kind = row.cells.get("type", "").lower()
-        if not original or kind in _END_GROUP | _END_REPEAT or original in mapper.renames:
-            continue
-        name = field_name(original, taken, RESERVED_NAMES)
-        mapper.renames[original] = name
-        if name != original:
-            mapper.rename_rows.append(Rename(row=row.number, original=original, name=name))
+    rows = [row for row in mapper.book.survey if row.cells.get("name")]
+    is_group = [" ".join(row.cells.get("type", "").split()).lower() in _BEGIN_GROUP | _BEGIN_REPEAT
+                for row in rows]  # fmt: skip
+    for group_pass in (False, True):
+        for row, group in zip(rows, is_group, strict=True):
+            kind = row.cells.get("type", "").lower()
+            if group != group_pass or kind in _END_GROUP | _END_REPEAT:
+                continue
+            original = row.cells["name"]
+            name = field_name(original, taken, RESERVED_NAMES)
+            mapper.renames.setdefault(original, name)
+            mapper.row_names[row.number] = name
+            if name != original:
+                mapper.rename_rows.append(Rename(row=row.number, original=original, name=name))
+    mapper.rename_rows.sort(key=lambda rename: rename.row)
 
 
 def _row(mapper: _Mapper, row: Row, lists: dict[str, list[dict[str, Any]]]) -> None:
@@ -176,7 +186,7 @@ def _and(parts: list[str]) -> str | None:
 def _open_group(mapper: _Mapper, row: Row) -> None:
     common = _common(mapper, row, {"type", "name", "label", "hint", "relevant", "appearance"})
     own = common.pop("relevant", None)
-    name = mapper.renames.get(row.cells.get("name", ""), "group")
+    name = mapper.row_names.get(row.number, "group")
     if "label" in row.cells or any(header(c)[0] == "label" for c in row.cells):
         note = {"name": name, "type": "note", **common}
         note["relevant"] = _and([*_group_relevance(mapper), own or ""])
@@ -185,7 +195,7 @@ def _open_group(mapper: _Mapper, row: Row) -> None:
 
 
 def _open_repeat(mapper: _Mapper, row: Row) -> None:
-    name = mapper.renames.get(row.cells.get("name", ""), "repeat")
+    name = mapper.row_names.get(row.number, "repeat")
     if any(frame.kind == "repeat" for frame in mapper.stack):
         mapper.skip(row, "type", "nested_repeat")
         mapper.stack.append(_Frame("skipped", row.cells.get("name", name)))
@@ -258,7 +268,7 @@ def _question(mapper: _Mapper, row: Row, kind: str, lists: dict[str, list[dict[s
     if base in METADATA:
         mapper.skip(row, "type", "metadata", type=base)
         return
-    spec: dict[str, Any] = {"name": mapper.renames.get(row.cells.get("name", ""), "")}
+    spec: dict[str, Any] = {"name": mapper.row_names.get(row.number, "")}
     if base in {"select_one", "select_multiple"} and len(words) >= 2:
         choices = [dict(choice) for choice in lists.get(words[1], [])]
         mapper.used_lists.add(words[1])
@@ -300,11 +310,14 @@ def _typed_cells(mapper: _Mapper, row: Row, spec: dict[str, Any]) -> None:
             spec["default"] = value
     if row.cells.get("type", "").lower().startswith("range"):
         parameters = dict(
-            part.split("=", 1) for part in row.cells.get("parameters", "").split() if "=" in part
+            part.split("=", 1)
+            for part in re.split(r"[\s;,]+", row.cells.get("parameters", ""))
+            if "=" in part
         )
-        for member, key in (("minimum", "start"), ("maximum", "end")):
+        # XLSForm's defaults: start=1, end=10
+        for member, key, default in (("minimum", "start", "1"), ("maximum", "end", "10")):
             with contextlib.suppress(ValueError):
-                spec[member] = float(parameters.get(key, "x"))
+                spec[member] = float(parameters.get(key, default))
         mapper.skip(row, "type", "range_as_number")
     elif "parameters" in row.cells:
         mapper.skip(row, "parameters", "unsupported_column")

@@ -7,6 +7,7 @@ pyxform read, so that every cell left out can be named by its sheet, row and col
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ def read_workbook(data: bytes, filename: str) -> Workbook:
         _refuse("xlsform_unreadable", "NUL bytes in a CSV file")
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     try:
-        book = get_xlsform(BytesIO(data), file_type=suffix if suffix in SUFFIXES else None)
+        book = _read(data, suffix)
     except Exception as error:
         _refuse("xlsform_unreadable", _one_line(error))
     warnings: list[str] = []
@@ -72,6 +73,14 @@ def read_workbook(data: bytes, filename: str) -> Workbook:
         settings=dict((book.settings or [{}])[0]) if book.settings else {},
         warnings=[_one_line(w) for w in warnings],
     )
+
+
+def _read(data: bytes, suffix: str) -> Any:
+    """The workbook read as its suffix says, or as whatever it is (an .xls named .xlsx)."""
+    if suffix in SUFFIXES:
+        with contextlib.suppress(Exception):  # tried again below, without the hint
+            return get_xlsform(BytesIO(data), file_type=suffix)
+    return get_xlsform(BytesIO(data))
 
 
 def _refuse(code: str, reason: str) -> None:

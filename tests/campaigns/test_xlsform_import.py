@@ -119,3 +119,74 @@ def test_files_that_are_not_xlsforms_are_refused(name: str, content: bytes, code
         read_workbook(content, name)
     assert raised.value.errors[0].code == code
     assert raised.value.errors[0].params["reason"]
+
+
+def grouped(result: XLSFormImport) -> dict[tuple[str, str, str], list[int]]:
+    """The whole report, by (sheet, column, reason): the rows of each."""
+    rows: dict[tuple[str, str, str], list[int]] = {}
+    for item in result.unmapped:
+        rows.setdefault((item.sheet, item.column, item.code), []).append(item.row)
+    return rows
+
+
+def test_an_ifrc_assessment_in_english_and_french() -> None:
+    # Saved as .xls under an .xlsx name: read as what it is.
+    result = imported("odk_ifrc-distribution-site-assessment-v1.xlsx")
+    assert result.languages == ["en", "fr"]
+    assert grouped(result) == {
+        ("survey", "type", "metadata"): [2, 3, 4, 5, 6, 7, 8],
+        ("survey", "appearance", "appearance"): [
+            20, 23, 27, 31, 37, 41, 45, 51, 55, 59, 65, 69, 73, 77, 81, 85, 92, 96, 101, 105,
+            112, 116, 120, 124, 128, 134, 138, 142, 146, 151, 155, 161, 162],
+        ("settings", "label::English", "unsupported_sheet_setting"): [2],
+        ("settings", "label::Français", "unsupported_sheet_setting"): [2],
+        ("settings", "clean_text_values", "unsupported_sheet_setting"): [2],
+    }  # fmt: skip
+    # Groups named like the question they hold get a suffix; ${RCRC} is the question's.
+    renames = [(r.row, r.original, r.name) for r in result.renames]
+    assert len(renames) == 30 and renames[:2] == [(23, "permission", "permission_2"),
+                                                  (27, "used", "used_2")]  # fmt: skip
+    assert renames[4:7] == [(41, "RCRC", "rcrc_2"), (42, "RCRC", "rcrc"),
+                            (43, "RCRC_comment", "rcrc_comment")]  # fmt: skip
+    fields = {spec.name: spec for spec in result.fields}
+    assert len(fields) == len(result.fields) == 125 and set(fields["intro1"].label) == {"en", "fr"}
+    # A group's relevance is ANDed into its questions (and its note).
+    assert fields["close_group"].type == "note"
+    assert fields["close"].relevant == "selected(${fences}, 'no')"
+
+
+def test_an_odk_form_of_every_question_type() -> None:
+    result = imported("odk_all-question-types-v2024091201-3.xlsx")
+    appearance = [5, 6, 7, 8, 9, 10, 14, 15, 16, 18, 19, 24, 25, 26, 27, 31, 32, 33, 35, 36, 37,
+                  43, 51, 52, 53, 57, 58, 59, 60, 61, 62, 63, 67, 68, 74, 75, 76, 77, 78, 79,
+                  80, 81, 82, 83, 88, 89, 90, 91, 92, 93, 94, 97, 98, 99, 100, 101, 102, 103]  # fmt: skip
+    assert grouped(result) == {
+        ("survey", "appearance", "appearance"): appearance,
+        ("survey", "type", "range_as_number"): [22, 23, 24, 25, 26, 27],
+        ("survey", "parameters", "unsupported_column"): [34],
+        ("survey", "type", "unsupported_type"): [40, 41, 44, 45, 46, 47, 54, 55, 56, 69, 70,
+                                                 106, 107],
+        ("survey", "image", "unsupported_column"): [81, 94],
+        ("choices", "image", "unsupported_column"): [12, 13, 15, 16, 17, 18, 32, 33, 34, 35, 36],
+        ("choices", "list_name", "unused_choice_list"): [12],
+    }  # fmt: skip
+    geotrace = next(item for item in result.unmapped if item.row == 69)
+    assert geotrace.reason["en"] == "Question type 'geotrace' is not supported."
+    ranges = [spec for spec in result.fields if spec.name == "range_integer"]
+    assert [(r.type, r.minimum, r.maximum) for r in ranges] == [("number", 1, 10)]
+
+
+def test_a_socio_economic_survey_with_a_repeat() -> None:
+    result = imported("odk_socio-economic-survey-v20240515.xlsx")
+    assert result.languages == ["und", "en", "fr"]
+    report = grouped(result)
+    assert report.pop(("survey", "appearance", "appearance")) == [
+        4, 5, 6, 16, 17, 18, 25, 27, 28, 29, 30, 31, 36
+    ]  # fmt: skip
+    assert report.pop(("choices", "list_name", "unused_choice_list"))[:3] == [44, 50, 54]
+    assert report == {
+        ("survey", "read_only", "unsupported_column"): [12],
+        ("survey", "calculation", "unsupported_column"): [12],
+    }
+    repeat = next(spec for spec in result.fields if spec.type == "repeat")
+    assert repeat.fields

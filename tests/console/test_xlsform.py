@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.async_api import Page
+from playwright.async_api import Page, ViewportSize
 
-from tests.console.conftest import ARTIFACTS, LAPTOP, Console, check_screen
+from tests.console.conftest import ARTIFACTS, Console, check_screen
 from tests.console.test_form_builder import create_campaign, language, open_builder, saved_fields
 
+PHONE: ViewportSize = {"width": 360, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 FORM = Path(__file__).parent.parent / "forms" / "xlsforms" / "pyxform_loop.xlsx"
 LOOP_REASON = {"fr": "Le type de question « begin loop over toilet_type » n'est pas pris en charge.",
                "en": "Question type 'begin loop over toilet_type' is not supported."}  # fmt: skip
@@ -21,12 +23,12 @@ APPLIED = {"fr": "Les questions du XLSForm remplacent celles du formulaire.",
 async def pictures(page: Page, name: str) -> None:
     """The panel at phone and desktop sizes (besides check_screen's laptop and tablet)."""
     lang = await language(page)
-    for label, size in (("360x740", {"width": 360, "height": 740}), ("1280x800", LAPTOP)):
+    for label, size in (("360x740", PHONE), ("1280x800", DESKTOP)):
         await page.set_viewport_size(size)
         await page.locator("section.xlsform").scroll_into_view_if_needed()
         await page.screenshot(path=ARTIFACTS / f"console-{name}-{lang}-{label}.png",
                               full_page=True, animations="disabled")  # fmt: skip
-    await page.set_viewport_size(LAPTOP)
+    await page.set_viewport_size(DESKTOP)
 
 
 async def test_an_editor_imports_an_xlsform_then_downloads_the_form(
