@@ -190,3 +190,47 @@ def test_a_socio_economic_survey_with_a_repeat() -> None:
     }
     repeat = next(spec for spec in result.fields if spec.type == "repeat")
     assert repeat.fields
+
+
+LOGIC_CSV = """survey,type,name,label::Français (fr),label::English (en),relevant,required,constraint,default,calculation
+,integer,Tree-Count,Arbres,Trees,,yes,. >= 1 and . <= 50,3,
+,begin group,Details,Détails,Details,${Tree-Count} > 0,,,,
+,text,species,Espèce,Species,${Tree-Count} > 2,${Tree-Count} > 10,string-length(.) <= 80,,
+,calculate,double,,,,,,,${Tree-Count} * 2
+,text,lookup,Cherche,Lookup,pulldata('trees'),,,,
+,end group,,,,,,,,
+,begin repeat,Stems,Tiges,Stems,,,,,
+,decimal,girth,Tour,Girth,,,,${Tree-Count},
+,begin repeat,inner,Dedans,Inside,,,,,
+,text,note_inner,Note,Note,,,,,
+,end repeat,,,,,,,,
+,end repeat,,,,,,,,
+settings,default_language,,,,,,,,
+,Français (fr),,,,,,,,
+"""
+
+
+def test_logic_is_carried_over_and_names_rewritten_in_expressions() -> None:
+    result = import_xlsform(read_workbook(LOGIC_CSV.encode(), "logic.csv"))
+    # In a CSV, rows are counted within each sheet's part (its header is row 1), as pyxform does.
+    assert [(r.original, r.name) for r in result.renames] == [
+        ("Tree-Count", "tree_count"), ("Details", "details"), ("Stems", "stems")
+    ]  # fmt: skip
+    assert report(result) == [
+        ("survey", 6, "relevant", "unsupported_function"),
+        ("survey", 9, "default", "dynamic_default"),
+        ("survey", 10, "type", "nested_repeat"),
+        ("survey", 11, "type", "inside_unmapped"),
+    ]
+    count, details, species, double, lookup, stems = result.fields
+    assert (count.name, count.required, count.minimum, count.maximum, count.default) == (
+        "tree_count", True, 1, 50, 3
+    )  # fmt: skip
+    assert count.constraint is None and count.label == {"fr": "Arbres", "en": "Trees"}
+    assert (details.type, details.relevant) == ("note", "${tree_count} > 0")
+    assert species.relevant == "(${tree_count} > 0) and (${tree_count} > 2)"
+    assert (species.required_if, species.max_length) == ("${tree_count} > 10", 80)
+    assert (double.type, double.calculation) == ("calculate", "${tree_count} * 2")
+    assert lookup.relevant == "${tree_count} > 0", "pulldata() left out, the group's kept"
+    assert stems.type == "repeat" and [c.name for c in stems.fields or []] == ["girth"]
+    assert result.languages == ["fr", "en"]
