@@ -55,7 +55,7 @@ class Workbook:
 def read_workbook(data: bytes, filename: str) -> Workbook:
     """The sheets of an XLSForm checked by pyxform; ValidationFailed (422) with pyxform's
     message for a file that is not one."""
-    if b"\x00" in data[:4096] and filename.lower().endswith(".csv"):
+    if b"\x00" in data and filename.lower().endswith(".csv"):
         _refuse("xlsform_unreadable", "NUL bytes in a CSV file")
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     try:
@@ -94,10 +94,15 @@ def _one_line(error: object) -> str:
 def _rows(sheet: str, data: Any) -> list[Row]:
     rows = []
     for index, cells in enumerate(data or []):
-        clean = {str(k).strip(): str(v).strip() for k, v in cells.items() if str(v).strip()}
+        # No NUL byte reaches the database (a workbook cell may hold one).
+        clean = {_text(k): _text(v) for k, v in cells.items() if _text(v)}
         if clean:
             rows.append(Row(sheet, index + 2, clean))
     return rows
+
+
+def _text(value: object) -> str:
+    return str(value).replace("\x00", "").strip()
 
 
 def language_tag(language: str | None, default: str) -> str:

@@ -234,3 +234,12 @@ def test_logic_is_carried_over_and_names_rewritten_in_expressions() -> None:
     assert lookup.relevant == "${tree_count} > 0", "pulldata() left out, the group's kept"
     assert stems.type == "repeat" and [c.name for c in stems.fields or []] == ["girth"]
     assert result.languages == ["fr", "en"]
+
+
+def test_nul_bytes_never_reach_a_field() -> None:
+    late_nul = "survey,type,name,label\n,text,a,A\n" + "\n" * 50 + ",text,b,B\x00b\n"
+    with pytest.raises(ValidationFailed):
+        read_workbook(late_nul.encode(), "late.csv")
+    # Under another name, the CSV is recognised by pyxform; the NUL is dropped from the text.
+    result = import_xlsform(read_workbook(late_nul.encode(), "late.txt"))
+    assert [spec.label for spec in result.fields] == [{"und": "A"}, {"und": "Bb"}]
