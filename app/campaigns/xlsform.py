@@ -56,7 +56,9 @@ _SELECTS = {"select one": "select_one", "select all that apply": "select_multipl
 _TEXTS = {"label": "label", "hint": "help", "constraint_message": "constraint_message"}
 _LOGIC = {"relevant", "constraint", "calculation", "choice_filter"}
 _READ = {"type", "name", "required", "default", "appearance", "parameters", "repeat_count",
+         "read_only", "readonly",
          *_TEXTS, *_LOGIC}  # fmt: skip
+_READ_ONLY = {"read_only", "readonly"}
 _SETTINGS = {"form_title", "form_id", "version", "default_language"}
 
 
@@ -234,6 +236,9 @@ def _common(mapper: _Mapper, row: Row, read: set[str]) -> dict[str, Any]:
             _logic(mapper, row, column, base, value, spec)
         elif base == "appearance" and base in read:
             mapper.skip(row, column, "appearance", value=value)
+        elif base in _READ_ONLY and base in read:
+            if "calculation" not in read and value.lower() not in {"no", "false", "false()"}:
+                mapper.skip(row, column, "unsupported_column")
         elif base in {"default", "parameters"} and base in read:
             continue  # read with the question's type (_typed_cells)
         elif base == "required" and base in read:
@@ -278,13 +283,29 @@ def _question(mapper: _Mapper, row: Row, kind: str, lists: dict[str, list[dict[s
     else:
         mapper.skip(row, "type", "unsupported_type", type=kind)
         return
+    if _shown_calculation(row) and spec["type"] != "choice":
+        mapper.skip(row, _column(row, "read_only"), "read_only_calculation", type=kind)
+        spec = {"name": spec["name"], "type": "calculate"}
     read = _READ - ({"calculation"} if spec["type"] != "calculate" else set())
     spec.update(_common(mapper, row, read - {"repeat_count"}))
     spec["relevant"] = _and([*_group_relevance(mapper), spec.get("relevant") or ""])
     _typed_cells(mapper, row, spec)
+    if spec["type"] == "calculate" and not spec.get("calculation"):
+        mapper.warnings.append(f"Row {row.number}: '{spec['name']}' left out: no calculation.")
+        return
     _target(mapper).append(spec)
     if words[2:] in (["or_other"], ["or", "specify", "other"]) and spec["type"] == "choice":
         _or_other(mapper, spec)
+
+
+def _shown_calculation(row: Row) -> bool:
+    """A read-only question whose value is a calculation: a calculate field, shown."""
+    read_only = next((v for c, v in row.cells.items() if header(c)[0] in _READ_ONLY), "")
+    return bool(row.cells.get("calculation")) and read_only.strip().lower() in {
+        "yes",
+        "true",
+        "true()",
+    }
 
 
 def _type_words(kind: str) -> list[str]:

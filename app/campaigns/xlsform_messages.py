@@ -73,6 +73,10 @@ UNMAPPED_REASONS: dict[str, dict[Language, str]] = {
         "fr": "Le nombre de répétitions « {value} » n'est pas un nombre : la répétition n'a "
         "pas de maximum.",
     },
+    "read_only_calculation": {
+        "en": "Read-only {type} question computed by its calculation: made a calculate field.",
+        "fr": "Question {type} en lecture seule calculée : devient un champ calculé.",
+    },
     "unused_choice_list": {
         "en": "Choice list '{list}' is used by no mapped question.",
         "fr": "La liste de choix « {list} » n'est utilisée par aucune question reprise.",

@@ -185,9 +185,10 @@ def test_a_socio_economic_survey_with_a_repeat() -> None:
     ]  # fmt: skip
     assert report.pop(("choices", "list_name", "unused_choice_list"))[:3] == [44, 50, 54]
     assert report == {
-        ("survey", "read_only", "unsupported_column"): [12],
-        ("survey", "calculation", "unsupported_column"): [12],
+        ("survey", "read_only", "read_only_calculation"): [12],
+        ("survey", "calculation", "unsupported_function"): [12],
     }
+    assert "Row 12: 'seclass' left out: no calculation." in result.warnings
     repeat = next(spec for spec in result.fields if spec.type == "repeat")
     assert repeat.fields
 
