@@ -567,11 +567,13 @@ def render_profile(runs: list[dict[str, float]], batch_size: int) -> str:
         value = median(run[label] for run in runs)
         lines.append(f"| {'… ' * depth}{label} | {value * 1000:.1f} | {value / request:.0%} |")
 
-    for label in [*children[None], rest[None]]:
+    labels: list[str] = [*children[None], rest[None]]
+    for label in labels:
         row(label, 0)
         if label == SUBMIT:
-            for inner in [*children.get(label, []), rest[label]]:
-                row(inner, 1)
+            inner_labels: list[str] = [*children.get(label, []), rest[label]]
+            for inner_label in inner_labels:
+                row(inner_label, 1)
     row(REQUEST, 0)
     return "\n".join(lines) + "\n"
 

@@ -427,7 +427,7 @@ async def build_cases(url: str, fixtures: Fixtures, targets: Targets) -> list[Ca
             args = (campaign_id, statuses, tile.z, tile.x, tile.y, *plan.filter_box,
                     plan.feature_cap, plan.simplify_m, slug)  # fmt: skip
             sql = floor_tile_sql([prop.name for prop in plan.properties])
-            paths = {
+            paths: dict[str, str | None] = {
                 "releve": f"/ogc/collections/{slug}/tiles/WebMercatorQuad/{tile.path}",
                 "tipg": f"/collections/{schema}.{view}/tiles/WebMercatorQuad/{tile.path}",
             }

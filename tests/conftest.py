@@ -81,7 +81,7 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 def settings(database_url: str) -> Settings:
     # Rate limits off: tests send many writes a minute; tests/auth/test_rate_limits.py turns them on.
     return Settings(
-        database_url=database_url,  # type: ignore[arg-type]
+        database_url=database_url,
         migrate_on_start=False,
         rate_limit_per_minute=0,
     )

@@ -60,7 +60,7 @@ async def test_nul_in_observation_properties_and_member_names(
     in_value = point_feature(species="Pla\u0000tanus")
     response = await client.post(OBSERVATIONS, json=in_value, headers=contributor_headers)
     assert error_paths(response) == {"/properties/species"}
-    in_name = point_feature(**{"spe\u0000cies": "x"})
+    in_name = point_feature(**{"spe\u0000cies": "x"})  # type: ignore[arg-type]
     response = await client.post(OBSERVATIONS, json=in_name, headers=contributor_headers)
     assert error_paths(response) == {"/properties/spe\\u0000cies"}
     check = await client.post(

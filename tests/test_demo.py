@@ -15,7 +15,7 @@ async def test_demo_campaign_is_served(client: httpx.AsyncClient, session: Async
     assert await load_demo(session) == {"replayed": 381}
     # A bulk import: the review queue puts people's contributions before its markers.
     origins = select(Observation.origin, func.count()).group_by(Observation.origin)
-    assert dict((await session.execute(origins)).all()) == {"import": 381}  # type: ignore[arg-type]
+    assert dict((await session.execute(origins)).all()) == {"import": 381}
     await session.commit()
     campaign = (await client.get(f"/api/v1/campaigns/{SLUG}")).json()
     assert campaign["observation_count"] == 381 and campaign["licence"] == "etalab-2.0"

@@ -14,6 +14,7 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from sqlalchemy import text
 
@@ -58,13 +59,13 @@ def fuzzed_app(database_url: str) -> Any:
 
 def _document() -> dict[str, Any]:
     """The OpenAPI document: create_app does no I/O, so any database URL will do to build it."""
-    return create_app(Settings(database_url="postgresql+asyncpg://unused/unused")).openapi()  # type: ignore[arg-type]
+    return create_app(Settings(database_url="postgresql+asyncpg://unused/unused")).openapi()
 
 
 # Deleting the admin's own account would turn every later request into a 401.
 schema = schemathesis.openapi.from_dict(_document()).exclude(method="DELETE", path="/api/v1/me")
 # Requests that fit the document, and requests that do not (nulls, wrong types, missing members).
-schema.config.generation.update(modes=["positive", "negative"])
+schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 
 
 @schema.parametrize()

@@ -61,7 +61,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
     op.create_index(op.f("ix_api_tokens_user_id"), "api_tokens", ["user_id"], unique=False)
-    op.create_geospatial_table(
+    op.create_geospatial_table(  # type: ignore[attr-defined,unused-ignore]
         "campaigns",
         sa.Column("id", sa.UUID(), nullable=False),
         sa.Column("slug", sa.Text(), nullable=False),
@@ -112,7 +112,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_campaigns")),
         sa.UniqueConstraint("slug", name=op.f("uq_campaigns_slug")),
     )
-    op.create_geospatial_table(
+    op.create_geospatial_table(  # type: ignore[attr-defined,unused-ignore]
         "observations",
         sa.Column("id", sa.UUID(), nullable=False),
         sa.Column("campaign_id", sa.UUID(), nullable=False),
@@ -192,7 +192,7 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_observations_created_by"), "observations", ["created_by"], unique=False
     )
-    op.create_geospatial_table(
+    op.create_geospatial_table(  # type: ignore[attr-defined,unused-ignore]
         "observation_versions",
         sa.Column("observation_id", sa.UUID(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -239,15 +239,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_geospatial_table("observation_versions")
+    op.drop_geospatial_table("observation_versions")  # type: ignore[attr-defined,unused-ignore]
     op.drop_index(op.f("ix_observations_created_by"), table_name="observations")
     op.drop_index("ix_observations_change_seq", table_name="observations")
     op.drop_index(
         "ix_observations_campaign_geom", table_name="observations", postgresql_using="gist"
     )
     op.drop_index("ix_observations_campaign_created", table_name="observations")
-    op.drop_geospatial_table("observations")
-    op.drop_geospatial_table("campaigns")
+    op.drop_geospatial_table("observations")  # type: ignore[attr-defined,unused-ignore]
+    op.drop_geospatial_table("campaigns")  # type: ignore[attr-defined,unused-ignore]
     op.drop_index(op.f("ix_api_tokens_user_id"), table_name="api_tokens")
     op.drop_table("api_tokens")
     op.drop_table("users")

@@ -99,7 +99,7 @@ def upgrade() -> None:
         ["campaign_id", "position"],
         unique=False,
     )
-    op.create_geospatial_table(
+    op.create_geospatial_table(  # type: ignore[attr-defined,unused-ignore]
         "reference_features",
         sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
         sa.Column("layer_id", sa.UUID(), nullable=False),
@@ -182,7 +182,7 @@ def downgrade() -> None:
     op.drop_index(
         "ix_reference_features_layer_geom", table_name="reference_features", postgresql_using="gist"
     )
-    op.drop_geospatial_table("reference_features")
+    op.drop_geospatial_table("reference_features")  # type: ignore[attr-defined,unused-ignore]
     op.drop_index("ix_quality_rules_campaign_position", table_name="quality_rules")
     op.drop_table("quality_rules")
     op.drop_table("reference_layers")

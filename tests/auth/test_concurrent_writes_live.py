@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import httpx
 
@@ -34,9 +35,9 @@ async def _timed_write(client: httpx.AsyncClient, headers: dict[str, str]) -> tu
     return response.status_code, time.monotonic() - started
 
 
-async def _health_while(client: httpx.AsyncClient, writes: asyncio.Future[object]) -> list[float]:
+async def _health_while(client: httpx.AsyncClient, writes: asyncio.Future[Any]) -> list[float]:
     """Times of /healthz answers (each must be 200) sampled until the writes are done."""
-    durations = []
+    durations: list[float] = []
     while not writes.done() or not durations:
         started = time.monotonic()
         response = await client.get("/healthz")

@@ -25,8 +25,10 @@ async def strict_client(settings: Settings, db: Database) -> AsyncIterator[httpx
         yield client
 
 
-def sign_in(client: httpx.AsyncClient, username: str, password: str) -> object:
-    return client.post("/api/v1/auth/token", json={"username": username, "password": password})
+async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
+    return await client.post(
+        "/api/v1/auth/token", json={"username": username, "password": password}
+    )
 
 
 @pytest.fixture

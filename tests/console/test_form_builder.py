@@ -147,7 +147,7 @@ async def test_an_editor_builds_a_form_in_two_languages(page: Page, console_data
     await page.click("#fb-save")
     await page.locator("#status", has_text=SAVED[lang]).wait_for()
     first = label("Essence", "Wood") if lang == "fr" else label("Essence du bois", "Timber")
-    expected = [
+    expected: list[dict[str, Any]] = [
         {"name": "espece", "type": "text", "label": first,
          "help": label("Chêne, pin…", "Oak, pine…"), "max_length": 80},
         {"name": "longueur_m", "type": "number", "label": label("Longueur (m)", "Length (m)"),

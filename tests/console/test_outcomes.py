@@ -53,7 +53,7 @@ async def set_up(data: Console, db: Database) -> list[tuple[str, dict[str, str]]
                                    headers={"Authorization": f"Bearer {token}"}))  # fmt: skip
         made = []
         for (lon, lat), headers in [*zip(INSIDE, authors, strict=True), (OUTSIDE, authors[0])]:
-            feature = {"type": "Feature", "id": str(uuid.uuid4()), "properties": {"species": "chêne"},
+            feature: dict[str, Any] = {"type": "Feature", "id": str(uuid.uuid4()), "properties": {"species": "chêne"},
                        "geometry": {"type": "Point", "coordinates": [lon, lat]}}  # fmt: skip
             await ok(await client.post(f"/api/v1/campaigns/{SLUG}/observations", json=feature,
                                        headers=headers))  # fmt: skip

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from playwright.async_api import Page
+from playwright.async_api import Page, ViewportSize
 from sqlalchemy import update
 
 from app.db.session import Database
@@ -24,8 +24,8 @@ from tests.console.conftest import (
 from tests.factories import campaign_body, make_user, point_feature
 
 SLUG = "arbres"
-PHONE = {"width": 360, "height": 740}
-LAPTOP = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 360, "height": 740}
+LAPTOP: ViewportSize = {"width": 1280, "height": 800}
 ISSUE = {"rule": "near-road", "code": "too_far_from_road", "severity": "warn", "kind": "distance",
          "message": {"fr": "Trop loin de la route", "en": "Too far from the road"}}  # fmt: skip
 REASON = {"fr": "Mauvais emplacement", "en": "Wrong location"}

@@ -19,7 +19,7 @@ WAITS = {"wait", "communicate"}
 
 def calls(tree: ast.AST) -> list[tuple[ast.Call, ast.AST | None]]:
     """Every call with its parent node."""
-    found = []
+    found: list[tuple[ast.Call, ast.AST | None]] = []
     for parent in ast.walk(tree):
         for child in ast.iter_child_nodes(parent):
             if isinstance(child, ast.Call):

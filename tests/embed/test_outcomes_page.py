@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Page, ViewportSize
 
 from app.db.session import Database
 from tests.console.conftest import serious_violations
@@ -53,7 +53,7 @@ async def outcomes(committed_client: httpx.AsyncClient, committed_db: Database) 
 
 
 async def open_page(
-    browser: Browser, url: str, viewport: dict[str, int], locale: str, requested: list[str]
+    browser: Browser, url: str, viewport: ViewportSize, locale: str, requested: list[str]
 ) -> Page:
     context = await browser.new_context(viewport=viewport, locale=locale)
     page = await context.new_page()

@@ -128,4 +128,4 @@ async def notifications(db: Database, user_id: uuid.UUID) -> list[tuple[str, str
                  "ORDER BY n.id"),
             {"u": user_id},
         )  # fmt: skip
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]

@@ -221,7 +221,7 @@ async def test_an_id_token_not_signed_by_the_issuer_is_refused(oidc: OidcSetup) 
     await provider.load_metadata()
     issuer_keys = await provider.keys()
     kid = next(iter(issuer_keys)).kid
-    forger = RSAKey.generate_key(2048, parameters={"kid": kid})
+    forger = RSAKey.generate_key(2048, parameters={"kid": str(kid)})
     now = int(time.time())
     claims = {
         "iss": oidc.issuer,
@@ -241,7 +241,7 @@ async def test_an_id_token_not_signed_by_the_issuer_is_refused(oidc: OidcSetup) 
 async def configured(database_url: str, db: Database) -> AsyncIterator[httpx.AsyncClient]:
     """An app with a provider configured (never reached: ``next`` is checked first)."""
     settings = Settings(
-        database_url=database_url, migrate_on_start=False,  # type: ignore[arg-type]
+        database_url=database_url, migrate_on_start=False,
         oidc_issuer="http://127.0.0.1:9", oidc_client_id="releve",
     )  # fmt: skip
     async with app_client(settings, db) as client:
@@ -250,7 +250,7 @@ async def configured(database_url: str, db: Database) -> AsyncIterator[httpx.Asy
 
 @pytest.fixture
 async def unconfigured(database_url: str, db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(database_url=database_url, migrate_on_start=False)  # type: ignore[arg-type]
+    settings = Settings(database_url=database_url, migrate_on_start=False)
     async with app_client(settings, db) as client:
         yield client
 

@@ -86,7 +86,7 @@ async def world(
 ) -> AsyncIterator[World]:
     database = Database(engine)
     settings = Settings(
-        database_url=database_url,  # type: ignore[arg-type]
+        database_url=database_url,
         migrate_on_start=False, rate_limit_per_minute=0, webhooks_worker=False,
         media_dir=Path(tmp_path_factory.mktemp("media")),
     )  # fmt: skip
@@ -148,4 +148,4 @@ async def _observation(world: World, index: int, case: str, slug: str, then: str
 async def _ok(request: Any) -> httpx.Response:
     response = await request
     assert response.status_code < 300, response.text
-    return response  # type: ignore[no-any-return]
+    return response

@@ -8,6 +8,7 @@ import io
 import math
 import zipfile
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,8 @@ def assert_public_place(world: World, point: tuple[float, float], tolerance_m: f
 
 
 def assert_nothing_private(
-    world: World, body: str | bytes, allowed: set[str] = frozenset()
-) -> None:  # type: ignore[assignment]
+    world: World, body: str | bytes, allowed: AbstractSet[str] = frozenset()
+) -> None:
     """No unpublished id (but ``allowed`` ones) and no contributor's name in an answer."""
     content = body if isinstance(body, str) else body.decode("utf-8", "replace")
     for observation_id in world.unpublished_ids:

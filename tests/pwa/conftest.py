@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, Geolocation, Page, ViewportSize
 from sqlalchemy import text
 
 from app.config import Settings
@@ -31,8 +31,8 @@ from tests.factories import FIELDS, TOULOUSE_AREA, campaign_body, load_layer, ma
 from tests.live import serve
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-PHONE = {"width": 360, "height": 740}
-TOULOUSE = {"latitude": 43.6045, "longitude": 1.4442, "accuracy": 8}
+PHONE: ViewportSize = {"width": 360, "height": 740}
+TOULOUSE: Geolocation = {"latitude": 43.6045, "longitude": 1.4442, "accuracy": 8}
 SLUG = "arbres"
 RULES = [
     {"name": "gps", "kind": "accuracy", "severity": "block", "params": {"max_m": 20}},
@@ -62,7 +62,7 @@ def live_server(database_url: str, media_dir: Path) -> Iterator[str]:
     if not (PWA_DIR / "vendor" / "maplibre" / "maplibre-gl.mjs").is_file():
         pytest.skip("pwa/vendor/maplibre is missing: run `make setup`")
     settings = Settings(
-        database_url=database_url,  # type: ignore[arg-type]
+        database_url=database_url,
         migrate_on_start=False,
         webhooks_worker=False,
         rate_limit_per_minute=0,
@@ -111,7 +111,7 @@ async def field_data(live_server: str, committed_db: Database) -> AsyncIterator[
                          headers=owner)  # fmt: skip
         await client.put(f"/api/v1/campaigns/{SLUG}/rules", json={"rules": RULES}, headers=owner)
         for lon, lat, species in ((1.4420, 43.6050, "Platanus"), (1.4480, 43.6020, "Celtis")):
-            feature = {"type": "Feature", "id": str(uuid.uuid4()),
+            feature: dict[str, Any] = {"type": "Feature", "id": str(uuid.uuid4()),
                        "geometry": {"type": "Point", "coordinates": [lon, lat]},
                        "properties": {"species": species, "accuracy_m": 5}}  # fmt: skip
             response = await client.post(f"/api/v1/campaigns/{SLUG}/observations",

@@ -10,7 +10,7 @@ import re
 
 import httpx
 from PIL import Image
-from playwright.async_api import BrowserContext, Page, Route, expect
+from playwright.async_api import BrowserContext, FilePayload, Page, Route, expect
 
 from app.db.session import Database
 from tests.media.test_media import GPS_IFD, jpeg_with_gps
@@ -138,7 +138,8 @@ async def test_photo_is_sent_after_the_observation_without_its_gps_position(
     await expect(page.locator("#where")).to_contain_text("placé à la main")
     await page.fill("#f-species", "Ginkgo biloba")
     await page.set_input_files(
-        "#photo-gallery", files=[{"name": "ginkgo.jpg", "mimeType": "image/jpeg", "buffer": photo}]
+        "#photo-gallery",
+        files=[FilePayload(name="ginkgo.jpg", mimeType="image/jpeg", buffer=photo)],
     )
     await expect(page.locator(".photos img")).to_have_count(1)
     await page.click("#send")

@@ -26,7 +26,7 @@ async def confirmations(database: Database, observation: str) -> list[tuple[str,
         "ORDER BY created_at"
     )
     async with database.session() as session:
-        return [tuple(row) for row in await session.execute(query, {"id": observation})]  # type: ignore[misc]
+        return [tuple(row) for row in await session.execute(query, {"id": observation})]
 
 
 async def test_the_author_answers_a_question_by_editing(

@@ -22,7 +22,7 @@ from tests.pwa.conftest import (
     start_without_account,
 )
 
-OUTCOME = {
+OUTCOME: dict[str, Any] = {
     "message": {"fr": "Vos arbres ont servi au plan canopée 2030.",
                 "en": "Your trees went into the 2030 canopy plan."},
     "link": "https://example.org/plan-canopee",
@@ -35,7 +35,7 @@ async def votes_by(database: Database, reviewer: str) -> list[tuple[str, str, st
         "JOIN users u ON u.id = r.reviewer_id WHERE u.username = :name ORDER BY r.created_at"
     )
     async with database.session() as session:
-        return [tuple(row) for row in await session.execute(query, {"name": reviewer})]  # type: ignore[misc]
+        return [tuple(row) for row in await session.execute(query, {"name": reviewer})]
 
 
 def point(lon: float, lat: float, species: str) -> dict[str, Any]:

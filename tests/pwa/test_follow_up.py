@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 
 from app.db.session import Database
 from tests.console.conftest import serious_violations
@@ -23,7 +23,7 @@ from tests.pwa.conftest import (
 )
 
 SYNCED = 20_000  # ms
-DESKTOP = {"width": 1280, "height": 800}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
 
 async def screenshots(page: Page, name: str) -> None:
@@ -51,7 +51,7 @@ async def my_headers(page: Page) -> dict[str, str]:
 async def send_point(
     field_data: Field, headers: dict[str, str], species: str, lon: float, lat: float = 43.6045
 ) -> str:
-    feature = {"type": "Feature", "id": str(uuid.uuid4()),
+    feature: dict[str, Any] = {"type": "Feature", "id": str(uuid.uuid4()),
                "geometry": {"type": "Point", "coordinates": [lon, lat]},
                "properties": {"species": species, "accuracy_m": 4}}  # fmt: skip
     async with field_data.client() as client:

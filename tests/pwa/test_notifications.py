@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, Page, ViewportSize
 from sqlalchemy import text
 
 from app.auth import service as auth
@@ -33,7 +33,7 @@ from tests.live import serve
 from tests.notifications.push_service import BrowserSubscription, PushService, push_service
 from tests.pwa.conftest import ARTIFACTS, SLUG, Field, open_app, start_without_account
 
-DESKTOP = {"width": 1280, "height": 800}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 POLLS = 100
 # The page's PushManager, answering with the test's subscription (kept in localStorage so a
 # reload finds it, as a browser keeps its subscriptions). Calls are recorded for the test.
@@ -64,7 +64,7 @@ SHOWN = """async (tag) => {
 def server_settings(database_url: str, media_dir: Path) -> Settings:
     """Pushes may go to 127.0.0.1 (the local push service); the test runs the rounds itself."""
     return Settings(
-        database_url=database_url,  # type: ignore[arg-type]
+        database_url=database_url,
         migrate_on_start=False, webhooks_worker=False, notifications_worker=False,
         email_worker=False, rate_limit_per_minute=0, media_dir=media_dir,
         webhook_allowed_hosts="127.0.0.1", smtp_from="Relevé <noreply@releve.test>",
@@ -113,7 +113,7 @@ async def stored_subscriptions(db: Database, user_id: str) -> list[tuple[str, st
             text("SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = :u"),
             {"u": uuid.UUID(user_id)},
         )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]
 
 
 async def deliver_to_the_worker(page: Page, context: BrowserContext, url: str, data: str) -> None:

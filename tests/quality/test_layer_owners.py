@@ -51,7 +51,7 @@ async def upload(
 async def created(
     client: httpx.AsyncClient, headers: dict[str, str], slug: str, **members: str
 ) -> Any:
-    response = await upload(client, headers, slug, **members)
+    response = await upload(client, headers, slug, POINTS_CSV, **members)
     assert response.status_code == 201, response.text
     return response.json()
 

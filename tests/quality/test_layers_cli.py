@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from sqlalchemy import delete
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from app.cli import cli
 from app.db.session import create_engine
@@ -39,7 +38,11 @@ async def _delete_layer(url: str, slug: str) -> None:
 
 
 def releve(database_url: str, *args: str) -> Result:
-    env = {"RELEVE_DATABASE_URL": database_url, "LANG": "C.UTF-8", "LC_ALL": None}
+    env: dict[str, str | None] = {
+        "RELEVE_DATABASE_URL": database_url,
+        "LANG": "C.UTF-8",
+        "LC_ALL": None,
+    }
     return CliRunner().invoke(cli, list(args), env=env)
 
 

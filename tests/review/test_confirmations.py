@@ -111,7 +111,7 @@ async def test_confirmations_refuse_bad_input(
 ) -> None:
     original = await _submit(client, crew["contributor"])
     neighbour = crew["neighbour"]
-    bodies = [
+    bodies: list[dict[str, Any]] = [
         {}, {"kind": "gone"}, {"kind": "same", "comment": "x" * 2001},
         {"kind": "same", "comment": "nul\u0000"}, {"kind": "same", "media": ["nope"]},
         {"kind": "same", "extra": True}, {"kind": "same", "media": [str(uuid.uuid4())] * 21},

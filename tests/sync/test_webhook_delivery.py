@@ -172,7 +172,7 @@ async def test_the_app_runs_the_worker_and_stops_it(
     hook = await _register(world, receiver.url)
     await submit(world)
     settings = Settings(
-        database_url=database_url,  # type: ignore[arg-type]
+        database_url=database_url,
         migrate_on_start=False,
         webhook_allowed_hosts=LOCAL_RECEIVERS,
     )

@@ -152,7 +152,10 @@ async def test_a_batch_queues_its_events_and_other_campaigns_are_left_alone(
     contributor_headers: dict[str, str],
 ) -> None:
     hook = (await client.post(HOOKS, json={"url": PUBLIC + "/a"}, headers=admin_headers)).json()
-    batch = {"type": "FeatureCollection", "features": [point_feature() for _ in range(3)]}
+    batch: dict[str, Any] = {
+        "type": "FeatureCollection",
+        "features": [point_feature() for _ in range(3)],
+    }
     response = await client.post(
         "/api/v1/campaigns/arbres/observations/batch", json=batch, headers=contributor_headers
     )
