@@ -12,8 +12,10 @@ export function attachLogic(container, fields, readRaw, validate) {
   const names = fields.map((f) => f.name);
   const state = () => evaluate(fields, names, paths, validate(fields, readRaw()).values);
   const refresh = () => show(container, fields, state());
-  container.addEventListener('input', refresh);
-  container.addEventListener('change', refresh);
+  const controller = new AbortController();
+  container.formLogic = controller; // forms.js aborts it when it rebuilds the form
+  container.addEventListener('input', refresh, { signal: controller.signal });
+  container.addEventListener('change', refresh, { signal: controller.signal });
   refresh();
   return {
     refresh,

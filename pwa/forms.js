@@ -15,12 +15,16 @@ const fieldId = (name) => `f-${name}`;
  * returns {read, showErrors, ready}. Forms with logic load form-logic.js (relevance,
  * constraints, calculations...); until it is there, read() checks the plain rules. */
 export function buildForm(container, fields, values = {}) {
+  container.formLogic?.abort(); // a rebuilt form (the console's preview): the old logic goes
+  const build = (container.formBuild = (container.formBuild || 0) + 1);
   const start = Object.keys(values).length ? values : defaults(fields);
   container.replaceChildren(...fields.map((field) => fieldElement(field, start[field.name])));
   const raw = () => readRaw(container, fields);
   let logic = null;
   const ready = hasLogic(fields)
-    ? import('./form-logic.js').then((m) => { logic = m.attachLogic(container, fields, raw, validate); })
+    ? import('./form-logic.js').then((m) => {
+      if (container.formBuild === build) logic = m.attachLogic(container, fields, raw, validate);
+    })
     : Promise.resolve();
   return {
     read: () => (logic ? logic.read() : validate(fields, raw())),

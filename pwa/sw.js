@@ -10,7 +10,7 @@
 import { flushOutbox } from './outbox.js';
 import { USER_CACHE_PREFIX } from './session.js';
 
-const VERSION = '3d340b756304';
+const VERSION = '087c74adcdfc';
 const SHELL_CACHE = `releve-shell-${VERSION}`;
 const PUBLIC_CACHE = 'releve-public';
 const MEDIA_CACHE = 'releve-media';
