@@ -76,6 +76,8 @@ def _parse(xpath: str) -> Any:
         return _PARSER.parse(xpath)
     except (ElementPathError, SyntaxError, ValueError, TypeError, KeyError) as error:
         raise ExpressionError("invalid_expression", {"error": str(error)[:200]}) from None
+    except RecursionError:
+        raise ExpressionError("invalid_expression", {"error": "nested too deeply"}) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,7 @@ class Compiled:
         context = XPathContext(instance, item=item if item is not None else instance)
         try:
             return self.token.evaluate(context)
-        except (ElementPathError, ArithmeticError, ValueError, TypeError, re.error):
+        except (ElementPathError, ArithmeticError, ValueError, TypeError, re.error, RecursionError):
             return None
 
 

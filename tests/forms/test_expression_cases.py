@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from app.campaigns.expressions import build_instance, compile_expression
+from app.campaigns.expressions import ExpressionError, build_instance, compile_expression
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "expression_cases.json").read_text(encoding="utf-8")
@@ -36,3 +36,13 @@ def test_the_table_is_large_enough() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[case["expression"] for case in CASES])
 def test_server_evaluator_gives_the_expected_result(case: dict[str, Any]) -> None:
     assert evaluate_case(case) == case["expected"]
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["(" * 999 + "1" + ")" * 999, "not(" * 400 + "1" + ")" * 400, "-" * 1999 + "1", "1 +", "f(1)"],
+)
+def test_unreadable_or_too_deep_expressions_are_refused_not_a_crash(expression: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        compile_expression(expression, [])
+    assert caught.value.code == "invalid_expression"
