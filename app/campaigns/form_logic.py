@@ -69,6 +69,8 @@ class _FieldLogic:
     constraint: Compiled | None
     calculation: Compiled | None
     messages: dict[str, str]
+    choice_filter: Compiled | None = None
+    choices: dict[str, dict[str, str]] | None = None  # value -> its columns (name + data)
 
 
 def _compiled(expression: str | None, paths: dict[str, str]) -> Compiled | None:
@@ -97,6 +99,8 @@ class FormLogic:
                 _compiled(spec.constraint, paths),
                 _compiled(spec.calculation, paths) if spec.type == "calculate" else None,
                 _constraint_messages(spec) if spec.constraint else {},
+                _compiled(spec.choice_filter, paths),
+                {c.value: {**(c.data or {}), "name": c.value} for c in spec.choices or []},
             )
             for spec in fields
         ]
@@ -108,7 +112,7 @@ class FormLogic:
     @classmethod
     def compile(cls, fields: Sequence[FieldSpec]) -> FormLogic | None:
         """The form's logic, or None when it has none (the validator then does nothing more)."""
-        uses = any(getattr(spec, m) for spec in fields for m in LOGIC_MEMBERS[:4])
+        uses = any(getattr(spec, m) for spec in fields for m in LOGIC_MEMBERS)
         return cls(fields) if uses else None
 
     def apply(
@@ -157,7 +161,35 @@ class FormLogic:
             return []
         if logic.constraint and not logic.constraint.condition(instance, logic.name):
             return [FieldError(at, "constraint_failed", {"name": logic.name}, logic.messages)]
+        if logic.choice_filter:
+            return _filtered_choices(logic, values[logic.name], instance, at)
         return []
+
+
+def _filtered_choices(
+    logic: _FieldLogic, value: Any, instance: ElementTree.Element, at: str
+) -> list[FieldError]:
+    """A chosen value must be one the choice filter offers (its columns read by name)."""
+    assert logic.choice_filter is not None and logic.choices is not None
+    offered = []
+    for choice, columns in logic.choices.items():
+        item = ElementTree.SubElement(instance, "_choice")
+        for column, text in columns.items():
+            ElementTree.SubElement(item, column).text = text
+        if logic.choice_filter.condition(instance, "_choice"):
+            offered.append(choice)
+        instance.remove(item)
+    chosen = value if isinstance(value, list) else [value]
+    listed = ", ".join(offered)
+    return [
+        FieldError(
+            at + (f"/{i}" if isinstance(value, list) else ""),
+            "not_a_choice",
+            {"value": v, "choices": listed},
+        )
+        for i, v in enumerate(chosen)
+        if v not in offered
+    ]
 
 
 def _set(

@@ -126,3 +126,29 @@ async def test_required_when_relevant_required_if_and_constraints_with_owner_mes
     nul = feature(alive=True, height=3, code="AB\x00123")
     response = await client.post(URL, json=nul, headers=contributor_headers)
     assert response.status_code == 422
+
+
+async def test_a_choice_outside_the_choice_filter_is_refused(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], contributor_headers: dict[str, str]
+) -> None:
+    fields = [
+        {"name": "district", "type": "choice", "label": {"en": "District"},
+         "choices": [{"value": "north", "label": {"en": "North"}},
+                     {"value": "south", "label": {"en": "South"}}]},
+        {"name": "street", "type": "choice", "label": {"en": "Street"},
+         "choice_filter": "district = ${district}",
+         "choices": [{"value": "elm", "label": {"en": "Elm"}, "data": {"district": "north"}},
+                     {"value": "oak", "label": {"en": "Oak"}, "data": {"district": "south"}}]},
+    ]  # fmt: skip
+    body = campaign_body("filtre", fields=fields)
+    assert (await client.post(CAMPAIGNS, json=body, headers=admin_headers)).status_code == 201
+    url = "/api/v1/campaigns/filtre/observations"
+    good = feature(district="north", street="elm")
+    assert (await client.post(url, json=good, headers=contributor_headers)).status_code == 201
+    response = await client.post(
+        url, json=feature(district="north", street="oak"), headers=contributor_headers
+    )
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["path"], error["code"]) == ("/properties/street", "not_a_choice")
+    assert error["detail"] == "'oak' is not one of the allowed values: elm."
