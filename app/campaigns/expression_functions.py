@@ -42,13 +42,34 @@ def _string(value: Any) -> str:
     return text(value)
 
 
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _days(text: str) -> float:
+    """A date as openrosa-xpath-evaluator reads it as a number: days since 1970-01-01 (the
+    phone counts from local midnight, so date arithmetic may differ by its time zone's offset;
+    comparisons of dates agree)."""
+    try:
+        if _DATE.match(text):
+            year, month, day = (int(part) for part in text.split("-"))
+            return float((date(year, month, day) - _EPOCH.date()).days)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return math.nan
+    return (moment - _EPOCH).total_seconds() / 86400
+
+
 def _number(value: Any) -> float:
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, _NUMBERS):
         return float(value)
     raw = _string(value).strip()
-    if not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", raw):
+    if _DATE.match(raw) or _DATETIME.match(raw):
+        return _days(raw)
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", raw):
         return math.nan
     return float(raw)
 
