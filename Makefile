@@ -55,7 +55,11 @@ VENDOR_MAPLIBRE := pwa/vendor/maplibre
 # The console's libraries: Terra Draw (drawing on the MapLibre map) and uPlot (charts).
 VENDOR_CONSOLE := pwa/vendor/console
 
-vendor: $(VENDOR_MAPLIBRE)/.installed $(VENDOR_CONSOLE)/.installed
+# The field app's form logic: openrosa-xpath-evaluator (CommonJS) bundled by esbuild into one
+# ES module; its digest() would need node-forge, left out (digest() then fails, caught).
+VENDOR_XPATH := pwa/vendor/xpath
+
+vendor: $(VENDOR_MAPLIBRE)/.installed $(VENDOR_CONSOLE)/.installed $(VENDOR_XPATH)/.installed
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -75,6 +79,14 @@ $(VENDOR_CONSOLE)/.installed: node_modules/.installed
 	cp node_modules/uplot/dist/uPlot.esm.js $(VENDOR_CONSOLE)/uplot.js
 	cp node_modules/uplot/dist/uPlot.min.css $(VENDOR_CONSOLE)/uplot.css
 	cp node_modules/uplot/LICENSE $(VENDOR_CONSOLE)/uplot.LICENSE
+	@touch $@
+
+$(VENDOR_XPATH)/.installed: node_modules/.installed
+	@mkdir -p $(VENDOR_XPATH)
+	node_modules/.bin/esbuild node_modules/openrosa-xpath-evaluator/src/openrosa-xpath.js \
+	   --bundle --format=esm --minify --legal-comments=none --external:node-forge \
+	   --outfile=$(VENDOR_XPATH)/openrosa-xpath.js
+	cp node_modules/openrosa-xpath-evaluator/LICENSE $(VENDOR_XPATH)/openrosa-xpath.LICENSE
 	@touch $@
 
 lint: setup

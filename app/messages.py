@@ -213,6 +213,18 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Les noms de champ utilisent des minuscules, chiffres et tirets bas, "
         "en commençant par une lettre (reçu : « {name} »).",
     },
+    "constraint_failed": {
+        "en": "The answer to '{name}' does not meet the form's condition.",
+        "fr": "La réponse à « {name} » ne respecte pas la condition du formulaire.",
+    },
+    "unknown_field_reference": {
+        "en": "The expression names a field that the form does not have: ${{{name}}}.",
+        "fr": "L'expression nomme un champ absent du formulaire : ${{{name}}}.",
+    },
+    "invalid_expression": {
+        "en": "This expression cannot be read (XLSForm / XPath 1.0): {error}",
+        "fr": "Cette expression est illisible (XLSForm / XPath 1.0) : {error}",
+    },
     "unsupported_field_type": {
         "en": "Fields of type '{type}' are not supported yet.",
         "fr": "Les champs de type « {type} » ne sont pas encore pris en charge.",

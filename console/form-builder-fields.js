@@ -6,7 +6,7 @@
 // /label/fr), so the server's refusals land next to it (console/widgets.js).
 import { lang } from '/i18n.js';
 import { h } from '/ui.js';
-import { boundsOf, hasChoices, KINDS } from './form-builder-model.js';
+import { boundsOf, hasChoices, KINDS, logicOf } from './form-builder-model.js';
 import { t } from './messages.js';
 import { labelled } from './widgets.js';
 
@@ -40,7 +40,22 @@ export function fieldCard(draft, index, total, on) {
         onchange: (event) => { draft.required = event.target.checked; on.edit(); } }), t('form.required')),
       h('p', { class: 'error', hidden: true })),
     boundsFields(draft, path, id, on),
-    choicesFields(draft, index, on));
+    choicesFields(draft, index, on),
+    logicFields(draft, path, id, on));
+}
+
+/** The question's logic as XLSForm expressions (${key} is a question's answer, . this one's). */
+function logicFields(draft, path, id, on) {
+  const expression = (name) => textField(`${path}/${name}`, `${id}-${name}`, t(`form.${name}`), draft[name],
+    (value) => { draft[name] = value; on.edit(); }, { spellcheck: 'false', autocapitalize: 'none', class: 'fb-expression' });
+  const names = logicOf(draft.kind);
+  const message = (code) => textField(`${path}/constraint_message/${code}`, `${id}-constraint_message-${code}`,
+    t(`form.constraint_message.${code}`), draft.constraint_message[code],
+    (value) => { draft.constraint_message[code] = value; on.edit(); }, { lang: code });
+  return h('fieldset', { class: 'fb-logic' }, h('legend', {}, t('form.logic')),
+    h('p', { class: 'help' }, t('form.logicHelp')),
+    h('div', { class: 'fb-grid' }, names.map(expression)),
+    names.includes('constraint') ? h('div', { class: 'fb-grid' }, message('fr'), message('en')) : null);
 }
 
 function textField(path, id, label, value, onInput, { help = null, ...attributes } = {}) {

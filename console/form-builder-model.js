@@ -5,14 +5,18 @@ import { lang } from '/i18n.js';
 import { t } from './messages.js';
 
 /** The kinds offered when adding a question: the API's types, multiple choice apart. */
-export const KINDS = ['text', 'integer', 'number', 'boolean', 'date', 'choice', 'multiple'];
+export const KINDS = ['text', 'integer', 'number', 'boolean', 'date', 'choice', 'multiple', 'calculate'];
 const BOUNDS = {
   text: ['min_length', 'max_length'], integer: ['minimum', 'maximum'], number: ['minimum', 'maximum'],
-  date: ['min_date', 'max_date'], boolean: [], choice: [], multiple: [],
+  date: ['min_date', 'max_date'], boolean: [], choice: [], multiple: [], calculate: [],
 };
+// The question's logic: XLSForm expressions, kept as typed (the server checks them).
+export const LOGIC = ['relevant', 'required_if', 'constraint', 'calculation'];
+export const logicOf = (kind) => (kind === 'calculate' ? ['relevant', 'calculation'] : ['relevant', 'required_if', 'constraint']);
 export const boundsOf = (kind) => BOUNDS[kind];
 export const hasChoices = (kind) => kind === 'choice' || kind === 'multiple';
 
+const KEPT = ['default', 'choice_filter', 'min_count', 'max_count', 'fields'];
 const both = (label) => ({ fr: label?.fr ?? '', en: label?.en ?? '' });
 const typed = (value) => (value === null || value === undefined ? '' : String(value));
 
@@ -21,8 +25,12 @@ export function draftOf(spec = null, kind = 'text') {
   const draft = {
     name: spec?.name ?? '', kind: spec ? (spec.type === 'choice' && spec.multiple ? 'multiple' : spec.type) : kind,
     label: both(spec?.label), help: both(spec?.help), required: Boolean(spec?.required),
-    choices: (spec?.choices || []).map((c) => ({ value: c.value, label: both(c.label) })),
+    choices: (spec?.choices || []).map((c) => ({ value: c.value, label: both(c.label), data: c.data })),
+    constraint_message: both(spec?.constraint_message),
+    // Members this builder does not edit (default, choice_filter, counts...) are kept as they are.
+    kept: Object.fromEntries(Object.entries(spec || {}).filter(([k]) => KEPT.includes(k))),
   };
+  for (const name of LOGIC) draft[name] = spec?.[name] ?? '';
   for (const name of Object.values(BOUNDS).flat()) draft[name] = typed(spec?.[name]);
   return draft;
 }
@@ -46,10 +54,15 @@ export function specOf(draft) {
     if (value !== undefined) spec[name] = value;
   }
   if (choice) {
-    spec.choices = draft.choices.map((c) => ({ value: c.value.trim(), label: trimmed(c.label) }));
+    spec.choices = draft.choices.map((c) => ({ value: c.value.trim(), label: trimmed(c.label), ...(c.data ? { data: c.data } : {}) }));
     spec.multiple = draft.kind === 'multiple';
   }
-  return spec;
+  for (const name of logicOf(draft.kind)) if (draft[name].trim()) spec[name] = draft[name].trim();
+  const message = trimmed(draft.constraint_message);
+  if (spec.constraint && (message.fr || message.en)) {
+    spec.constraint_message = Object.fromEntries(Object.entries(message).filter(([, text]) => text));
+  }
+  return { ...draft.kept, ...spec };
 }
 
 const shown = (label, fallback) => {
@@ -63,11 +76,15 @@ const shown = (label, fallback) => {
  * half written (a missing label reads "no label"), under names of its own so that ids stay unique.
  */
 export function previewSpecs(drafts) {
+  // The preview's names are its own: the expressions read them (${height} -> ${preview_1}).
+  const renamed = new Map(drafts.map((draft, index) => [draft.name.trim(), `preview_${index}`]));
+  const rename = (expression) => expression && expression.replace(/\$\{([^}]*)\}/g, (whole, name) => (renamed.has(name) ? `\${${renamed.get(name)}}` : whole));
   return drafts.map((draft, index) => {
     const spec = specOf(draft);
+    for (const name of [...LOGIC, 'choice_filter']) if (spec[name]) spec[name] = rename(spec[name]);
     const numeric = (value) => (typeof value === 'number' ? value : undefined);
     return {
-      ...spec, name: `preview-${index}`, label: shown(draft.label, t('form.unnamed')),
+      ...spec, name: `preview_${index}`, label: shown(draft.label, t('form.unnamed')),
       help: draft.help.fr.trim() || draft.help.en.trim() ? shown(draft.help, '') : undefined,
       minimum: numeric(spec.minimum), maximum: numeric(spec.maximum),
       min_length: numeric(spec.min_length), max_length: numeric(spec.max_length),

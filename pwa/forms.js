@@ -11,16 +11,35 @@ const NUMBER = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/;
 
 const fieldId = (name) => `f-${name}`;
 
-/** The form's fields in `container`, filled with `values`; returns {read, showErrors, ...}. */
+/** The form's fields in `container`, filled with `values` (a new form: the fields' defaults);
+ * returns {read, showErrors, ready}. Forms with logic load form-logic.js (relevance,
+ * constraints, calculations...); until it is there, read() checks the plain rules. */
 export function buildForm(container, fields, values = {}) {
-  container.replaceChildren(...fields.map((field) => fieldElement(field, values[field.name])));
+  container.formLogic?.abort(); // a rebuilt form (the console's preview): the old logic goes
+  const build = (container.formBuild = (container.formBuild || 0) + 1);
+  const start = Object.keys(values).length ? values : defaults(fields);
+  container.replaceChildren(...fields.map((field) => fieldElement(field, start[field.name])));
+  const raw = () => readRaw(container, fields);
+  let logic = null;
+  const ready = hasLogic(fields)
+    ? import('./form-logic.js').then((m) => {
+      if (container.formBuild === build) logic = m.attachLogic(container, fields, raw, validate);
+    })
+    : Promise.resolve();
   return {
-    read: () => validate(fields, readRaw(container, fields)),
+    read: () => (logic ? logic.read() : validate(fields, raw())),
     showErrors: (errors) => showErrors(container, errors),
+    ready,
   };
 }
 
+const LOGIC = ['relevant', 'required_if', 'constraint', 'calculation', 'choice_filter'];
+const hasLogic = (fields) => fields.some((f) => LOGIC.some((member) => f[member]));
+const defaults = (fields) => Object.fromEntries(fields.filter((f) => f.default != null).map((f) => [f.name, f.default]));
+
 function fieldElement(field, value) {
+  // calculate: computed by form-logic.js, hidden as XLSForm does
+  if (field.type === 'calculate') return h('div', { class: 'field', 'data-name': field.name, hidden: true }, h('p', { class: 'error', hidden: true }));
   const id = fieldId(field.name);
   const help = field.help ? h('p', { class: 'help', id: `${id}-help` }, pick(field.help)) : null;
   const error = h('p', { class: 'error', id: `${id}-error`, hidden: true });
@@ -73,6 +92,7 @@ function groupInputs(field, value, id) {
 function readRaw(container, fields) {
   const raw = {};
   for (const field of fields) {
+    if (field.type === 'calculate') continue;
     const inputs = [...container.querySelectorAll(`[name="${field.name}"]`)];
     if (field.type === 'boolean') raw[field.name] = inputs.find((i) => i.checked)?.value ?? '';
     else if (field.type === 'choice' && field.multiple) raw[field.name] = inputs.filter((i) => i.checked).map((i) => i.value);

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from app.campaigns.form_logic import FormLogic, check_logic
 from app.campaigns.schemas import FieldSpec
 from app.errors import FieldError, pointer
 
@@ -55,7 +56,16 @@ def check_field_specs(fields: Sequence[FieldSpec]) -> list[FieldError]:
             errors.append(FieldError(path + "/type", "unsupported_field_type", {"type": spec.type}))
         if spec.type == "choice" and not spec.choices:
             errors.append(FieldError(path + "/choices", "required"))
+    if not errors:
+        errors.extend(check_logic(fields, _check_default))
     return errors
+
+
+def _check_default(spec: FieldSpec, value: Any, path: str) -> FieldError | None:
+    """A field's default must be a value the field takes (calculate fields have none)."""
+    if spec.type == "calculate":
+        return FieldError(path, "unknown_member", {"name": "default"})
+    return _CHECK_FACTORIES[spec.type](spec)(value, path)
 
 
 def _type_name(value: Any) -> str:
@@ -171,6 +181,14 @@ def _choice_check(spec: FieldSpec) -> Check:
     return many if spec.multiple else one
 
 
+def _calculate_check(spec: FieldSpec) -> Check:
+    # Whatever the client sends is replaced by the server's calculation (form_logic.py).
+    def check(value: Any, path: str) -> FieldError | None:
+        return None
+
+    return check
+
+
 _CHECK_FACTORIES: dict[str, Callable[[FieldSpec], Check]] = {
     "text": _text_check,
     "integer": _integer_check,
@@ -178,6 +196,7 @@ _CHECK_FACTORIES: dict[str, Callable[[FieldSpec], Check]] = {
     "boolean": _boolean_check,
     "date": _date_check,
     "choice": _choice_check,
+    "calculate": _calculate_check,
 }
 
 
@@ -220,6 +239,9 @@ class PropertiesValidator:
         self.names = frozenset(spec.name for spec in fields)
         # 3.0 is a valid integer in JSON; it is stored as 3.
         self.integer_names = frozenset(spec.name for spec in fields if spec.type == "integer")
+        # relevant, required_if, constraint, calculation: compiled once too (form_logic.py).
+        self.logic = FormLogic.compile(fields)
+        self.conditional = self.logic.conditional if self.logic else frozenset()
 
     def validate(
         self, properties: dict[str, Any], path: str
@@ -233,7 +255,7 @@ class PropertiesValidator:
         for name, required, check in self.checks:
             value = properties.get(name)
             if value is None:
-                if required:
+                if required and name not in self.conditional:
                     errors.append(FieldError(f"{path}/{name}", "required"))
                 continue
             error = check(value, f"{path}/{name}")
@@ -241,6 +263,8 @@ class PropertiesValidator:
                 errors.append(error)
             else:
                 values[name] = int(value) if name in self.integer_names else value
+        if self.logic:
+            values, errors = self.logic.apply(values, errors, path)
         errors.extend(self._unknown(properties, path))
         if errors:
             return None, errors

@@ -100,6 +100,7 @@ _FIELD_KINDS: dict[str, Kind] = {
     "boolean": "boolean",
     "date": "date",
     "choice": "string",
+    "calculate": "string",  # the server's calculation, stored as text (form_logic.py)
 }
 
 

@@ -236,3 +236,41 @@ async def test_changes_that_hide_collected_values_ask_first(
     await warning.wait_for(state="detached")
     await page.locator("#status", has_text=SAVED[await language(page)]).wait_for()
     assert [f["name"] for f in await saved_fields(console_data)] == ["etat"]
+
+
+async def test_an_editor_gives_questions_logic_the_preview_follows_it(
+    page: Page, console_data: Console
+) -> None:
+    lang = await language(page)
+    await create_campaign(console_data)
+    await open_builder(page)
+    height = await add_question(page, "number", "hauteur", "Hauteur (m)", "Height (m)")
+    await page.fill(f"#fb-{height}-constraint", ". < 50")
+    await page.fill(f"#fb-{height}-constraint_message-fr", "Moins de 50 m.")
+    await page.fill(f"#fb-{height}-constraint_message-en", "Under 50 m.")
+    cause = await add_question(page, "text", "cause", "Cause", "Cause")
+    await page.fill(f"#fb-{cause}-relevant", "${hauteur} > 10")
+    size = await add_question(page, "calculate", "taille", "Taille", "Size")
+    await page.fill(f"#fb-{size}-calculation", "if(${hauteur} > 20, 'grand', 'petit')")
+    # The preview applies the logic: "cause" is asked once the height is over 10 m.
+    preview_cause = page.locator(f"#fb-preview .field[data-name='preview_{cause}']")
+    await preview_cause.wait_for(state="hidden")
+    await page.fill(f"#f-preview_{height}", "12")
+    await preview_cause.wait_for(state="visible")
+    assert await page.locator(f"#fb-preview .field[data-name='preview_{size}']").is_hidden()
+    await check_screen(page, "form-builder-logic")
+
+    await page.fill(f"#fb-{cause}-relevant", "${hauter} > 10")
+    await page.click("#fb-save")
+    refused = page.locator(f".field[data-path='/fields/{cause}/relevant'] > .error")
+    await refused.wait_for()
+    assert "${hauter}" in await refused.inner_text()
+    await page.fill(f"#fb-{cause}-relevant", "${hauteur} > 10")
+    await page.click("#fb-save")
+    await page.locator("#status", has_text=SAVED[lang]).wait_for()
+    fields = await saved_fields(console_data)
+    assert fields[height]["constraint"] == ". < 50"
+    assert fields[height]["constraint_message"] == label("Moins de 50 m.", "Under 50 m.")
+    assert fields[cause]["relevant"] == "${hauteur} > 10"
+    assert fields[size]["type"] == "calculate"
+    assert fields[size]["calculation"] == "if(${hauteur} > 20, 'grand', 'petit')"

@@ -23,8 +23,16 @@ from tests.pwa.conftest import (
 # Bytes of our own HTML, CSS and JavaScript (MapLibre excluded), raised only on purpose: the
 # follow-up screens (edit, questions, confirmations), recovery codes and notifications took it
 # from 150 to about 182 KiB.
-SHELL_BUDGET = 190 * 1024
-VENDORED = ["maplibre-gl.mjs", "maplibre-gl-worker.mjs", "maplibre-gl.css"]
+# 190 KiB, +6 KiB for the form logic (logic.js, form-logic.js: relevance, constraints,
+# calculations on the phone; its XPath evaluator is vendored, outside the budget).
+SHELL_BUDGET = 196 * 1024
+# Under pwa/vendor/ (make vendor): precached with the shell, so part of its version.
+VENDORED = [
+    "maplibre/maplibre-gl.mjs",
+    "maplibre/maplibre-gl-worker.mjs",
+    "maplibre/maplibre-gl.css",
+    "xpath/openrosa-xpath.js",
+]
 
 
 def own_files() -> list[str]:
@@ -39,7 +47,7 @@ def own_files() -> list[str]:
 def shell_version() -> str:
     """A digest of every precached file: what the service worker's VERSION must be."""
     paths = [PWA_DIR / p.lstrip("/") for p in own_files() if p != "/sw.js"]
-    paths += [PWA_DIR / "vendor" / "maplibre" / name for name in VENDORED]
+    paths += [PWA_DIR / "vendor" / name for name in VENDORED]
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.relative_to(PWA_DIR).as_posix().encode() + b"\0" + path.read_bytes())
@@ -48,8 +56,8 @@ def shell_version() -> str:
 
 def test_service_worker_version_follows_the_shell() -> None:
     """Phones install a new shell only when sw.js changes: a changed file needs a new VERSION."""
-    if not all((PWA_DIR / "vendor" / "maplibre" / name).is_file() for name in VENDORED):
-        pytest.skip("pwa/vendor/maplibre is missing: run `make setup`")
+    if not all((PWA_DIR / "vendor" / name).is_file() for name in VENDORED):
+        pytest.skip("pwa/vendor is missing: run `make setup`")
     declared = re.search(r"const VERSION = '([^']*)';", (PWA_DIR / "sw.js").read_text())
     assert declared, "pwa/sw.js has no VERSION"
     expected = shell_version()
@@ -86,7 +94,7 @@ async def test_installable_and_every_file_precached(
     assert expected <= set(precached), expected - set(precached)
     assert {p for p in precached if p.startswith("/vendor/")} == {
         "/vendor/maplibre/maplibre-gl.mjs", "/vendor/maplibre/maplibre-gl-worker.mjs",
-        "/vendor/maplibre/maplibre-gl.css",
+        "/vendor/maplibre/maplibre-gl.css", "/vendor/xpath/openrosa-xpath.js",
     }  # fmt: skip
     await screenshot(page, "start")
 
