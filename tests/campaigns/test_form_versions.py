@@ -25,7 +25,7 @@ def _label(text: str) -> dict[str, str]:
     return {"fr": text, "en": text}
 
 
-KIND = {
+KIND: dict[str, Any] = {
     "name": "kind",
     "type": "choice",
     "label": _label("Kind"),
