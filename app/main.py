@@ -18,6 +18,7 @@ from app.auth.accounts_router import router as accounts_router
 from app.auth.router import router as auth_router
 from app.campaigns.router import router as campaigns_router
 from app.campaigns.xlsform_router import router as xlsform_router
+from app.campaigns.versions_router import router as form_versions_router
 from app.config import Settings
 from app.db.session import Database, create_engine
 from app.embed.router import router as embed_router
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(accounts_router, responses=problem_responses(*signed_in, 409, 410, 429))
     api.include_router(campaigns_router, responses=problem_responses(*signed_in, 409))
     api.include_router(xlsform_router, responses=problem_responses(*signed_in, 413))
+    api.include_router(form_versions_router, responses=problem_responses(*signed_in))
     api.include_router(
         observations_router, responses=problem_responses(*signed_in, 409, 412, 413, 428, 429)
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from app.auth.messages import AUTH_MESSAGES
 from app.campaigns.xlsform_messages import XLSFORM_MESSAGES
+from app.campaigns.version_messages import FORM_VERSION_ACTIONS, FORM_VERSION_MESSAGES
 from app.guards_messages import BAD_INPUT_MESSAGES
 from app.i18n import Language
 from app.invitations.messages import INVITATION_MESSAGES
@@ -620,6 +621,8 @@ MESSAGES.update(OUTCOME_MESSAGES)
 MESSAGES.update(NOTIFICATION_MESSAGES)
 # XLSForm import (app/campaigns/xlsform*.py)
 MESSAGES.update(XLSFORM_MESSAGES)
+# Form versions and owner migrations (app/campaigns/versions.py, migrations.py)
+MESSAGES.update(FORM_VERSION_MESSAGES)
 
 
 # What a refused request tried to do, as ``forbidden`` says it: "Vous n'avez pas le droit de …".
@@ -677,6 +680,7 @@ ACTIONS: dict[str, dict[Language, str]] = {
 }
 
 ACTIONS.update(ORGANISATION_ACTIONS)
+ACTIONS.update(FORM_VERSION_ACTIONS)
 
 
 def render(code: str, language: Language, params: dict[str, object] | None = None) -> str:

@@ -29,6 +29,12 @@ class Campaign(Base):
     )
     geometry_types: Mapped[list[str]] = mapped_column(ARRAY(Text))
     fields: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    # The current form version (``form_versions``), and the union of the fields of every
+    # version: current ones first, then retired ones with ``retired_from`` (versions.py).
+    form_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    published_fields: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, default=list, server_default="[]"
+    )
     licence: Mapped[str] = mapped_column(Text)
     attribution: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[str] = mapped_column(Text, default="draft", server_default="draft")
@@ -71,3 +77,23 @@ class CampaignMember(Base):
     )
     role: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class FormVersion(Base):
+    """One version of a campaign's form: its fields, and what made it ('create', 'edit' or
+    'migration' with its steps and the counts of observations each step touched)."""
+
+    __tablename__ = "form_versions"
+
+    campaign_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fields: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    made_by: Mapped[str] = mapped_column(Text)
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
+    counts: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
+    )

@@ -58,7 +58,7 @@ async def update_campaign(
     slug: str, body: CampaignUpdate, request: Request, session: SessionDep, user: CurrentUser
 ) -> CampaignOut:
     campaign = await service.get_campaign_as(session, slug, user, "owner", "change this campaign")
-    campaign = await service.update_campaign(session, campaign, body)
+    campaign = await service.update_campaign(session, campaign, body, user)
     return (await service.describe(session, [campaign], str(request.base_url)))[0]
 
 

@@ -215,6 +215,13 @@ class CampaignOut(CampaignBase):
     )
     created_at: datetime
     updated_at: datetime
+    form_version: int = Field(default=1, description="The current version of the form.")
+    fields_history: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The fields of every version of the form: the current ones, then the "
+        "retired ones with `retired_from` (the first version without them); retired choices "
+        "likewise. What open outputs (OGC API, exports, tiles) publish.",
+    )
     links: list[dict[str, str]] = Field(default_factory=list)
     role: Literal["owner", "validator", "contributor"] | None = Field(
         default=None,

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
-from app.campaigns import permissions, repository, schedule
+from app.campaigns import permissions, repository, schedule, versions
 from app.campaigns.fields import PropertiesValidator, check_field_specs
 from app.campaigns.models import Campaign
 from app.campaigns.schemas import CampaignCreate, CampaignOut, CampaignUpdate, FieldSpec, MemberOut
@@ -101,11 +101,12 @@ async def create_campaign(session: AsyncSession, data: CampaignCreate, user: Use
     except IntegrityError as error:
         raise Conflict("conflict_slug", slug=data.slug) from error
     await repository.set_member(session, campaign.id, user.id, "owner")
+    await versions.record(session, campaign, user.id, "create")
     return campaign
 
 
 async def update_campaign(
-    session: AsyncSession, campaign: Campaign, data: CampaignUpdate
+    session: AsyncSession, campaign: Campaign, data: CampaignUpdate, user: User | None = None
 ) -> Campaign:
     changes = data.model_dump(exclude_unset=True, exclude={"area", "fields"})
     schedule.check_order(
@@ -117,8 +118,11 @@ async def update_campaign(
         changes["fields"] = [f.model_dump(mode="json") for f in data.fields]
     if "area" in data.model_fields_set:
         changes["area"] = repository.area_element(_area_wkb(data.area)) if data.area else None
+    new_form = "fields" in changes and changes["fields"] != campaign.fields
     for name, value in changes.items():
         setattr(campaign, name, value)
+    if new_form:  # an unchanged list makes no version
+        await versions.record(session, campaign, user.id if user else None, "edit")
     return await repository.save(session, campaign)
 
 
@@ -182,6 +186,8 @@ def _out(
         area=orjson.loads(area) if area else None,
         geometry_types=campaign.geometry_types,
         fields=[FieldSpec.model_validate(f) for f in campaign.fields],
+        form_version=campaign.form_version,
+        fields_history=versions.published_fields(campaign),
         licence=campaign.licence,
         attribution=campaign.attribution,
         status=campaign.status,
@@ -220,14 +226,14 @@ def licence_url(licence: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _validator(campaign_id: Any, updated_at: Any, fields_json: bytes) -> PropertiesValidator:
+def _validator(campaign_id: Any, form_version: int, fields_json: bytes) -> PropertiesValidator:
     specs = [FieldSpec.model_validate(f) for f in orjson.loads(fields_json)]
     return PropertiesValidator(specs)
 
 
 def properties_validator(campaign: Campaign) -> PropertiesValidator:
-    """The compiled form of the campaign, cached until the campaign changes."""
-    return _validator(campaign.id, campaign.updated_at, orjson.dumps(campaign.fields))
+    """The compiled current form of the campaign, cached by (campaign, form version)."""
+    return _validator(campaign.id, campaign.form_version, orjson.dumps(campaign.fields))
 
 
 async def list_members(session: AsyncSession, campaign: Campaign) -> list[MemberOut]:

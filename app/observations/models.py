@@ -56,6 +56,8 @@ class Observation(Base):
     # Properties copied from reference layers by `enrich` rules (commune code and name...).
     derived: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The campaign's form version the properties follow (``form_versions``).
+    form_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     change_seq: Mapped[int] = mapped_column(
         BigInteger, change_seq, server_default=change_seq.next_value()
     )
@@ -94,6 +96,7 @@ class ObservationVersion(Base):
     )
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     reason: Mapped[str | None] = mapped_column(Text)
+    form_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     change_seq: Mapped[int] = mapped_column(BigInteger)
     # The writing transaction's id (pg_current_xact_id()): the change feed only hands out
     # changes of transactions older than the oldest one still running, so none is skipped.

@@ -64,20 +64,21 @@ _INSERT_BATCH = text(
     ), inserted AS (
         INSERT INTO observations (id, campaign_id, geom, properties, observed_at, accuracy_m,
                                   created_by, status, version, submission_hash, quality_score,
-                                  quality_issues, derived, origin)
+                                  quality_issues, derived, origin, form_version)
         SELECT id, :campaign_id, ST_GeomFromWKB(wkb, 4326), CAST(properties AS jsonb),
                observed_at, accuracy_m, :user_id, status, 1, submission_hash, quality_score,
-               CAST(quality_issues AS jsonb), CAST(derived AS jsonb), :origin
+               CAST(quality_issues AS jsonb), CAST(derived AS jsonb), :origin,
+               (SELECT form_version FROM campaigns WHERE id = :campaign_id)
         FROM input
         ON CONFLICT (id) DO NOTHING
         RETURNING id, geom, properties, observed_at, accuracy_m, status, change_seq, created_at,
-                  quality_score, quality_issues
+                  quality_score, quality_issues, form_version
     ), history AS (
         INSERT INTO observation_versions (observation_id, version, change_kind, geom, properties,
                                           observed_at, accuracy_m, status, changed_by,
-                                          changed_at, change_seq)
+                                          changed_at, change_seq, form_version)
         SELECT id, 1, 'created', geom, properties, observed_at, accuracy_m, status, :user_id,
-               created_at, change_seq
+               created_at, change_seq, form_version
         FROM inserted
     ), timeline AS (
         INSERT INTO observation_events (observation_id, kind, payload, actor_id, created_at)
@@ -153,6 +154,7 @@ def feature_json(
     members = func.jsonb_build_object(
         "status", Observation.status,
         "version", Observation.version,
+        "form_version", Observation.form_version,
         "observed_at", Observation.observed_at,
         "accuracy_m", Observation.accuracy_m,
         "created_at", Observation.created_at,
@@ -296,17 +298,18 @@ _NEW_VERSION = text(
             derived = COALESCE(CAST(:derived AS jsonb), derived),
             withdrawn_at = CASE WHEN :status = 'withdrawn' THEN now() ELSE withdrawn_at END,
             version = version + 1,
+            form_version = COALESCE(CAST(:form_version AS integer), form_version),
             change_seq = nextval('observation_change_seq'),
             updated_at = now()
         WHERE id = :id
         RETURNING id, version, geom, properties, observed_at, accuracy_m, status, change_seq,
-                  updated_at
+                  updated_at, form_version
     )
     INSERT INTO observation_versions (observation_id, version, change_kind, geom, properties,
                                       observed_at, accuracy_m, status, changed_by, changed_at,
-                                      change_seq, reason)
+                                      change_seq, reason, form_version)
     SELECT id, version, :kind, geom, properties, observed_at, accuracy_m, status, :user_id,
-           updated_at, change_seq, :reason
+           updated_at, change_seq, :reason, form_version
     FROM changed
     """
 )
@@ -325,6 +328,7 @@ async def write_version(
     status: str,
     reason: str | None,
     quality: tuple[float, str, str] | None = None,
+    form_version: int | None = None,
 ) -> None:
     """Apply a change to the head row and record it as a new immutable version; ``quality``
     (score, issues JSON, derived JSON) replaces the stored quality result when given."""
@@ -336,7 +340,7 @@ async def write_version(
             "properties": properties_json, "observed_at": observed_at,
             "accuracy_m": accuracy_m, "status": status, "reason": reason,
             "rechecked": quality is not None, "score": score, "issues": issues,
-            "derived": derived,
+            "derived": derived, "form_version": form_version,
         },
     )  # fmt: skip
     # The head row changed under the ORM: forget its cached state (the rest stays loaded).
@@ -367,6 +371,7 @@ async def versions(
             ObservationVersion.observed_at,
             ObservationVersion.accuracy_m,
             func.ST_AsGeoJSON(geometry, 9).label("geometry"),
+            ObservationVersion.form_version,
         )
         .outerjoin(User, User.id == ObservationVersion.changed_by)
         .where(ObservationVersion.observation_id == observation_id)

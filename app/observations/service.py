@@ -16,8 +16,7 @@ from sqlalchemy import true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
-from app.campaigns import permissions
-from app.campaigns import service as campaigns
+from app.campaigns import permissions, versions
 from app.campaigns.fields import READ_ONLY_NAMES, CleanProperties
 from app.campaigns.models import Campaign
 from app.errors import (
@@ -223,7 +222,8 @@ async def edit(
         wkb = _patch_geometry(campaign, body)
     except ValidationFailed as failure:
         wkb, errors = None, failure.errors
-    validator = campaigns.properties_validator(campaign)
+    form_version = await _edit_form_version(session, campaign, observation, user, body)
+    validator = await versions.validator_at(session, campaign, form_version)
     clean, property_errors = validator.validate(
         _merged_properties(observation, patch), "/properties"
     )
@@ -239,12 +239,31 @@ async def edit(
         session, observation_id, kind="edited", user_id=user.id, wkb=wkb,
         properties_json=orjson.dumps(clean.values).decode(), observed_at=clean.observed_at,
         accuracy_m=clean.accuracy_m, status=status, reason=_reason(body), quality=quality,
+        form_version=form_version,
     )  # fmt: skip
     await events.add_event(session, observation_id, "edited", payload, user.id)
     if answered:
         version = {"version": payload["version"]}
         await events.add_event(session, observation_id, "info_provided", version, user.id)
     return await get_feature(session, observation_id, user)
+
+
+async def _edit_form_version(
+    session: AsyncSession, campaign: Campaign, observation: Observation, user: User, body: Any
+) -> int:
+    """The form version an edit is validated against: the observation's own, unless the body
+    sends ``form_version`` equal to the current one and the editor is the author or an owner
+    (then the observation moves to the current form)."""
+    wanted = body.get("form_version")
+    if wanted is None or wanted == observation.form_version:
+        return observation.form_version
+    if isinstance(wanted, bool) or wanted != campaign.form_version:
+        error = FieldError("/form_version", "form_version_not_current",
+                           {"sent": str(wanted), "current": campaign.form_version})  # fmt: skip
+        raise ValidationFailed([error])
+    if observation.created_by != user.id:
+        await permissions.require_role(session, campaign, user, "owner", "move to the new form")
+    return campaign.form_version
 
 
 async def _recheck_edit(
@@ -313,6 +332,7 @@ async def history(
                 "by": row.display_name,
                 "reason": row.reason,
                 "status": row.status,
+                "form_version": row.form_version,
                 "geometry": state["geometry"],
                 "properties": row.properties,
                 "changes": _diff(previous, state),

@@ -18,6 +18,7 @@ from sqlalchemy import BigInteger, Boolean, ColumnElement, Date, DateTime, Float
 
 from app.campaigns.models import Campaign
 from app.campaigns.service import licence_url, published_statuses
+from app.campaigns.versions import published_fields
 from app.i18n import label_text
 from app.observations.models import Observation
 from app.observations.public import DEFAULT_GRID_LATITUDE, grid_cell, public_geometry
@@ -121,7 +122,12 @@ def _field_schema(spec: dict[str, Any]) -> tuple[Kind, dict[str, Any]]:
             kind = "array"
             schema = {"title": schema["title"], "type": "array", "items": {"type": "string"}}
             schema["items"]["enum"] = values
+        retired = {c["value"]: c["retired_from"] for c in spec["choices"] if c.get("retired_from")}
+        if retired:  # choices of past form versions: value -> first version without it
+            schema["x-releve-retired-choices"] = retired
     schema["x-releve-label"] = spec["label"]
+    if spec.get("retired_from"):  # a field of past form versions only
+        schema["x-releve-retired-from"] = spec["retired_from"]
     return kind, schema
 
 
@@ -129,7 +135,7 @@ def _campaign_properties(
     campaign: Campaign, derived_names: list[str]
 ) -> list[Property]:  # fields, then enrichments, then the observation's own members
     properties: list[Property] = []
-    for spec in campaign.fields:
+    for spec in published_fields(campaign):
         kind, schema = _field_schema(spec)
         value = _jsonb_value(Observation.properties, spec["name"], kind)
         json = Observation.properties.op("->")(spec["name"])
@@ -159,6 +165,7 @@ def _observation_members(campaign: Campaign) -> list[Property]:
         _column("updated_at", "datetime", Observation.updated_at, instant),
         _column("quality_score", "number", Observation.quality_score, {"type": "number"}),
         _column("version", "integer", Observation.version, {"type": "integer"}),
+        _column("form_version", "integer", Observation.form_version, {"type": "integer"}),
     ]  # fmt: skip
 
 

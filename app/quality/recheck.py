@@ -56,9 +56,9 @@ _APPLY = text(
     ), history AS (
         INSERT INTO observation_versions (observation_id, version, change_kind, geom, properties,
                                           observed_at, accuracy_m, status, changed_by,
-                                          changed_at, change_seq)
+                                          changed_at, change_seq, form_version)
         SELECT id, version, 'rechecked', geom, properties, observed_at, accuracy_m, status, NULL,
-               updated_at, change_seq
+               updated_at, change_seq, form_version
         FROM changed
     )
     INSERT INTO observation_events (observation_id, kind, payload, created_at)

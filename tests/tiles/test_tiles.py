@@ -108,6 +108,7 @@ async def test_tile_carries_published_features_with_their_attributes(
     assert tree["properties"] == {
         "id": observations["pending"], "status": "pending", "species": "Platanus",
         "height_m": 21.5, "health": "good", "remarkable": True, "uses": "shade,fruit",
+        "form_version": 1,
     }  # fmt: skip
     assert by_id[observations["validated"]]["properties"]["trunks"] == 2
     x, y = tile_units(*CAPITOLE, 14)
@@ -126,7 +127,14 @@ async def test_small_scale_tiles_carry_only_short_attributes(
     assert set(tree["properties"]) == {"id", "status", "health", "remarkable"}
     summary = decode((await get_tile(client, CAPITOLE, 12)).content)["arbres"]["features"]
     tree = next(f for f in summary if f["properties"]["id"] == observations["pending"])
-    assert set(tree["properties"]) == {"id", "status", "health", "remarkable", "uses"}
+    assert set(tree["properties"]) == {
+        "id",
+        "status",
+        "health",
+        "remarkable",
+        "uses",
+        "form_version",
+    }
 
 
 async def test_publication_policy_and_status_filter_decide_what_is_drawn(
