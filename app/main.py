@@ -17,8 +17,8 @@ from app.auth.accounts_router import pages_router as account_pages_router
 from app.auth.accounts_router import router as accounts_router
 from app.auth.router import router as auth_router
 from app.campaigns.router import router as campaigns_router
-from app.campaigns.xlsform_router import router as xlsform_router
 from app.campaigns.versions_router import router as form_versions_router
+from app.campaigns.xlsform_router import router as xlsform_router
 from app.config import Settings
 from app.db.session import Database, create_engine
 from app.embed.router import router as embed_router

@@ -7,8 +7,8 @@ states the figures that caused it.
 from __future__ import annotations
 
 from app.auth.messages import AUTH_MESSAGES
-from app.campaigns.xlsform_messages import XLSFORM_MESSAGES
 from app.campaigns.version_messages import FORM_VERSION_ACTIONS, FORM_VERSION_MESSAGES
+from app.campaigns.xlsform_messages import XLSFORM_MESSAGES
 from app.guards_messages import BAD_INPUT_MESSAGES
 from app.i18n import Language
 from app.invitations.messages import INVITATION_MESSAGES
