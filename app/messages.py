@@ -29,6 +29,20 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The file is not a JPEG, PNG or WebP image ({found}).",
         "fr": "Le fichier n'est pas une image JPEG, PNG ou WebP ({found}).",
     },
+    "media_not_audio": {
+        "en": "The file is not an MP3, M4A, AAC, Ogg, WebM or WAV audio file ({found}).",
+        "fr": "Le fichier n'est pas un son MP3, M4A, AAC, Ogg, WebM ou WAV ({found}).",
+    },
+    "media_field_unknown": {
+        "en": "This campaign's form has no photo or audio question '{field}'.",
+        "fr": "Le formulaire de cette campagne n'a pas de question photo ou son « {field} ».",
+    },
+    "media_not_in_question": {
+        "en": "This file (SHA-256 {sha256}) is not one of the files the observation gives "
+        "for '{field}': send the observation with its digest first.",
+        "fr": "Ce fichier (SHA-256 {sha256}) ne fait pas partie de ceux que l'observation "
+        "indique pour « {field} » : envoyez d'abord l'observation avec son empreinte.",
+    },
     "media_file_missing": {
         "en": "Send the photo as the 'file' part of a multipart form.",
         "fr": "Envoyez la photo dans la partie « file » d'un formulaire multipart.",
