@@ -2,6 +2,7 @@
 // (app/campaigns/fields.py): required, bounds, lengths, date format and bounds, choices.
 // Errors sit next to their field (aria-describedby, aria-invalid); the server's 422 errors are
 // mapped back to fields by their JSON Pointer (/properties/<name>/...).
+import { convertTyped, readTyped, TYPED, typedElement } from './form-inputs.js';
 import { formatNumber, pick, t } from './i18n.js';
 import { h } from './ui.js';
 
@@ -20,8 +21,9 @@ export function buildForm(container, fields, values = {}) {
   };
 }
 
-function fieldElement(field, value) {
+export function fieldElement(field, value) {
   const id = fieldId(field.name);
+  if (TYPED.has(field.type)) return typedElement(field, value, id);
   const help = field.help ? h('p', { class: 'help', id: `${id}-help` }, pick(field.help)) : null;
   const error = h('p', { class: 'error', id: `${id}-error`, hidden: true });
   const describedBy = [help && `${id}-help`, `${id}-error`].filter(Boolean).join(' ');
@@ -70,9 +72,13 @@ function groupInputs(field, value, id) {
     pick(c.label))))];
 }
 
-function readRaw(container, fields) {
+export function readRaw(container, fields) {
   const raw = {};
   for (const field of fields) {
+    if (TYPED.has(field.type)) {
+      raw[field.name] = readTyped(container, field);
+      continue;
+    }
     const inputs = [...container.querySelectorAll(`[name="${field.name}"]`)];
     if (field.type === 'boolean') raw[field.name] = inputs.find((i) => i.checked)?.value ?? '';
     else if (field.type === 'choice' && field.multiple) raw[field.name] = inputs.filter((i) => i.checked).map((i) => i.value);
@@ -90,6 +96,12 @@ export function validate(fields, raw) {
     const empty = input === '' || input === undefined || (Array.isArray(input) && input.length === 0);
     if (empty) {
       if (field.required) errors.push({ name: field.name, message: t('error.required') });
+      continue;
+    }
+    if (TYPED.has(field.type)) {
+      const [value, found] = convertTyped(field, input);
+      if (found.length) errors.push(...found);
+      else values[field.name] = value;
       continue;
     }
     const [value, message] = convert(field, input);
@@ -157,7 +169,8 @@ function showErrors(container, errors) {
   for (const { name, message } of errors) byName.set(name, [...(byName.get(name) || []), message]);
   for (const element of container.querySelectorAll('.field')) {
     const messages = byName.get(element.dataset.name) || [];
-    const error = element.querySelector('.error');
+    const error = element.querySelector(':scope > .error');
+    if (!error) continue; // a note
     error.textContent = messages.join(' ');
     error.hidden = !messages.length;
     element.classList.toggle('invalid', messages.length > 0);

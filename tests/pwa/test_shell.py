@@ -22,8 +22,9 @@ from tests.pwa.conftest import (
 
 # Bytes of our own HTML, CSS and JavaScript (MapLibre excluded), raised only on purpose: the
 # follow-up screens (edit, questions, confirmations), recovery codes and notifications took it
-# from 150 to about 182 KiB.
-SHELL_BUDGET = 190 * 1024
+# from 150 to about 182 KiB; the inputs of the newer question types (form-inputs.js: geopoint,
+# note, repeat) and labels in any language to about 190 KiB.
+SHELL_BUDGET = 196 * 1024
 VENDORED = ["maplibre-gl.mjs", "maplibre-gl-worker.mjs", "maplibre-gl.css"]
 
 
