@@ -2,7 +2,7 @@
 // (app/campaigns/fields.py): required, bounds, lengths, date format and bounds, choices.
 // Errors sit next to their field (aria-describedby, aria-invalid); the server's 422 errors are
 // mapped back to fields by their JSON Pointer (/properties/<name>/...).
-import { convertTyped, readTyped, TYPED, typedElement } from './form-inputs.js';
+import { convertTyped, filesOf, readTyped, TYPED, typedElement } from './form-inputs.js';
 import { formatNumber, pick, t } from './i18n.js';
 import { h } from './ui.js';
 
@@ -18,6 +18,7 @@ export function buildForm(container, fields, values = {}) {
   return {
     read: () => validate(fields, readRaw(container, fields)),
     showErrors: (errors) => showErrors(container, errors),
+    files: () => filesOf(container, fields),
   };
 }
 
@@ -95,7 +96,8 @@ export function validate(fields, raw) {
     const input = raw[field.name];
     const empty = input === '' || input === undefined || (Array.isArray(input) && input.length === 0);
     if (empty) {
-      if (field.required) errors.push({ name: field.name, message: t('error.required') });
+      // A photo, audio or repeat question wanting at least one item is required too.
+      if (field.required || (TYPED.has(field.type) && field.min_count > 0)) errors.push({ name: field.name, message: t('error.required') });
       continue;
     }
     if (TYPED.has(field.type)) {

@@ -24,6 +24,11 @@ Result = FieldError | list[FieldError] | None
 TypedCheck = Callable[[Any, str], Result]
 
 
+def is_required(spec: FieldSpec) -> bool:
+    """Required, or a photo, audio or repeat question wanting at least one item."""
+    return spec.required or bool(spec.min_count and spec.type in ("photo", "audio", "repeat"))
+
+
 def _wrong(path: str, expected: str, value: Any) -> FieldError:
     from app.campaigns.fields import type_name
 
@@ -98,7 +103,7 @@ def _short(value: Any) -> str:
 def repeat_check(spec: FieldSpec, factories: dict[str, Callable[[FieldSpec], Any]]) -> TypedCheck:
     """repeat: a list of objects, each made of the repeat's fields (checked like the form's)."""
     children = [
-        (child.name, child.required, factories[child.type](child), child.type == "integer")
+        (child.name, is_required(child), factories[child.type](child), child.type == "integer")
         for child in spec.fields or []
         if child.type not in VALUELESS_TYPES
     ]

@@ -233,7 +233,8 @@ class PropertiesValidator:
     def __init__(self, fields: Sequence[FieldSpec]) -> None:
         fields = [spec for spec in fields if spec.type not in field_types.VALUELESS_TYPES]
         self.checks = [
-            (spec.name, spec.required, _CHECK_FACTORIES[spec.type](spec)) for spec in fields
+            (spec.name, field_types.is_required(spec), _CHECK_FACTORIES[spec.type](spec))
+            for spec in fields
         ]
         self.names = frozenset(spec.name for spec in fields)
         # 3.0 is a valid integer in JSON; it is stored as 3.

@@ -99,6 +99,7 @@ BAD_VALUES = [
     ({"intro": "hello"}, "/properties/intro", "unknown_member"),
     ({"trees": {"trunks": 1}}, "/properties/trees", "wrong_type"),
     ({"trees": []}, "/properties/trees", "too_few_items"),
+    ({"trees": None}, "/properties/trees", "required"),  # absent, and min_count is 1
     ({"trees": [{"trunks": 1}] * 4}, "/properties/trees", "too_many_items"),
     ({"trees": ["x"]}, "/properties/trees/0", "wrong_type"),
     ({"trees": [{"trunks": 1}, {"height": 2}]}, "/properties/trees/1/trunks", "required"),

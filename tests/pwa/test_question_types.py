@@ -1,13 +1,18 @@
-"""The field app's inputs of the newer question types on a phone: a note, a geopoint ("use my
-position") and a repeat of two trees, sent offline then online; labels in another language."""
+"""The field app's inputs of the newer question types on a phone: a photo question (min 1), a
+note, a geopoint ("use my position") and a repeat of two trees (one with its own photo), sent
+offline then online; the server has each photo attached to its question."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from typing import Any
 
 from playwright.async_api import BrowserContext, expect
+from sqlalchemy import text
 
 from app.db.session import Database
+from tests.media.test_media import jpeg_with_gps
 from tests.pwa.conftest import (
     FIELDS,
     SLUG,
@@ -22,12 +27,15 @@ from tests.pwa.conftest import (
 
 SYNCED = 20_000
 TYPED: list[dict[str, Any]] = [
+    {"name": "photo_front", "type": "photo", "label": {"fr": "Photo du tronc", "en": "Trunk"},
+     "min_count": 1, "max_count": 2},
     {"name": "intro", "type": "note", "label": {"fr": "Mesurez le tronc à 1,30 m.", "en": "Measure at 1.30 m."}},
     {"name": "entrance", "type": "geopoint", "label": {"fr": "Entrée du parc", "en": "Park entrance"}},
     {"name": "trees", "type": "repeat", "label": {"fr": "Arbre", "en": "Tree", "oc": "Arbre"},
      "min_count": 1, "max_count": 3, "fields": [
          {"name": "height", "type": "number", "label": {"fr-CA": "Hauteur (m)", "en": "Height (m)"}},
          {"name": "trunks", "type": "integer", "label": {"oc": "Tròncs", "fr": "Troncs"}, "required": True},
+         {"name": "photo", "type": "photo", "label": {"fr": "Photo", "en": "Photo"}},
      ]},
 ]  # fmt: skip
 
@@ -46,18 +54,32 @@ async def test_note_geopoint_and_repeat_sent_offline_then_online(
     await page.click("text=Ajouter un point")
     await page.click("button:has-text('Ma position')")
     await page.fill("#f-species", "Quercus robur")
+    front, tree = jpeg_with_gps("green"), jpeg_with_gps("red")
+    # Sending without the required photo: refused on the phone, next to the question.
+    await page.click("#send")
+    await expect(page.locator("#f-photo_front-error")).to_be_visible()
+    await page.set_input_files(
+        "#f-photo_front-file",
+        files=[{"name": "front.jpg", "mimeType": "image/jpeg", "buffer": front}],
+    )
+    await expect(page.locator("[data-media='photo_front'] .photos img")).to_have_count(1)
     await expect(page.locator(".field.note")).to_have_text("Mesurez le tronc à 1,30 m.")
     await page.click("fieldset.geopoint button")
     await expect(page.locator("fieldset.geopoint output")).to_contain_text("± 8 m")
     # One tree to start with (min 1): its labels picked fr-CA -> fr, oc-only -> fr fallback.
     await expect(page.locator(".instance")).to_have_count(1)
-    await expect(page.locator(".instance legend").first).to_have_text("Arbre 1")
-    await expect(page.locator(".instance .remove")).to_be_disabled()
+    await expect(page.locator(".instance > legend").first).to_have_text("Arbre 1")
+    await expect(page.locator(".instance > .remove")).to_be_disabled()
     await page.click("fieldset.repeat > button")
-    await expect(page.locator(".instance legend").nth(1)).to_have_text("Arbre 2")
+    await expect(page.locator(".instance > legend").nth(1)).to_have_text("Arbre 2")
     await page.fill("#f-trees__0__height", "12,5")
     await page.fill("#f-trees__0__trunks", "1")
     await page.fill("#f-trees__1__trunks", "3")
+    await page.set_input_files(
+        "#f-trees__1__photo-file",
+        files=[{"name": "tree.jpg", "mimeType": "image/jpeg", "buffer": tree}],
+    )
+    await expect(page.locator("[data-media='trees__1__photo'] .photos img")).to_have_count(1)
     await expect(page.locator("label[for='f-trees__0__height']")).to_have_text("Hauteur (m)")
     await page.locator("fieldset.repeat").scroll_into_view_if_needed()
     await screenshot(page, "question-types-phone")
@@ -74,5 +96,29 @@ async def test_note_geopoint_and_repeat_sent_offline_then_online(
     assert properties["entrance"] == {
         "type": "Point", "coordinates": [TOULOUSE["longitude"], TOULOUSE["latitude"]]
     }  # fmt: skip
-    assert properties["trees"] == [{"height": 12.5, "trunks": 1}, {"trunks": 3}]
+    sha = {
+        name: hashlib.sha256(data).hexdigest() for name, data in (("front", front), ("tree", tree))
+    }
+    assert properties["photo_front"] == [sha["front"]]
+    assert properties["trees"] == [
+        {"height": 12.5, "trunks": 1},
+        {"trunks": 3, "photo": [sha["tree"]]},
+    ]
     assert "intro" not in properties
+    attached = await _attached(committed_db, stored["id"])
+    assert attached == {("photo_front", sha["front"]), ("trees/1/photo", sha["tree"])}
+
+
+async def _attached(database: Database, observation_id: str) -> set[tuple[str, str]]:
+    """The uploaded files of the observation by question, once every upload has arrived."""
+    for _ in range(100):
+        async with database.session() as session:
+            rows = await session.execute(
+                text("SELECT field, upload_sha256 FROM media WHERE observation_id = :id"),
+                {"id": observation_id},
+            )
+            found = {(row[0], row[1]) for row in rows}
+        if len(found) >= 2:
+            return found
+        await asyncio.sleep(0.1)
+    return found
