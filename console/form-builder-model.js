@@ -5,12 +5,16 @@ import { lang } from '/i18n.js';
 import { t } from './messages.js';
 
 /** The kinds offered when adding a question: the API's types, multiple choice apart. */
-export const KINDS = ['text', 'integer', 'number', 'boolean', 'date', 'choice', 'multiple'];
+export const KINDS = ['text', 'integer', 'number', 'boolean', 'date', 'choice', 'multiple', 'photo', 'audio', 'geopoint', 'note'];
+const COUNTS = ['min_count', 'max_count'];
 const BOUNDS = {
   text: ['min_length', 'max_length'], integer: ['minimum', 'maximum'], number: ['minimum', 'maximum'],
   date: ['min_date', 'max_date'], boolean: [], choice: [], multiple: [],
+  photo: COUNTS, audio: COUNTS, geopoint: [], note: [], repeat: COUNTS,
 };
-export const boundsOf = (kind) => BOUNDS[kind];
+export const boundsOf = (kind) => BOUNDS[kind] || [];
+// Members the builder does not edit (a repeat's questions, logic): kept as they were.
+const EDITED = new Set(['name', 'type', 'label', 'help', 'required', 'choices', 'multiple', ...Object.values(BOUNDS).flat()]);
 export const hasChoices = (kind) => kind === 'choice' || kind === 'multiple';
 
 const both = (label) => ({ fr: label?.fr ?? '', en: label?.en ?? '' });
@@ -22,6 +26,7 @@ export function draftOf(spec = null, kind = 'text') {
     name: spec?.name ?? '', kind: spec ? (spec.type === 'choice' && spec.multiple ? 'multiple' : spec.type) : kind,
     label: both(spec?.label), help: both(spec?.help), required: Boolean(spec?.required),
     choices: (spec?.choices || []).map((c) => ({ value: c.value, label: both(c.label) })),
+    kept: Object.fromEntries(Object.entries(spec || {}).filter(([name]) => !EDITED.has(name))),
   };
   for (const name of Object.values(BOUNDS).flat()) draft[name] = typed(spec?.[name]);
   return draft;
@@ -39,7 +44,7 @@ const trimmed = (label) => ({ fr: label.fr.trim(), en: label.en.trim() });
 /** The spec the API takes for `draft` (empty bounds and help left out). */
 export function specOf(draft) {
   const choice = hasChoices(draft.kind);
-  const spec = { name: draft.name.trim(), type: choice ? 'choice' : draft.kind, label: trimmed(draft.label), required: draft.required };
+  const spec = { ...(draft.kept || {}), name: draft.name.trim(), type: choice ? 'choice' : draft.kind, label: trimmed(draft.label), required: draft.required };
   if (draft.help.fr.trim() || draft.help.en.trim()) spec.help = trimmed(draft.help);
   for (const name of boundsOf(draft.kind)) {
     const value = name.endsWith('_date') ? draft[name].trim() || undefined : numberOrTyped(draft[name]);
@@ -71,6 +76,7 @@ export function previewSpecs(drafts) {
       help: draft.help.fr.trim() || draft.help.en.trim() ? shown(draft.help, '') : undefined,
       minimum: numeric(spec.minimum), maximum: numeric(spec.maximum),
       min_length: numeric(spec.min_length), max_length: numeric(spec.max_length),
+      min_count: numeric(spec.min_count), max_count: numeric(spec.max_count),
       choices: (spec.choices || []).filter((c) => c.value).map((c) => ({ ...c, label: shown(c.label, c.value) })),
     };
   });
