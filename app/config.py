@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     # Photos: stored under media_dir (default: <data_dir>/media), by content hash.
     media_dir: Path | None = None
     max_media_bytes: int = Field(default=15 * 1024 * 1024, ge=1024)
+    # Audio files of audio questions (stored as sent): a few minutes of speech or bird song.
+    max_audio_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     # Largest photo in pixels (width x height), checked before decoding: a small file can
     # announce a huge picture. At most Pillow's own bomb threshold (app/media/images.py).
     max_media_pixels: int = Field(default=40_000_000, ge=1, le=80_000_000)

@@ -31,6 +31,20 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The file is not a JPEG, PNG or WebP image ({found}).",
         "fr": "Le fichier n'est pas une image JPEG, PNG ou WebP ({found}).",
     },
+    "media_not_audio": {
+        "en": "The file is not an MP3, M4A, AAC, Ogg, WebM or WAV audio file ({found}).",
+        "fr": "Le fichier n'est pas un son MP3, M4A, AAC, Ogg, WebM ou WAV ({found}).",
+    },
+    "media_field_unknown": {
+        "en": "This campaign's form has no photo or audio question '{field}'.",
+        "fr": "Le formulaire de cette campagne n'a pas de question photo ou son « {field} ».",
+    },
+    "media_not_in_question": {
+        "en": "This file (SHA-256 {sha256}) is not one of the files the observation gives "
+        "for '{field}': send the observation with its digest first.",
+        "fr": "Ce fichier (SHA-256 {sha256}) ne fait pas partie de ceux que l'observation "
+        "indique pour « {field} » : envoyez d'abord l'observation avec son empreinte.",
+    },
     "media_file_missing": {
         "en": "Send the photo as the 'file' part of a multipart form.",
         "fr": "Envoyez la photo dans la partie « file » d'un formulaire multipart.",
@@ -229,6 +243,40 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "unsupported_field_type": {
         "en": "Fields of type '{type}' are not supported yet.",
         "fr": "Les champs de type « {type} » ne sont pas encore pris en charge.",
+    },
+    # Newer question types (photo, audio, geopoint, note, repeat)
+    "too_few_items": {
+        "en": "At least {minimum} item(s) are required ({count} given).",
+        "fr": "Au moins {minimum} élément(s) sont requis ({count} fournis).",
+    },
+    "too_many_items": {
+        "en": "At most {maximum} item(s) are allowed ({count} given).",
+        "fr": "Au plus {maximum} élément(s) sont permis ({count} fournis).",
+    },
+    "invalid_digest": {
+        "en": "Expected the file's SHA-256 as 64 lower-case hexadecimal digits, got '{value}'.",
+        "fr": "Le SHA-256 du fichier était attendu en 64 chiffres hexadécimaux minuscules, "
+        "reçu : « {value} ».",
+    },
+    "duplicate_digest": {
+        "en": "The file {value} is listed more than once.",
+        "fr": "Le fichier {value} figure plusieurs fois.",
+    },
+    "not_a_point": {
+        "en": 'Expected a GeoJSON Point ("type": "Point"), got {got}.',
+        "fr": 'Un point GeoJSON ("type": "Point") était attendu, reçu : {got}.',
+    },
+    "nested_repeat": {
+        "en": "A repeat cannot contain another repeat.",
+        "fr": "Une répétition ne peut pas en contenir une autre.",
+    },
+    "fields_only_in_repeat": {
+        "en": "Only a repeat has child fields (this field is of type '{type}').",
+        "fr": "Seule une répétition a des champs enfants (ce champ est de type « {type} »).",
+    },
+    "min_above_max": {
+        "en": "The minimum count {minimum} is above the maximum count {maximum}.",
+        "fr": "Le nombre minimum {minimum} dépasse le nombre maximum {maximum}.",
     },
     "duplicate_field_name": {
         "en": "The field name '{name}' is used twice.",

@@ -65,7 +65,7 @@ function textField(path, id, label, value, onInput, { help = null, ...attributes
 
 function typeSelect(id, kind, onChange) {
   return h('select', { id, onchange: (event) => onChange(event.target.value) },
-    KINDS.map((k) => h('option', { value: k, selected: k === kind }, t(`form.type.${k}`))));
+    (KINDS.includes(kind) ? KINDS : [...KINDS, kind]).map((k) => h('option', { value: k, selected: k === kind }, t(`form.type.${k}`))));
 }
 
 /** Move up, move down and remove, named with what they move ("Move up question 2"). */

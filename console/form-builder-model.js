@@ -5,18 +5,21 @@ import { lang } from '/i18n.js';
 import { t } from './messages.js';
 
 /** The kinds offered when adding a question: the API's types, multiple choice apart. */
-export const KINDS = ['text', 'integer', 'number', 'boolean', 'date', 'choice', 'multiple', 'calculate'];
+export const KINDS = ['text', 'integer', 'number', 'boolean', 'date', 'choice', 'multiple', 'photo', 'audio', 'geopoint', 'note', 'calculate'];
+const COUNTS = ['min_count', 'max_count'];
 const BOUNDS = {
   text: ['min_length', 'max_length'], integer: ['minimum', 'maximum'], number: ['minimum', 'maximum'],
   date: ['min_date', 'max_date'], boolean: [], choice: [], multiple: [], calculate: [],
+  photo: COUNTS, audio: COUNTS, geopoint: [], note: [], repeat: COUNTS,
 };
 // The question's logic: XLSForm expressions, kept as typed (the server checks them).
 export const LOGIC = ['relevant', 'required_if', 'constraint', 'calculation'];
-export const logicOf = (kind) => (kind === 'calculate' ? ['relevant', 'calculation'] : ['relevant', 'required_if', 'constraint']);
-export const boundsOf = (kind) => BOUNDS[kind];
+export const logicOf = (kind) => (kind === 'calculate' ? ['relevant', 'calculation'] : kind === 'note' ? ['relevant'] : ['relevant', 'required_if', 'constraint']);
+export const boundsOf = (kind) => BOUNDS[kind] || [];
+// Members the builder does not edit (a repeat's questions, default, choice_filter...): kept as they were.
+const EDITED = new Set(['name', 'type', 'label', 'help', 'required', 'choices', 'multiple', 'constraint_message', ...LOGIC, ...Object.values(BOUNDS).flat()]);
 export const hasChoices = (kind) => kind === 'choice' || kind === 'multiple';
 
-const KEPT = ['default', 'choice_filter', 'min_count', 'max_count', 'fields'];
 const both = (label) => ({ fr: label?.fr ?? '', en: label?.en ?? '' });
 const typed = (value) => (value === null || value === undefined ? '' : String(value));
 
@@ -27,8 +30,7 @@ export function draftOf(spec = null, kind = 'text') {
     label: both(spec?.label), help: both(spec?.help), required: Boolean(spec?.required),
     choices: (spec?.choices || []).map((c) => ({ value: c.value, label: both(c.label), data: c.data })),
     constraint_message: both(spec?.constraint_message),
-    // Members this builder does not edit (default, choice_filter, counts...) are kept as they are.
-    kept: Object.fromEntries(Object.entries(spec || {}).filter(([k]) => KEPT.includes(k))),
+    kept: Object.fromEntries(Object.entries(spec || {}).filter(([name]) => !EDITED.has(name))),
   };
   for (const name of LOGIC) draft[name] = spec?.[name] ?? '';
   for (const name of Object.values(BOUNDS).flat()) draft[name] = typed(spec?.[name]);
@@ -47,7 +49,7 @@ const trimmed = (label) => ({ fr: label.fr.trim(), en: label.en.trim() });
 /** The spec the API takes for `draft` (empty bounds and help left out). */
 export function specOf(draft) {
   const choice = hasChoices(draft.kind);
-  const spec = { name: draft.name.trim(), type: choice ? 'choice' : draft.kind, label: trimmed(draft.label), required: draft.required };
+  const spec = { ...(draft.kept || {}), name: draft.name.trim(), type: choice ? 'choice' : draft.kind, label: trimmed(draft.label), required: draft.required };
   if (draft.help.fr.trim() || draft.help.en.trim()) spec.help = trimmed(draft.help);
   for (const name of boundsOf(draft.kind)) {
     const value = name.endsWith('_date') ? draft[name].trim() || undefined : numberOrTyped(draft[name]);
@@ -88,6 +90,7 @@ export function previewSpecs(drafts) {
       help: draft.help.fr.trim() || draft.help.en.trim() ? shown(draft.help, '') : undefined,
       minimum: numeric(spec.minimum), maximum: numeric(spec.maximum),
       min_length: numeric(spec.min_length), max_length: numeric(spec.max_length),
+      min_count: numeric(spec.min_count), max_count: numeric(spec.max_count),
       choices: (spec.choices || []).filter((c) => c.value).map((c) => ({ ...c, label: shown(c.label, c.value) })),
     };
   });

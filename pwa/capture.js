@@ -244,7 +244,7 @@ async function submit(app, campaign, draft, ui, form, item) {
     await saveEdit(app, campaign, { draftId: draft.id, feature, etag: draft.change.etag, photos: draft.photos, item, ui, refused });
     return;
   }
-  const capture = newCapture({ campaign: campaign.slug, userId: app.session.user.id, feature, photos: draft.photos });
+  const capture = newCapture({ campaign: campaign.slug, userId: app.session.user.id, feature, photos: [...draft.photos, ...form.files()] });
   if (item) capture.createdAt = item.createdAt;
   await putCapture(capture);
   announce(navigator.onLine ? t('capture.saved') : t('capture.queued'));

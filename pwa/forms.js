@@ -2,6 +2,7 @@
 // (app/campaigns/fields.py): required, bounds, lengths, date format and bounds, choices.
 // Errors sit next to their field (aria-describedby, aria-invalid); the server's 422 errors are
 // mapped back to fields by their JSON Pointer (/properties/<name>/...).
+import { convertTyped, filesOf, readTyped, TYPED, typedElement } from './form-inputs.js';
 import { formatNumber, pick, t } from './i18n.js';
 import { h } from './ui.js';
 
@@ -30,6 +31,7 @@ export function buildForm(container, fields, values = {}) {
     read: () => (logic ? logic.read() : validate(fields, raw())),
     showErrors: (errors) => showErrors(container, errors),
     ready,
+    files: () => filesOf(container, fields),
   };
 }
 
@@ -37,10 +39,11 @@ const LOGIC = ['relevant', 'required_if', 'constraint', 'calculation', 'choice_f
 const hasLogic = (fields) => fields.some((f) => LOGIC.some((member) => f[member]));
 const defaults = (fields) => Object.fromEntries(fields.filter((f) => f.default != null).map((f) => [f.name, f.default]));
 
-function fieldElement(field, value) {
+export function fieldElement(field, value) {
   // calculate: computed by form-logic.js, hidden as XLSForm does
   if (field.type === 'calculate') return h('div', { class: 'field', 'data-name': field.name, hidden: true }, h('p', { class: 'error', hidden: true }));
   const id = fieldId(field.name);
+  if (TYPED.has(field.type)) return typedElement(field, value, id);
   const help = field.help ? h('p', { class: 'help', id: `${id}-help` }, pick(field.help)) : null;
   const error = h('p', { class: 'error', id: `${id}-error`, hidden: true });
   const describedBy = [help && `${id}-help`, `${id}-error`].filter(Boolean).join(' ');
@@ -89,10 +92,14 @@ function groupInputs(field, value, id) {
     pick(c.label))))];
 }
 
-function readRaw(container, fields) {
+export function readRaw(container, fields) {
   const raw = {};
   for (const field of fields) {
     if (field.type === 'calculate') continue;
+    if (TYPED.has(field.type)) {
+      raw[field.name] = readTyped(container, field);
+      continue;
+    }
     const inputs = [...container.querySelectorAll(`[name="${field.name}"]`)];
     if (field.type === 'boolean') raw[field.name] = inputs.find((i) => i.checked)?.value ?? '';
     else if (field.type === 'choice' && field.multiple) raw[field.name] = inputs.filter((i) => i.checked).map((i) => i.value);
@@ -109,7 +116,14 @@ export function validate(fields, raw) {
     const input = raw[field.name];
     const empty = input === '' || input === undefined || (Array.isArray(input) && input.length === 0);
     if (empty) {
-      if (field.required) errors.push({ name: field.name, message: t('error.required') });
+      // A photo, audio or repeat question wanting at least one item is required too.
+      if (field.required || (TYPED.has(field.type) && field.min_count > 0)) errors.push({ name: field.name, message: t('error.required') });
+      continue;
+    }
+    if (TYPED.has(field.type)) {
+      const [value, found] = convertTyped(field, input);
+      if (found.length) errors.push(...found);
+      else values[field.name] = value;
       continue;
     }
     const [value, message] = convert(field, input);
@@ -177,7 +191,8 @@ function showErrors(container, errors) {
   for (const { name, message } of errors) byName.set(name, [...(byName.get(name) || []), message]);
   for (const element of container.querySelectorAll('.field')) {
     const messages = byName.get(element.dataset.name) || [];
-    const error = element.querySelector('.error');
+    const error = element.querySelector(':scope > .error');
+    if (!error) continue; // a note
     error.textContent = messages.join(' ');
     error.hidden = !messages.length;
     element.classList.toggle('invalid', messages.length > 0);

@@ -57,6 +57,13 @@ const MESSAGES = {
     'form.required': 'obligatoire', 'form.choose': '— Choisir —', 'form.yes': 'Oui', 'form.no': 'Non',
     'form.unknown': 'Non renseigné',
     'error.constraint': 'Cette réponse ne respecte pas la condition du formulaire.',
+    'form.geopoint.use': 'Utiliser ma position', 'form.geopoint.locating': 'Recherche de la position…',
+    'form.geopoint.failed': 'Position introuvable.', 'form.geopoint.none': 'Aucune position.',
+    'form.geopoint.at': 'Latitude {lat}, longitude {lon}', 'form.geopoint.accuracy': '(± {m} m)',
+    'form.repeat.add': 'Ajouter : {label}', 'form.repeat.remove': 'Retirer',
+    'form.media.photo': 'Prendre ou choisir une photo', 'form.media.audio': 'Enregistrer ou choisir un son',
+    'form.media.remove': 'Retirer le fichier {n}',
+    'error.too_few': 'Au moins {min} attendu(s).', 'error.too_many': 'Au plus {max} permis.',
     'error.required': 'Ce champ est obligatoire.', 'error.integer': 'Entrez un nombre entier.',
     'error.number': 'Entrez un nombre (par exemple 12,5).', 'error.too_short': 'Au moins {min} caractères.',
     'error.too_long': 'Au plus {max} caractères ({length} saisis).', 'error.below_minimum': 'Minimum : {min}.',
@@ -209,6 +216,13 @@ const MESSAGES = {
     'form.required': 'required', 'form.choose': '— Choose —', 'form.yes': 'Yes', 'form.no': 'No',
     'form.unknown': 'Not given',
     'error.constraint': 'This answer does not meet the form’s condition.',
+    'form.geopoint.use': 'Use my position', 'form.geopoint.locating': 'Finding the position…',
+    'form.geopoint.failed': 'Position not found.', 'form.geopoint.none': 'No position yet.',
+    'form.geopoint.at': 'Latitude {lat}, longitude {lon}', 'form.geopoint.accuracy': '(± {m} m)',
+    'form.repeat.add': 'Add: {label}', 'form.repeat.remove': 'Remove',
+    'form.media.photo': 'Take or choose a photo', 'form.media.audio': 'Record or choose a sound',
+    'form.media.remove': 'Remove file {n}',
+    'error.too_few': 'At least {min} expected.', 'error.too_many': 'At most {max} allowed.',
     'error.required': 'This field is required.', 'error.integer': 'Enter a whole number.',
     'error.number': 'Enter a number (for example 12.5).', 'error.too_short': 'At least {min} characters.',
     'error.too_long': 'At most {max} characters ({length} typed).', 'error.below_minimum': 'Minimum: {min}.',
@@ -329,8 +343,23 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
 }
 
-/** A {fr, en} label from the server, in the current language. */
-export const pick = (label) => (label ? label[current] ?? label.fr ?? label.en ?? '' : '');
+/** A form text in `language` (labels are in any BCP 47 languages): its exact tag, then its
+ * primary language, then English, French, any (as the server's app/i18n.py: label_text). */
+export function pickText(label, language) {
+  if (!label) return '';
+  const tags = Object.keys(label);
+  if (!tags.length) return '';
+  const lower = (tag) => tag.toLowerCase();
+  const wanted = lower(language || 'en');
+  const primary = wanted.split('-')[0];
+  const found = tags.find((tag) => lower(tag) === wanted) ?? tags.find((tag) => lower(tag) === primary)
+    ?? tags.find((tag) => lower(tag).split('-')[0] === primary)
+    ?? tags.find((tag) => lower(tag) === 'en') ?? tags.find((tag) => lower(tag) === 'fr') ?? tags[0];
+  return label[found];
+}
+
+/** A form text from the server, in the interface language. */
+export const pick = (label) => pickText(label, current);
 
 export async function setLanguage(value) {
   current = value;

@@ -22,7 +22,8 @@ const notifier = globalThis.BroadcastChannel ? new BroadcastChannel(CHANNEL) : n
 export function newCapture({ campaign, userId, feature, photos = [] }) {
   return {
     id: feature.id, campaign, userId, feature,
-    photos: photos.map(({ name, type, blob }) => ({ name, type, blob, uploaded: false })),
+    // field: the photo or audio question a file answers (absent for the observation's own photos).
+    photos: photos.map(({ name, type, blob, field }) => ({ name, type, blob, field, uploaded: false })),
     state: 'waiting', stored: false, errors: [], detail: '', attempts: 0, nextAttemptAt: 0,
     createdAt: Date.now(),
   };
@@ -121,7 +122,8 @@ async function send(item, token, lang) {
       const form = new FormData();
       form.append('file', photo.blob, photo.name || 'photo.jpg');
       // The server answers 200 for the same bytes again: re-uploading after a lost answer is safe.
-      await request(`/observations/${item.observationId || item.id}/media`, { method: 'POST', form, token, lang });
+      const query = photo.field ? `?field=${encodeURIComponent(photo.field)}` : '';
+      await request(`/observations/${item.observationId || item.id}/media${query}`, { method: 'POST', form, token, lang });
       photo.uploaded = true;
       await putCapture(item);
     }

@@ -10,7 +10,7 @@
 import { flushOutbox } from './outbox.js';
 import { USER_CACHE_PREFIX } from './session.js';
 
-const VERSION = '087c74adcdfc';
+const VERSION = 'ac9766d8b813';
 const SHELL_CACHE = `releve-shell-${VERSION}`;
 const PUBLIC_CACHE = 'releve-public';
 const MEDIA_CACHE = 'releve-media';
@@ -19,7 +19,7 @@ const MAX_MEDIA_ENTRIES = 400;
 const SLOW_NETWORK_MS = 6000;
 const SHELL = [
   '/', '/styles.css', '/manifest.webmanifest', '/icons/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/icon-maskable-512.png',
-  '/app.js', '/account.js', '/api.js', '/campaigns.js', '/capture.js', '/contributions.js', '/forms.js',
+  '/app.js', '/account.js', '/api.js', '/campaigns.js', '/capture.js', '/contributions.js', '/forms.js', '/form-inputs.js',
   '/form-logic.js', '/logic.js',
   '/edit.js', '/geo.js', '/i18n.js', '/idb.js', '/mapview.js', '/nearby.js', '/notifications.js', '/outbox.js', '/reading.js', '/review.js', '/session.js',
   '/timeline.js', '/ui.js',

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from app.campaigns import field_types
 from app.campaigns.form_logic import FormLogic, check_logic
 from app.campaigns.schemas import FieldSpec
 from app.errors import FieldError, pointer
@@ -36,7 +37,8 @@ _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
-Check = Callable[[Any, str], FieldError | None]
+# A check returns its error, or for a repeat the list of its instances' errors.
+Check = Callable[[Any, str], FieldError | list[FieldError] | None]
 
 
 def check_field_specs(fields: Sequence[FieldSpec]) -> list[FieldError]:
@@ -45,15 +47,11 @@ def check_field_specs(fields: Sequence[FieldSpec]) -> list[FieldError]:
     seen: set[str] = set()
     for index, spec in enumerate(fields):
         path = pointer("fields", index)
-        if spec.name in RESERVED_NAMES:
-            errors.append(FieldError(path + "/name", "reserved_field_name", {"name": spec.name}))
-        elif not _FIELD_NAME.match(spec.name):
-            errors.append(FieldError(path + "/name", "invalid_field_name", {"name": spec.name}))
-        elif spec.name in seen:
-            errors.append(FieldError(path + "/name", "duplicate_field_name", {"name": spec.name}))
-        seen.add(spec.name)
-        if spec.type not in _CHECK_FACTORIES:
+        errors.extend(name_errors(spec, path, seen))
+        if spec.type not in KNOWN_TYPES:
             errors.append(FieldError(path + "/type", "unsupported_field_type", {"type": spec.type}))
+        else:
+            errors.extend(field_types.spec_errors(spec, path, KNOWN_TYPES))
         if spec.type == "choice" and not spec.choices:
             errors.append(FieldError(path + "/choices", "required"))
     if not errors:
@@ -63,12 +61,28 @@ def check_field_specs(fields: Sequence[FieldSpec]) -> list[FieldError]:
 
 def _check_default(spec: FieldSpec, value: Any, path: str) -> FieldError | None:
     """A field's default must be a value the field takes (calculate fields have none)."""
-    if spec.type == "calculate":
+    if spec.type not in _CHECK_FACTORIES or spec.type == "calculate":
         return FieldError(path, "unknown_member", {"name": "default"})
-    return _CHECK_FACTORIES[spec.type](spec)(value, path)
+    found = _CHECK_FACTORIES[spec.type](spec)(value, path)
+    if isinstance(found, list):
+        return found[0] if found else None
+    return found
 
 
-def _type_name(value: Any) -> str:
+def name_errors(spec: FieldSpec, path: str, seen: set[str]) -> list[FieldError]:
+    """The name's errors (reserved, malformed, used twice among ``seen``); adds it to seen."""
+    errors: list[FieldError] = []
+    if spec.name in RESERVED_NAMES:
+        errors.append(FieldError(path + "/name", "reserved_field_name", {"name": spec.name}))
+    elif not _FIELD_NAME.match(spec.name):
+        errors.append(FieldError(path + "/name", "invalid_field_name", {"name": spec.name}))
+    elif spec.name in seen:
+        errors.append(FieldError(path + "/name", "duplicate_field_name", {"name": spec.name}))
+    seen.add(spec.name)
+    return errors
+
+
+def type_name(value: Any) -> str:
     if value is None:
         return "null"
     return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
@@ -76,7 +90,7 @@ def _type_name(value: Any) -> str:
 
 
 def _wrong(path: str, expected: str, value: Any) -> FieldError:
-    return FieldError(path, "wrong_type", {"expected": expected, "got": _type_name(value)})
+    return FieldError(path, "wrong_type", {"expected": expected, "got": type_name(value)})
 
 
 def _bounds(spec: FieldSpec, value: float, path: str) -> FieldError | None:
@@ -197,7 +211,13 @@ _CHECK_FACTORIES: dict[str, Callable[[FieldSpec], Check]] = {
     "date": _date_check,
     "choice": _choice_check,
     "calculate": _calculate_check,
+    "photo": field_types.media_check,
+    "audio": field_types.media_check,
+    "geopoint": field_types.geopoint_check,
+    "repeat": lambda spec: field_types.repeat_check(spec, _CHECK_FACTORIES),
 }
+# The types a form may use: those with a check, and those never given a value (note).
+KNOWN_TYPES = frozenset(_CHECK_FACTORIES) | field_types.VALUELESS_TYPES
 
 
 def parse_observed_at(value: Any, path: str) -> tuple[datetime | None, FieldError | None]:
@@ -233,8 +253,10 @@ class PropertiesValidator:
     """Validates an observation's properties against the campaign's fields."""
 
     def __init__(self, fields: Sequence[FieldSpec]) -> None:
+        fields = [spec for spec in fields if spec.type not in field_types.VALUELESS_TYPES]
         self.checks = [
-            (spec.name, spec.required, _CHECK_FACTORIES[spec.type](spec)) for spec in fields
+            (spec.name, field_types.is_required(spec), _CHECK_FACTORIES[spec.type](spec))
+            for spec in fields
         ]
         self.names = frozenset(spec.name for spec in fields)
         # 3.0 is a valid integer in JSON; it is stored as 3.
@@ -258,9 +280,9 @@ class PropertiesValidator:
                 if required and name not in self.conditional:
                     errors.append(FieldError(f"{path}/{name}", "required"))
                 continue
-            error = check(value, f"{path}/{name}")
-            if error:
-                errors.append(error)
+            found = check(value, f"{path}/{name}")
+            if found:
+                errors.extend(found if isinstance(found, list) else [found])
             else:
                 values[name] = int(value) if name in self.integer_names else value
         if self.logic:

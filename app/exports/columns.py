@@ -1,6 +1,8 @@
 """The columns of tabular exports (CSV, GeoPackage, FlatGeobuf), as SQL expressions.
 
-A multiple-choice answer (a JSON array) becomes one text cell, its values joined with ';'.
+A multiple-choice answer (a JSON array) becomes one text cell, its values joined with ';'
+(so do the URLs of a photo or audio question); a geopoint is WKT; a repeat is its number of
+instances here, its instances being in a child table (``app/exports/repeats.py``).
 """
 
 from __future__ import annotations
@@ -24,11 +26,17 @@ def text_value(prop: Property) -> ColumnElement[str]:
     """The property as CSV text: ISO 8601 dates and times, plain numbers and booleans."""
     if prop.kind == "array":
         return joined(prop.json)
+    if prop.kind == "geometry":
+        return func.ST_AsText(prop.value, CRS84.decimals)
+    if prop.kind == "repeat":
+        return cast(prop.value, Text)
     return func.jsonb_build_array(prop.json).op("->>")(0)
 
 
 def typed_value(prop: Property) -> ColumnElement[Any]:
     """The property with its SQL type, for formats with typed fields."""
+    if prop.kind == "geometry":
+        return func.ST_AsText(prop.value, CRS84.decimals)
     return joined(prop.json) if prop.kind == "array" else prop.value
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pyogrio.raw
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.exports import columns
+from app.exports import columns, repeats
 from app.exports.metadata import description, layer_metadata
 from app.exports.service import Export
 from app.ogc.features import rows_query
@@ -55,6 +55,38 @@ async def _write_gpkg(session: AsyncSession, export: Export, path: Path) -> None
         written = True
     if not written:
         await asyncio.to_thread(_append, path, export, properties, [], False)
+    if export.format == "gpkg":
+        for table in repeats.repeat_tables(export):
+            await _write_repeat(session, export, table, path)
+
+
+async def _write_repeat(
+    session: AsyncSession, export: Export, table: repeats.RepeatTable, path: Path
+) -> None:
+    """The child table ``<campaign>_<repeat>`` (no geometry), chunk by chunk."""
+    result = await session.stream(table.query.execution_options(yield_per=CHUNK_ROWS))
+    written = False
+    async for rows in result.partitions(CHUNK_ROWS):
+        await asyncio.to_thread(_append_instances, path, export, table, rows, written)
+        written = True
+    if not written:
+        await asyncio.to_thread(_append_instances, path, export, table, [], False)
+
+
+def _append_instances(
+    path: Path, export: Export, table: repeats.RepeatTable, rows: Any, append: bool
+) -> None:
+    kinds = ["string", "integer", *(column.kind for column in table.columns)]
+    data, masks = [], []
+    for index, kind in enumerate(kinds):
+        array, mask = _array(kind, [row[index] for row in rows])
+        data.append(array)
+        masks.append(mask)
+    pyogrio.raw.write(
+        str(path), None, data, repeats.header(table), field_mask=masks,
+        layer=f"{export.collection.id}_{table.name}", driver="GPKG", geometry_type=None,
+        append=append,
+    )  # fmt: skip
 
 
 def _append(
@@ -87,7 +119,7 @@ def _append(
 def _array(kind: str, values: list[Any]) -> tuple[np.ndarray, np.ndarray | None]:
     """A numpy column for GDAL, and a mask of its nulls where the type has no null."""
     mask = np.array([value is None for value in values], dtype=bool)
-    if kind == "integer":
+    if kind in ("integer", "repeat"):
         return np.array([value or 0 for value in values], dtype=np.int64), mask
     if kind == "boolean":
         return np.array([bool(value) for value in values], dtype=bool), mask

@@ -17,7 +17,7 @@ import orjson
 from sqlalchemy import Select
 
 from app.db.session import Database
-from app.exports import columns
+from app.exports import columns, repeats
 from app.exports.metadata import licence_members, readme
 from app.exports.service import Export
 from app.ogc.crs import CRS84
@@ -99,6 +99,13 @@ async def csv_zip(database: Database, export: Export) -> AsyncIterator[bytes]:
         async for rows in _partitions(database, query):
             entry.write(_csv_lines(rows))
             yield sink.drain()
+    for table in repeats.repeat_tables(export):
+        # The instances of each repeat question, related to the main CSV by observation_id.
+        with archive.open(f"{table.name}.csv", "w", force_zip64=True) as entry:
+            entry.write(_csv_lines([repeats.header(table)]))
+            async for rows in _partitions(database, table.text_query):
+                entry.write(_csv_lines(rows))
+                yield sink.drain()
     archive.close()
     yield sink.drain()
 

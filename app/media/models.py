@@ -11,7 +11,8 @@ from app.db.base import Base
 
 
 class Media(Base):
-    """A photo of an observation, stored on disk by the SHA-256 of its cleaned bytes."""
+    """A photo (cleaned) or an audio file (as sent) of an observation, stored on disk by the
+    SHA-256 of its stored bytes; ``field`` is the form question it answers, if any."""
 
     __tablename__ = "media"
     __table_args__ = (UniqueConstraint("observation_id", "upload_sha256"),)
@@ -24,9 +25,12 @@ class Media(Base):
     upload_sha256: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(Text)
     content_type: Mapped[str] = mapped_column(Text)
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
+    # Pixels of a photo; null for audio.
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
     size_bytes: Mapped[int] = mapped_column(Integer)
+    # `photo_front`, or `trees/0/photo` inside a repeat; null for the observation's own photos.
+    field: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
     )

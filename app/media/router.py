@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
@@ -15,7 +15,7 @@ from app.auth.ratelimit import RateLimit
 from app.config import media_directory
 from app.db.session import SessionDep
 from app.errors import BadRequest, NotFound, PayloadTooLarge
-from app.media import access, service
+from app.media import access, audio, service
 from app.media.headers import MediaRoute
 from app.observations import service as observations
 from app.uploads import ReceivedUpload, UploadRules, receive_body, receive_form, temporary_upload
@@ -24,8 +24,13 @@ from app.web import json_response
 # MediaRoute: every media response says X-Content-Type-Options: nosniff.
 router = APIRouter(tags=["media"], route_class=MediaRoute)
 files_router = APIRouter(tags=["media"], route_class=MediaRoute)
-_FILE_NAME = re.compile(r"^([0-9a-f]{64})\.(jpg|png|webp|thumb\.jpg)$")
-_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "thumb.jpg": "image/jpeg"}
+_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "thumb.jpg": "image/jpeg",
+          **{extension: kind for kind, extension in audio.EXTENSIONS.items()}}  # fmt: skip
+_FILE_NAME = re.compile(
+    r"^([0-9a-f]{64})\.("
+    + "|".join(re.escape(e) for e in sorted(_TYPES, key=len, reverse=True))
+    + ")$"
+)
 
 
 @asynccontextmanager
@@ -55,14 +60,25 @@ async def upload_photo(
     session: SessionDep,
     user: CurrentUser,
     _: RateLimit,
-) -> Response:
+    field: str | None = Query(
+        default=None, max_length=200,
+        description="The photo or audio question the file answers (`photo_front`, or "
+        "`trees/0/photo` in a repeat): its SHA-256 must be one of that question's digests.",
+    ),
+) -> Response:  # fmt: skip
     """Add a photo (JPEG, PNG or WebP, checked from its bytes); metadata and GPS are removed.
+    For an audio question, an audio file (MP3, M4A, AAC, Ogg, WebM, WAV), stored as sent.
     Refused (413) past the size limit in bytes or in pixels, whatever the body declared."""
     settings = request.app.state.settings
-    async with _upload(request, settings.max_media_bytes) as upload:
+    question = None
+    if field is not None:
+        question = await service.question_of(session, observation_id, user, field)
+    is_audio = question is not None and question.type == "audio"
+    limit = settings.max_audio_bytes if is_audio else settings.max_media_bytes
+    async with _upload(request, limit) as upload:
         media, created = await service.add_photo(
             session, media_directory(settings), observation_id, user, upload,
-            settings.max_media_pixels,
+            settings.max_media_pixels, question,
         )  # fmt: skip
     return json_response(service.describe(media), 201 if created else 200)
 

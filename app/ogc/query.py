@@ -196,6 +196,8 @@ def _interval_condition(column: Any, interval: tuple[datetime | None, datetime |
 def _equals_condition(collection: Collection, name: str, value: str) -> Any:
     found = collection.property(name)
     assert found is not None
+    if found.kind in ("geometry", "repeat"):
+        raise invalid(name, "geopoint and repeat questions cannot be filtered by value")
     if found.kind == "array":
         return found.value.op("?")(literal(value))
     typed = _typed(name, found.kind, value)

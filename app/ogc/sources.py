@@ -23,9 +23,13 @@ from app.i18n import label_text
 from app.observations.models import Observation
 from app.observations.public import DEFAULT_GRID_LATITUDE, grid_cell, public_geometry
 from app.observations.publication import published_in
+from app.ogc import field_outputs
 from app.quality.models import ReferenceFeature, ReferenceLayer
 
-Kind = Literal["string", "integer", "number", "boolean", "date", "datetime", "array"]
+# geometry: a geopoint question; repeat: a repeat question (its count as the typed value).
+Kind = Literal[
+    "string", "integer", "number", "boolean", "date", "datetime", "array", "geometry", "repeat"
+]
 LAYER_PREFIX = "layers."
 
 
@@ -69,6 +73,8 @@ class Collection:
     temporal_extent: list[str | None] | None = None
     known_count: int | None = None
     links: list[dict[str, str]] = field(default_factory=list)
+    # The specs of the campaign's repeat questions (child tables of the exports).
+    repeats: tuple[dict[str, Any], ...] = ()
 
     @property
     def licence_url(self) -> str:
@@ -105,7 +111,7 @@ _FIELD_KINDS: dict[str, Kind] = {
 }
 
 
-def _field_schema(spec: dict[str, Any]) -> tuple[Kind, dict[str, Any]]:
+def field_schema(spec: dict[str, Any]) -> tuple[Kind, dict[str, Any]]:
     kind: Kind = _FIELD_KINDS[spec["type"]]
     schema: dict[str, Any] = {"title": label_text(spec["label"]), "type": kind}
     if kind == "date":
@@ -136,9 +142,17 @@ def _campaign_properties(
 ) -> list[Property]:  # fields, then enrichments, then the observation's own members
     properties: list[Property] = []
     for spec in published_fields(campaign):
-        kind, schema = _field_schema(spec)
-        value = _jsonb_value(Observation.properties, spec["name"], kind)
         json = Observation.properties.op("->")(spec["name"])
+        if spec["type"] in field_outputs.NEW_TYPES:
+            found = field_outputs.output(spec, json)
+            if found is not None and spec.get("retired_from"):
+                found.schema["x-releve-retired-from"] = spec["retired_from"]
+            if found is not None:
+                properties.append(Property(spec["name"], found.kind, found.value, found.json,
+                                           found.schema))  # fmt: skip
+            continue
+        kind, schema = field_schema(spec)
+        value = _jsonb_value(Observation.properties, spec["name"], kind)
         properties.append(Property(spec["name"], kind, value, json, schema))
     names = {p.name for p in properties}
     for name in derived_names:
@@ -197,6 +211,7 @@ def campaign_collection(
         precision_m=campaign.location_precision_m,
         temporal=Observation.observed_at,
         statuses=statuses,
+        repeats=tuple(spec for spec in campaign.fields if spec["type"] == "repeat"),
     )
 
 

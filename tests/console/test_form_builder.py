@@ -274,3 +274,30 @@ async def test_an_editor_gives_questions_logic_the_preview_follows_it(
     assert fields[cause]["relevant"] == "${hauteur} > 10"
     assert fields[size]["type"] == "calculate"
     assert fields[size]["calculation"] == "if(${hauteur} > 20, 'grand', 'petit')"
+
+
+async def test_photo_audio_geopoint_and_note_questions_with_counts(
+    page: Page, console_data: Console
+) -> None:
+    trees: dict[str, Any] = {"name": "arbres", "type": "repeat", "label": label("Arbre", "Tree"), "min_count": 1,
+             "fields": [{"name": "hauteur", "type": "number", "label": label("Hauteur", "Height")}]}  # fmt: skip
+    await create_campaign(console_data, fields=[trees])
+    await open_builder(page)
+    photo = await add_question(page, "photo", "photo_tronc", "Photo du tronc", "Trunk photo")
+    await page.fill(f"#fb-{photo}-min_count", "1")
+    await page.fill(f"#fb-{photo}-max_count", "3")
+    await add_question(page, "audio", "chant", "Chant", "Song")
+    await add_question(page, "geopoint", "entree", "Entrée", "Entrance")
+    await add_question(page, "note", "consigne", "Mesurez à 1,30 m", "Measure at 1.30 m")
+    preview = page.locator("#fb-preview")
+    await preview.locator("fieldset.media").first.wait_for()
+    assert await preview.locator("fieldset.media").count() == 2
+    assert await preview.locator("fieldset.geopoint, .field.note, fieldset.repeat").count() == 3
+    await page.click("#fb-save")
+    lang = await language(page)
+    await page.locator("#status", has_text=SAVED[lang]).wait_for()
+    saved = await saved_fields(console_data)
+    assert [{**DEFAULTS, **child} for child in trees["fields"]] == saved[0]["fields"]  # kept
+    assert saved[0]["min_count"] == 1
+    assert saved[1]["type"] == "photo" and (saved[1]["min_count"], saved[1]["max_count"]) == (1, 3)
+    assert [spec["type"] for spec in saved[2:]] == ["audio", "geopoint", "note"]

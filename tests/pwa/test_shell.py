@@ -22,10 +22,10 @@ from tests.pwa.conftest import (
 
 # Bytes of our own HTML, CSS and JavaScript (MapLibre excluded), raised only on purpose: the
 # follow-up screens (edit, questions, confirmations), recovery codes and notifications took it
-# from 150 to about 182 KiB.
-# 190 KiB, +6 KiB for the form logic (logic.js, form-logic.js: relevance, constraints,
-# calculations on the phone; its XPath evaluator is vendored, outside the budget).
-SHELL_BUDGET = 196 * 1024
+# from 150 to about 182 KiB; the form logic (logic.js, form-logic.js: relevance, constraints,
+# calculations on the phone; its XPath evaluator is vendored, outside the budget) and the inputs
+# of the newer question types (form-inputs.js: media, geopoint, note, repeat) to about 196 KiB.
+SHELL_BUDGET = 206 * 1024
 # Under pwa/vendor/ (make vendor): precached with the shell, so part of its version.
 VENDORED = [
     "maplibre/maplibre-gl.mjs",
