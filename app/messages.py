@@ -17,6 +17,7 @@ from app.review.board_messages import BOARD_MESSAGES
 from app.review.messages import REVIEW_MESSAGES
 from app.review.outcome_messages import OUTCOME_MESSAGES
 from app.sync.messages import SYNC_MESSAGES
+from app.targets.messages import TARGET_ACTIONS, TARGET_MESSAGES
 
 MESSAGES: dict[str, dict[Language, str]] = {
     # Generic problems
@@ -605,6 +606,8 @@ MESSAGES.update(INVITATION_MESSAGES)
 # Outcomes and their public page (app/review/outcomes*.py)
 MESSAGES.update(OUTCOME_MESSAGES)
 MESSAGES.update(NOTIFICATION_MESSAGES)
+# Revisits of known features (app/targets)
+MESSAGES.update(TARGET_MESSAGES)
 
 
 # What a refused request tried to do, as ``forbidden`` says it: "Vous n'avez pas le droit de …".
@@ -662,6 +665,7 @@ ACTIONS: dict[str, dict[Language, str]] = {
 }
 
 ACTIONS.update(ORGANISATION_ACTIONS)
+ACTIONS.update(TARGET_ACTIONS)
 
 
 def render(code: str, language: Language, params: dict[str, object] | None = None) -> str:

@@ -26,7 +26,7 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 TABLES = (
     "webhook_deliveries, webhooks, rate_counters, review_skips, observation_followers, "
     "observation_confirmations, reviews, outcome_observations, outcomes, observation_events, "
-    "observation_versions, observations, quality_rules, reference_features, reference_layers, "
+    "observation_versions, observations, targets, quality_rules, reference_features, reference_layers, "
     "campaign_members, campaigns, organisation_members, organisations, api_tokens, "
     "account_tokens, recovery_codes, notifications, notification_digests, "
     "notification_preferences, push_subscriptions, instance_secrets, backlog_alerts, "
