@@ -105,7 +105,8 @@ def visit_time() -> ColumnElement[datetime]:
     return func.coalesce(Observation.observed_at, Observation.created_at)
 
 
-def _visits_of_target(campaign: Campaign) -> tuple[ColumnElement[bool], ...]:
+def visits_of_target(campaign: Campaign) -> tuple[ColumnElement[bool], ...]:
+    """Published visits of the target of the enclosing query (correlated on ``targets.id``)."""
     return (
         *published_in(campaign),
         Observation.properties.has_key("target"),
@@ -141,12 +142,12 @@ def target_query(campaign: Campaign, now: datetime) -> Any:
             Observation.properties[settings.get("state_field", "")].astext.label("state_text"),
             visit_time().label("visited_at"),
         )
-        .where(*_visits_of_target(campaign))
+        .where(*visits_of_target(campaign))
         .order_by(visit_time().desc())
         .limit(1)
         .lateral("latest")
     )
-    count = select(func.count()).where(*_visits_of_target(campaign)).scalar_subquery()
+    count = select(func.count()).where(*visits_of_target(campaign)).scalar_subquery()
     days = settings.get("revisit_after_days")
     stale = latest.c.visited_at < literal(now - timedelta(days=days)) if days else false()
     to_visit = or_(latest.c.visited_at.is_(None), stale).label("to_visit")
