@@ -33,19 +33,21 @@ from app.observations.publication import published_in
 from app.targets.models import Target
 
 # Targets are the layer's features, one per feature, with an id stable across re-imports of
-# the layer (derived from the campaign and the feature's source id), so visits keep pointing
+# the layer (derived from the campaign and the feature's reference), so visits keep pointing
 # at their target. Features gone from the layer stop being targets; their visits stay.
 _MATERIALISE = text(
     """
-    WITH features AS (
-        SELECT md5(CAST(:campaign_id AS text) || '/' || coalesce(f.source_id, f.id::text))::uuid
-                   AS id,
-               coalesce(f.source_id, f.id::text) AS reference,
-               coalesce(f.properties->>:title_property, f.properties->>'name',
-                        f.source_id, f.id::text) AS title,
-               f.properties, ST_PointOnSurface(f.geom) AS geom
+    WITH sourced AS (
+        SELECT coalesce(f.properties->>:reference_property, f.source_id, f.id::text) AS reference,
+               f.properties, f.id AS feature_id, f.geom
         FROM reference_features f JOIN reference_layers l ON l.id = f.layer_id
         WHERE l.slug = :layer
+    ), features AS (
+        SELECT DISTINCT ON (reference)
+               md5(CAST(:campaign_id AS text) || '/' || reference)::uuid AS id, reference,
+               coalesce(properties->>:title_property, properties->>'name', reference) AS title,
+               properties, ST_PointOnSurface(geom) AS geom
+        FROM sourced ORDER BY reference, feature_id
     ), gone AS (
         DELETE FROM targets t WHERE t.campaign_id = :campaign_id
             AND NOT EXISTS (SELECT 1 FROM features WHERE features.id = t.id)
@@ -65,12 +67,18 @@ async def materialise(session: AsyncSession, campaign: Campaign, settings: dict[
             "campaign_id": campaign.id,
             "layer": settings["layer"],
             "title_property": settings.get("title_property") or "name",
+            "reference_property": settings.get("reference_property") or "",
         },
     )
 
 
 async def clear(session: AsyncSession, campaign: Campaign) -> None:
     await session.execute(delete(Target).where(Target.campaign_id == campaign.id))
+
+
+async def ids_by_reference(session: AsyncSession, campaign: Campaign) -> dict[str, uuid.UUID]:
+    query = select(Target.reference, Target.id).where(Target.campaign_id == campaign.id)
+    return {reference: target_id for reference, target_id in await session.execute(query)}
 
 
 async def layer_exists(session: AsyncSession, slug: str) -> bool:

@@ -35,6 +35,13 @@ class TargetSettings(BaseModel):
     title_property: str | None = Field(
         default=None, max_length=100, description="Layer property naming a target (its title)."
     )
+    reference_property: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Layer property holding a target's reference (its id in the source); "
+        "default: the feature's id in the imported file. Targets keep their ids across "
+        "re-imports of the layer through it.",
+    )
     claim_hours: int = Field(
         default=4, ge=1, le=72, description="How long a contributor's claim holds a target."
     )
