@@ -10,7 +10,7 @@
 import { flushOutbox } from './outbox.js';
 import { USER_CACHE_PREFIX } from './session.js';
 
-const VERSION = '429c19c28143';
+const VERSION = 'cac9cd7a1af0';
 const SHELL_CACHE = `releve-shell-${VERSION}`;
 const PUBLIC_CACHE = 'releve-public';
 const MEDIA_CACHE = 'releve-media';
@@ -21,7 +21,7 @@ const SHELL = [
   '/', '/styles.css', '/manifest.webmanifest', '/icons/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/icon-maskable-512.png',
   '/app.js', '/account.js', '/api.js', '/campaigns.js', '/capture.js', '/contributions.js', '/forms.js',
   '/edit.js', '/geo.js', '/i18n.js', '/idb.js', '/mapview.js', '/nearby.js', '/notifications.js', '/outbox.js', '/reading.js', '/review.js', '/session.js',
-  '/timeline.js', '/ui.js',
+  '/targets.js', '/timeline.js', '/ui.js',
   '/map/map.js', '/map/colours.js',
   // MapLibre asks for its worker as maplibre-gl-worker.mjs?v=<version>: matched ignoring the query.
   '/vendor/maplibre/maplibre-gl.mjs', '/vendor/maplibre/maplibre-gl-worker.mjs', '/vendor/maplibre/maplibre-gl.css',

@@ -23,7 +23,8 @@ from tests.pwa.conftest import (
 # Bytes of our own HTML, CSS and JavaScript (MapLibre excluded), raised only on purpose: the
 # follow-up screens (edit, questions, confirmations), recovery codes and notifications took it
 # from 150 to about 182 KiB.
-SHELL_BUDGET = 190 * 1024
+# 190 KiB, +3 KiB for the targets of monitoring campaigns (map layer, sheet, report).
+SHELL_BUDGET = 193 * 1024
 VENDORED = ["maplibre-gl.mjs", "maplibre-gl-worker.mjs", "maplibre-gl.css"]
 
 

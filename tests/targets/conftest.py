@@ -10,17 +10,14 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.demo.loader import FIELDS as DEMO_FIELDS
 from tests.factories import load_layer
 
 IGN = Path(__file__).parents[2] / "app" / "demo" / "data" / "ign_geodesie_31_sample.geojson"
 # Around Toulouse: a few markers, so tests read small pages.
 TOULOUSE_BBOX = (1.35, 43.55, 1.52, 43.67)
-CONDITION = {
-    "name": "condition", "type": "choice", "label": {"fr": "État", "en": "Condition"},
-    "required": True,
-    "choices": [{"value": v, "label": {"en": v, "fr": v}}
-                for v in ("seen", "damaged", "destroyed", "not_found")],
-}  # fmt: skip
+# The demo's state question: seen, damaged, destroyed, not_found (labelled in fr and en).
+CONDITION = next(f for f in DEMO_FIELDS if f["name"] == "condition")
 URL = "/api/v1/campaigns/reperes/targets"
 
 

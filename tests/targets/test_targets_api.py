@@ -170,3 +170,28 @@ async def test_assignment_by_validators_and_owners_only(
     removed = await client.delete(assignment, headers=validator_headers)
     assert removed.json()["assignee"] is None
     assert await _targets(client, "?mine=true", headers=contributor_headers) == []
+
+
+async def test_duplicates_name_the_original_by_title_and_reference(
+    client: httpx.AsyncClient, monitoring: dict[str, Any], contributor_headers: dict[str, str],
+    admin_headers: dict[str, str],
+) -> None:  # fmt: skip
+    rules = {"rules": [{"name": "doublon", "kind": "duplicate", "severity": "flag",
+                        "params": {"distance_m": 3}}]}  # fmt: skip
+    put = await client.put("/api/v1/campaigns/reperes/rules", json=rules, headers=admin_headers)
+    assert put.is_success, put.text
+    target = (await _targets(client))[0]
+    first = visit(target, "seen")
+    assert (await client.post(OBSERVATIONS, json=first, headers=contributor_headers)).is_success
+    second = await client.post(OBSERVATIONS, json=visit(target, "damaged"),
+                               headers={**contributor_headers, "Accept-Language": "en"})  # fmt: skip
+    (issue,) = second.json()["properties"]["quality_issues"]
+    name = f"{target['title']} ({target['reference']})"
+    assert issue["figures"]["original"] == first["id"]
+    assert issue["figures"]["original_name"] == name
+    assert name in issue["message"]["en"] and first["id"] not in issue["message"]["en"]
+    lon, lat = target["geometry"]["coordinates"]
+    nearby = await client.get("/api/v1/campaigns/reperes/nearby",
+                              params={"lon": lon, "lat": lat, "radius_m": 10})  # fmt: skip
+    items = nearby.json()["items"]
+    assert {(i["title"], i["reference"]) for i in items} == {(target["title"], target["reference"])}
