@@ -30,6 +30,7 @@ def monitoring_body(**changes: Any) -> dict[str, Any]:
         "licence": "ODbL-1.0",
         "status": "open",
         "targets": {"layer": "ign-31", "state_field": "condition", "title_property": "site_ref",
+                    "reference_property": "id",
                     "revisit_after_days": 365},
     }  # fmt: skip
     body.update(changes)
