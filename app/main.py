@@ -49,6 +49,7 @@ from app.stats.router import router as stats_router
 from app.sync.router import router as sync_router
 from app.sync.targets import TargetPolicy
 from app.sync.worker import start_worker
+from app.targets.router import router as targets_router
 from app.web import json_response
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(exports_router, responses=problem_responses(*signed_in))
     api.include_router(organisations_router, responses=problem_responses(*signed_in))
     api.include_router(stats_router, responses=problem_responses(*signed_in))
+    api.include_router(targets_router, responses=problem_responses(*signed_in, 409))
     api.include_router(invitations_router, responses=problem_responses(*signed_in))
     api.include_router(notifications_router, responses=problem_responses(*signed_in))
     app.include_router(api)

@@ -19,6 +19,7 @@ from app.review.board_messages import BOARD_MESSAGES
 from app.review.messages import REVIEW_MESSAGES
 from app.review.outcome_messages import OUTCOME_MESSAGES
 from app.sync.messages import SYNC_MESSAGES
+from app.targets.messages import TARGET_ACTIONS, TARGET_MESSAGES
 
 MESSAGES: dict[str, dict[Language, str]] = {
     # Generic problems
@@ -671,6 +672,8 @@ MESSAGES.update(NOTIFICATION_MESSAGES)
 MESSAGES.update(XLSFORM_MESSAGES)
 # Form versions and owner migrations (app/campaigns/versions.py, migrations.py)
 MESSAGES.update(FORM_VERSION_MESSAGES)
+# Revisits of known features (app/targets)
+MESSAGES.update(TARGET_MESSAGES)
 
 
 # What a refused request tried to do, as ``forbidden`` says it: "Vous n'avez pas le droit de …".
@@ -729,6 +732,7 @@ ACTIONS: dict[str, dict[Language, str]] = {
 
 ACTIONS.update(ORGANISATION_ACTIONS)
 ACTIONS.update(FORM_VERSION_ACTIONS)
+ACTIONS.update(TARGET_ACTIONS)
 
 
 def render(code: str, language: Language, params: dict[str, object] | None = None) -> str:

@@ -24,6 +24,7 @@ const ROUTES = [
   [/^#\/(campaigns)?$/, renderCampaignList],
   [/^#\/c\/([\w-]+)$/, renderCampaign, () => ({}), true],
   [/^#\/c\/([\w-]+)\/new\/(Point|LineString|Polygon)$/, renderCapture, (m) => ({ type: m[2] }), true],
+  [/^#\/c\/([\w-]+)\/target\/([\w-]+)$/, renderCapture, (m) => ({ type: 'Point', targetId: m[2] }), true],
   [/^#\/c\/([\w-]+)\/edit\/([\w-]+)$/, renderCapture, (m) => ({ itemId: m[2] }), true],
   [/^#\/c\/([\w-]+)\/change\/([\w-]+)$/, renderCapture, (m) => ({ observationId: m[2] }), true],
   [/^#\/c\/([\w-]+)\/review$/, renderReview, () => ({}), true],
@@ -216,6 +217,7 @@ async function ensureMap(campaign) {
   const map = await module.openCampaignMap(element, campaign, lang());
   window.releveMap = map; // for tests and debugging, like the embed page
   app.mapView = { slug: campaign.slug, map, module };
+  if (campaign.targets) (await import('./targets.js')).addTargets(map, campaign, app);
   const locate = h('button', { type: 'button', class: 'map-locate', 'aria-label': t('campaign.locate'), title: t('campaign.locate'),
     onclick: async () => {
       try {

@@ -2,6 +2,7 @@
 import { STATUS_COLOURS } from './map/colours.js';
 import { formatNumber, t } from './i18n.js';
 import { allCaptures } from './outbox.js';
+import { targetLegend } from './targets.js';
 import { announce, errorText, fill, h, viewHeading } from './ui.js';
 
 // Accents and case do not matter when searching: "epinay" finds "Épinay".
@@ -67,5 +68,7 @@ function legend(campaign) {
       item(h('span', { class: 'swatch hollow', 'aria-hidden': 'true' }), t('campaign.yours'), 'outbox'),
       campaign.area ? item(h('span', { class: 'swatch dashed', 'aria-hidden': 'true' }), t('campaign.area'), 'area') : null,
       campaign.map_layers?.length ? item(h('span', { class: 'swatch layer', 'aria-hidden': 'true' }),
-        `${t('campaign.layers')} (${campaign.map_layers.join(', ')})`, 'layers') : null));
+        `${t('campaign.layers')} (${campaign.map_layers.join(', ')})`, 'layers') : null,
+      campaign.targets ? targetLegend(campaign).map(([colour, text, ring]) =>
+        item(h('span', { class: `swatch${ring ? ' ring' : ''}`, style: ring ? `border-color:${colour}` : `background:${colour}`, 'aria-hidden': 'true' }), text, 'target')) : null));
 }

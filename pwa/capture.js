@@ -7,6 +7,7 @@ import { lineLength, polygonArea } from './geo.js';
 import { formatNumber, t } from './i18n.js';
 import { alreadyReported, confirmSame } from './nearby.js';
 import { getCapture, newCapture, putCapture } from './outbox.js';
+import { loadTarget } from './targets.js';
 import { announce, button, errorText, fill, h, viewHeading } from './ui.js';
 
 const round = (value) => Math.round(value * 1e7) / 1e7;
@@ -16,12 +17,16 @@ const GEOMETRY_PATHS = /^\/(geometry|properties\/(accuracy_m|observed_at))(\/|$)
  * New capture (`type`: Point, LineString, Polygon); with `itemId`, fixing an unsent one; with
  * `observationId`, changing one already sent (see edit.js).
  */
-export async function renderCapture(app, panel, { campaign, mapView, type, itemId, observationId }) {
+export async function renderCapture(app, panel, { campaign, mapView, type, itemId, observationId, targetId }) {
   const editing = observationId ? await loadForEdit(app, observationId) : null;
   if (observationId && !editing) { fill(panel, h('p', { class: 'notice error-box' }, t('edit.unavailable'))); return null; }
   const item = itemId ? await getCapture(itemId) : editing && { feature: editing.feature, photos: [] };
   if (itemId && !item) { location.hash = `#/c/${campaign.slug}`; return null; }
   const draft = startDraft(campaign, type, item);
+  // A report on a target (revisits): the point is the target's, and the feature names it.
+  const target = targetId ? await loadTarget(app, campaign, targetId) : null;
+  if (target) Object.assign(draft, { target: target.id, targetInfo: target, point: target.geometry.coordinates });
+  if (item?.feature.properties.target) draft.target = item.feature.properties.target;
   // A change of a sent contribution: made on that version (its ETag).
   draft.change = editing ? { id: observationId, etag: editing.etag } : item?.observationId ? { id: item.observationId, etag: item.etag } : null;
   const ui = layout(campaign, draft, item, editing?.question);
@@ -60,7 +65,8 @@ function startDraft(campaign, type, item) {
 }
 
 function layout(campaign, draft, item, question) {
-  const title = draft.change ? t('edit.title') : item ? t('capture.edit') : t(`capture.${draft.type}`);
+  const aimed = draft.targetInfo;
+  const title = draft.change ? t('edit.title') : item ? t('capture.edit') : aimed ? t('target.capture', { title: aimed.title }) : t(`capture.${draft.type}`);
   const ui = {
     tools: h('div', { class: 'tools' }),
     where: h('p', { id: 'where', class: 'where', 'aria-live': 'polite' }),
@@ -72,6 +78,7 @@ function layout(campaign, draft, item, question) {
   const help = draft.type === 'Point' ? t('capture.pointHelp') : t('capture.vertexHelp');
   ui.root = h('form', { class: 'capture', novalidate: true },
     viewHeading(title),
+    aimed ? h('p', { class: 'notice', id: 'capture-target' }, t('target.at', { ref: aimed.reference })) : null,
     question ? h('div', { class: 'notice warn question', role: 'note' }, h('p', {}, h('strong', {}, t('timeline.question'))), h('blockquote', {}, question)) : null,
     h('section', { 'aria-labelledby': 'where-title', class: 'where-box' },
       h('h2', { id: 'where-title' }, t('capture.where')), h('p', { class: 'help' }, help), ui.tools, ui.where, ui.whereError),
@@ -229,9 +236,10 @@ async function submit(app, campaign, draft, ui, form, item) {
   }
   const properties = { ...values, observed_at: draft.observedAt };
   if (draft.accuracy !== null) properties.accuracy_m = draft.accuracy;
+  if (draft.target) properties.target = draft.target;
   const feature = { type: 'Feature', id: draft.change?.id || draft.id, geometry, properties };
   // A new point: is it one already reported nearby? Asked once per place.
-  if (!draft.change && !item && draft.type === 'Point' && draft.asked !== String(draft.point)) {
+  if (!draft.change && !item && !draft.target && draft.type === 'Point' && draft.asked !== String(draft.point)) {
     draft.asked = String(draft.point);
     const same = await alreadyReported(app, campaign, draft.point);
     if (same && (await confirmSame(app, same))) return;

@@ -40,6 +40,7 @@ function candidate(app, item, chosen) {
   return h('li', { class: 'card nearby-item', 'data-id': item.id },
     h('div', { class: 'row' }, picture, h('div', {},
       h('strong', {}, item.title || t('mine.untitled')),
+      item.reference ? h('small', { class: 'reference' }, ` (${item.reference})`) : null,
       h('div', { class: 'row' }, statusBadge(item.status)),
       h('small', {}, t('nearby.distance', { m: formatNumber(item.distance_m) }),
         item.confirmations ? ` · ${t('nearby.confirmations', { n: item.confirmations })}` : ''))),

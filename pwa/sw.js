@@ -10,7 +10,7 @@
 import { flushOutbox } from './outbox.js';
 import { USER_CACHE_PREFIX } from './session.js';
 
-const VERSION = 'ac9766d8b813';
+const VERSION = 'bfb9c7b17dc3';
 const SHELL_CACHE = `releve-shell-${VERSION}`;
 const PUBLIC_CACHE = 'releve-public';
 const MEDIA_CACHE = 'releve-media';
@@ -22,7 +22,7 @@ const SHELL = [
   '/app.js', '/account.js', '/api.js', '/campaigns.js', '/capture.js', '/contributions.js', '/forms.js', '/form-inputs.js',
   '/form-logic.js', '/logic.js',
   '/edit.js', '/geo.js', '/i18n.js', '/idb.js', '/mapview.js', '/nearby.js', '/notifications.js', '/outbox.js', '/reading.js', '/review.js', '/session.js',
-  '/timeline.js', '/ui.js',
+  '/targets.js', '/timeline.js', '/ui.js',
   '/map/map.js', '/map/colours.js',
   // MapLibre asks for its worker as maplibre-gl-worker.mjs?v=<version>: matched ignoring the query.
   '/vendor/maplibre/maplibre-gl.mjs', '/vendor/maplibre/maplibre-gl-worker.mjs', '/vendor/maplibre/maplibre-gl.css',

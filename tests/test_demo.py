@@ -25,3 +25,24 @@ async def test_demo_campaign_is_served(client: httpx.AsyncClient, session: Async
     assert conditions == {"seen", "damaged", "destroyed", "not_found"}
     lons = [f["geometry"]["coordinates"][0] for f in page["features"]]
     assert min(lons) > 0.4 and max(lons) < 2.1  # all within Haute-Garonne's longitudes
+
+
+async def test_demo_markers_are_targets_with_ign_visits(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await load_demo(session)
+    await session.commit()
+    url = f"/api/v1/campaigns/{SLUG}/targets"
+    targets = (await client.get(url, params={"limit": 1000})).json()["targets"]
+    assert len(targets) == 381
+    assert {t["state"] for t in targets} == {"seen", "damaged", "destroyed", "not_found"}
+    assert all(t["visit_count"] == 1 for t in targets)
+    # IGN's last visits are years old: every marker is due a visit, but the two whose visit
+    # is undated (dated by the import, today).
+    assert sum(t["to_visit"] for t in targets) == 379
+    first = targets[0]
+    assert first["title"] == first["properties"]["site_ref"]
+    detail = (await client.get(f"{url}/{first['id']}")).json()
+    assert len(detail["visits"]) == 1 and detail["visits"][0]["state"] == first["state"]
+    ogc = (await client.get(f"/ogc/collections/{SLUG}-targets/items", params={"limit": 5})).json()
+    assert ogc["numberMatched"] == 381

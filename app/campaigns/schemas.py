@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from app.partial import PartialUpdate
+from app.targets.schemas import TargetSettings
 
 FieldType = Literal[
     "text", "integer", "number", "boolean", "date", "choice",
@@ -156,6 +157,12 @@ class CampaignBase(BaseModel):
         pattern=r"^https?://",
         description="Raster tile URL template ({z}/{x}/{y}) or a MapLibre style URL.",
     )
+    targets: TargetSettings | None = Field(
+        default=None,
+        description="Monitoring: the reference layer whose features are revisited, and the "
+        "choice field giving their state. Observations name their target in "
+        "`properties.target`.",
+    )
     opens_at: AwareDatetime | None = Field(
         default=None,
         description="An open campaign takes contributions from this moment on (its members "
@@ -184,7 +191,9 @@ class CampaignCreate(CampaignBase):
 class CampaignUpdate(PartialUpdate):
     """Every member optional: only those sent are changed; null clears only the clearable."""
 
-    CLEARABLE = frozenset({"area", "location_precision_m", "basemap_url", "opens_at", "closes_at"})
+    CLEARABLE = frozenset(
+        {"area", "location_precision_m", "basemap_url", "opens_at", "closes_at", "targets"}
+    )
 
     title: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=20_000)
@@ -200,6 +209,7 @@ class CampaignUpdate(PartialUpdate):
     location_precision_m: int | None = Field(default=None, ge=1, le=100_000)
     map_layers: list[str] | None = Field(default=None, max_length=10)
     basemap_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://")
+    targets: TargetSettings | None = None
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
 

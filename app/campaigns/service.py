@@ -23,6 +23,7 @@ from app.observations.publication import PUBLISHED_STATUSES
 from app.organisations import repository as organisations
 from app.organisations.models import Organisation
 from app.quality.checks_repository import layers_by_slug
+from app.targets import service as targets
 
 
 def _area_wkb(area: dict[str, Any]) -> bytes:
@@ -87,10 +88,13 @@ async def create_campaign(session: AsyncSession, data: CampaignCreate, user: Use
     _check_fields(data.fields)
     schedule.check_order(data.opens_at, data.closes_at)
     await _check_map_layers(session, data.map_layers)
+    fields = [f.model_dump(mode="json") for f in data.fields]
+    if data.targets is not None:
+        await targets.check_settings(session, data.targets, fields, "/targets")
     values = data.model_dump(exclude={"area", "fields", "organisation"})
     if organisation is not None:
         values.update(_organisation_defaults(data, organisation))
-    campaign = Campaign(**values, fields=[f.model_dump(mode="json") for f in data.fields])
+    campaign = Campaign(**values, fields=fields)
     campaign.created_by = user.id
     campaign.organisation_id = organisation.id if organisation else None
     if data.area is not None:
@@ -102,6 +106,7 @@ async def create_campaign(session: AsyncSession, data: CampaignCreate, user: Use
         raise Conflict("conflict_slug", slug=data.slug) from error
     await repository.set_member(session, campaign.id, user.id, "owner")
     await versions.record(session, campaign, user.id, "create")
+    await targets.refresh(session, campaign)
     return campaign
 
 
@@ -118,12 +123,19 @@ async def update_campaign(
         changes["fields"] = [f.model_dump(mode="json") for f in data.fields]
     if "area" in data.model_fields_set:
         changes["area"] = repository.area_element(_area_wkb(data.area)) if data.area else None
+    new_targets = data.targets if "targets" in data.model_fields_set else None
+    if new_targets is not None:
+        fields = changes.get("fields", campaign.fields)
+        await targets.check_settings(session, new_targets, fields, "/targets")
     new_form = "fields" in changes and changes["fields"] != campaign.fields
     for name, value in changes.items():
         setattr(campaign, name, value)
     if new_form:  # an unchanged list makes no version
         await versions.record(session, campaign, user.id if user else None, "edit")
-    return await repository.save(session, campaign)
+    campaign = await repository.save(session, campaign)
+    if "targets" in data.model_fields_set:
+        await targets.refresh(session, campaign)
+    return campaign
 
 
 async def get_campaign(session: AsyncSession, slug: str, user: User | None) -> Campaign:
@@ -197,6 +209,7 @@ def _out(
         location_precision_m=campaign.location_precision_m,
         map_layers=campaign.map_layers or [],
         basemap_url=campaign.basemap_url,
+        targets=campaign.targets,
         observation_count=count,
         opens_at=campaign.opens_at,
         closes_at=campaign.closes_at,

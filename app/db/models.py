@@ -28,6 +28,7 @@ from app.review.models import (
     Webhook,
     WebhookDelivery,
 )
+from app.targets.models import Target
 
 __all__ = [
     "AccountToken",
@@ -61,6 +62,7 @@ __all__ = [
     "ReferenceLayer",
     "Review",
     "ReviewSkip",
+    "Target",
     "User",
     "UserIdentity",
     "Webhook",

@@ -21,12 +21,25 @@ from app.campaigns import repository as campaigns_repository
 from app.campaigns import service as campaigns
 from app.campaigns.schemas import CampaignCreate
 from app.observations import submission
+from app.quality import layers, layers_repository
+from app.quality.schemas import LayerImport
+from app.targets import repository as targets_repository
 
 DATA = Path(__file__).resolve().parent / "data"
 SLUG = "reperes-geodesiques-31"
 IMPORT_USER = "ign-import"
 # Stable ids: loading the demo twice stores every marker once (the submit is idempotent).
 NAMESPACE = uuid.UUID("5d0f8c3e-4b8a-4f0e-9a3c-2f1d7e6b5a40")
+MARKERS = DATA / "ign_geodesie_31_sample.geojson"
+LAYER = "ign-geodesie-31"
+# A monitoring campaign: each marker is a target whose state is the condition last reported.
+TARGETS = {
+    "layer": LAYER,
+    "state_field": "condition",
+    "title_property": "site_ref",
+    "reference_property": "id",
+    "revisit_after_days": 3650,
+}
 _LAST_VISIT = re.compile(r"en (\d{4})\.?\s*$")
 
 
@@ -35,7 +48,7 @@ def _label(fr: str, en: str) -> dict[str, str]:
 
 
 FIELDS: list[dict[str, Any]] = [
-    {"name": "site_ref", "type": "text", "required": True, "max_length": 40,
+    {"name": "site_ref", "type": "text", "max_length": 40,
      "label": _label("Référence IGN du repère", "IGN marker reference")},
     {"name": "description", "type": "text", "max_length": 500,
      "label": _label("Description du repère", "Marker description")},
@@ -71,8 +84,8 @@ def _condition(description: str) -> str:
     return "seen"
 
 
-def marker_feature(source: dict[str, Any]) -> dict[str, Any]:
-    """An observation Feature from one source marker."""
+def marker_feature(source: dict[str, Any], target: uuid.UUID | None = None) -> dict[str, Any]:
+    """An observation Feature from one source marker: IGN's last visit of that target."""
     props = source["properties"]
     year = _LAST_VISIT.search(props["description"])
     properties = {
@@ -81,6 +94,9 @@ def marker_feature(source: dict[str, Any]) -> dict[str, Any]:
         "condition": _condition(props["description"]),
         "last_visit_year": int(year.group(1)) if year else None,
         "ele_m": props.get("ele_m"),
+        "target": str(target) if target else None,
+        # IGN's visit is dated by its year only: the first day of that year.
+        "observed_at": f"{year.group(1)}-01-01T00:00:00Z" if year else None,
     }
     return {
         "type": "Feature",
@@ -95,9 +111,23 @@ async def _import_user(session: AsyncSession) -> User:
     return user or await auth.create_user(session, IMPORT_USER, None, is_admin=True)
 
 
+async def _markers_layer(session: AsyncSession) -> None:
+    """The markers as a reference layer: the campaign's targets, revisited by citizens."""
+    if await layers_repository.get_by_slug(session, LAYER) is not None:
+        return
+    options = LayerImport(
+        slug=LAYER,
+        title="Repères géodésiques IGN (Haute-Garonne)",
+        licence="etalab-2.0",
+        attribution="© IGN (repères géodésiques, Licence Ouverte Etalab 2.0)",
+    )
+    await layers.import_layer(session, MARKERS, options)
+
+
 async def load_demo(session: AsyncSession) -> dict[str, int]:
     """Create the demo campaign if missing and submit its markers; returns the outcome counts."""
     user = await _import_user(session)
+    await _markers_layer(session)
     campaign = await campaigns_repository.get_by_slug(session, SLUG)
     if campaign is None:
         area = orjson.loads((DATA / "departement-31-haute-garonne.geojson").read_bytes())
@@ -114,13 +144,14 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
                 "contributeurs Relevé",
                 "status": "open",
                 "review_quorum": 2,
+                "targets": TARGETS,
             }
         )
         campaign = await campaigns.create_campaign(session, data, user)
-    markers = orjson.loads((DATA / "ign_geodesie_31_sample.geojson").read_bytes())["features"]
-    results = await submission.submit_batch(
-        session, campaign, user, [marker_feature(m) for m in markers]
-    )
+    markers = orjson.loads(MARKERS.read_bytes())["features"]
+    targets = await targets_repository.ids_by_reference(session, campaign)
+    features = [marker_feature(m, targets.get(m["properties"]["id"])) for m in markers]
+    results = await submission.submit_batch(session, campaign, user, features)
     counts: dict[str, int] = {}
     for result in results:
         counts[result.outcome] = counts.get(result.outcome, 0) + 1

@@ -35,6 +35,14 @@ class Observation(Base):
         Index("ix_observations_campaign_geom", "campaign_id", "geom", postgresql_using="gist"),
         Index("ix_observations_campaign_created", "campaign_id", "created_at", "id"),
         Index("ix_observations_change_seq", "change_seq"),
+        # A target's visits, newest first (app/targets): its state is its latest published one.
+        Index(
+            "ix_observations_target",
+            "campaign_id",
+            text("(properties ->> 'target')"),
+            text("coalesce(observed_at, created_at) DESC"),
+            postgresql_where=text("properties ? 'target'"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)

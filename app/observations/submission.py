@@ -30,6 +30,7 @@ from app.observations.geojson import ParsedFeature, parse_feature, parse_feature
 from app.observations.repository import FeatureRow, NewObservation
 from app.quality import engine
 from app.quality.engine import Candidate, Verdict
+from app.targets import service as targets
 
 Outcome = Literal["created", "replayed", "conflict", "invalid"]
 
@@ -52,6 +53,7 @@ class _Ready:
     id: uuid.UUID
     digest: bytes
     path: str
+    target: uuid.UUID | None = None
 
 
 async def ensure_can_contribute(
@@ -115,7 +117,9 @@ def _prepare(
         if isinstance(outcome, list):
             refused.append(ItemResult(index, _raw_id(features[index]), "invalid", outcome))
             continue
+        target, target_error = _split_target(campaign, outcome, item_path)
         clean, errors = validator.validate(outcome.properties, item_path + "/properties")
+        errors.extend([target_error] if target_error else [])
         observation_id = outcome.id or uuid.uuid4()
         if outcome.id in first_index:
             errors.append(
@@ -126,9 +130,38 @@ def _prepare(
             refused.append(ItemResult(index, outcome.id, "invalid", errors, outcome.warnings))
             continue
         first_index[observation_id] = index
+        if target is not None:
+            clean.values["target"] = str(target)
         digest = submission_digest(campaign, outcome, clean)
-        ready.append(_Ready(outcome, clean, observation_id, digest, item_path))
+        ready.append(_Ready(outcome, clean, observation_id, digest, item_path, target))
     return ready, refused
+
+
+def _split_target(
+    campaign: Campaign, parsed: ParsedFeature, item_path: str
+) -> tuple[uuid.UUID | None, FieldError | None]:
+    """``target`` names a target of a monitoring campaign; elsewhere it is an unknown member."""
+    if campaign.targets is None:
+        return None, None
+    return targets.split_target(parsed.properties, item_path + "/properties/target")
+
+
+async def _drop_unknown_targets(
+    session: AsyncSession, campaign: Campaign, ready: list[_Ready], results: list[ItemResult]
+) -> list[_Ready]:
+    named = [item.target for item in ready if item.target is not None]
+    unknown = await targets.unknown_targets(session, campaign, named)
+    if not unknown:
+        return ready
+    kept = []
+    for item in ready:
+        if item.target in unknown:
+            path = item.path + "/properties/target"
+            error = FieldError(path, "unknown_target", {"id": str(item.target)})
+            results.append(ItemResult(item.parsed.index, item.id, "invalid", [error]))
+        else:
+            kept.append(item)
+    return kept
 
 
 def _raw_id(feature: Any) -> uuid.UUID | None:
@@ -146,6 +179,7 @@ async def submit_batch(
     await ensure_can_contribute(session, campaign, user, now)
     ready, results = _prepare(campaign, features, single)
     ready = _drop_late(campaign, ready, results, now)
+    ready = await _drop_unknown_targets(session, campaign, ready, results)
     known = await repository.submission_hashes(session, [item.id for item in ready])
     fresh = [item for item in ready if item.id not in known]
     rules = await engine.load_rules(session, campaign)
@@ -167,6 +201,8 @@ async def submit_batch(
         session, [row.id for row in rows if row.id not in inserted]
     )
     statuses = {row.id: row.status for row in rows}
+    visited = [item.target for item in fresh if item.id in inserted and item.target is not None]
+    await targets.visited(session, campaign, user, visited)
     for item in ready:
         if item.id in inserted or item.id in known:
             results.append(_outcome(item, inserted, statuses, known))

@@ -9,7 +9,7 @@ import base64
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -22,6 +22,7 @@ from app.ogc.crs import Crs
 from app.ogc.features import Direction, Page
 from app.ogc.query import ItemsQuery, conditions, invalid, parse_items_query
 from app.ogc.sources import LAYER_PREFIX, Collection, campaign_collection, layer_collection
+from app.targets.source import TARGETS_SUFFIX, targets_collection
 
 # numberMatched is given when counting stops by this many features: never a full scan.
 COUNT_CAP = 10_000
@@ -31,7 +32,10 @@ async def list_collections(session: AsyncSession) -> list[Collection]:
     """Every published campaign (open or closed), then every reference layer."""
     campaigns = await repository.published_campaigns(session)
     layers = await repository.published_layers(session)
-    return await _campaign_collections(session, campaigns) + [layer_collection(x) for x in layers]
+    now = datetime.now(UTC)
+    targets = [targets_collection(c, now) for c in campaigns if c.targets is not None]
+    collections = await _campaign_collections(session, campaigns)
+    return collections + targets + [layer_collection(x) for x in layers]
 
 
 async def get_collection(
@@ -48,7 +52,21 @@ async def get_collection(
         campaigns = await repository.published_campaigns(session, collection_id)
         if campaigns:
             return (await _campaign_collections(session, campaigns, with_extent))[0]
+        targets = await _targets_collection(session, collection_id)
+        if targets is not None:
+            return targets
     raise NotFound("ogc_collection_not_found", id=collection_id)
+
+
+async def _targets_collection(session: AsyncSession, collection_id: str) -> Collection | None:
+    """``{slug}-targets``: the targets of a published monitoring campaign."""
+    if not collection_id.endswith(TARGETS_SUFFIX):
+        return None
+    slug = collection_id.removesuffix(TARGETS_SUFFIX)
+    campaigns = await repository.published_campaigns(session, slug)
+    if not campaigns or campaigns[0].targets is None:
+        return None
+    return targets_collection(campaigns[0], datetime.now(UTC))
 
 
 async def _campaign_collections(

@@ -47,7 +47,8 @@ class Property:
 @dataclass(slots=True)
 class Collection:
     id: str
-    kind: Literal["campaign", "layer"]
+    # "targets": a monitoring campaign's targets (app/targets/source.py).
+    kind: Literal["campaign", "layer", "targets"]
     title: str
     description: str
     licence: str
@@ -160,6 +161,11 @@ def _campaign_properties(
             value = _jsonb_value(Observation.derived, name, "string")
             json = Observation.derived.op("->")(name)
             properties.append(Property(name, "string", value, json, {"type": "string"}))
+    if campaign.targets is not None:
+        # The target the observation is a visit of (an id of the ``{slug}-targets`` collection).
+        target = Observation.properties.op("->>")("target")
+        schema = {"type": "string", "format": "uuid"}
+        properties.append(Property("target", "string", target, target, schema))
     return properties + _observation_members(campaign)
 
 

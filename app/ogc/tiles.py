@@ -45,7 +45,11 @@ MVT_BUFFER = 64
 _HALF_WORLD = 20037508.342789244  # Web Mercator metres from the origin to the antimeridian
 _EARTH_RADIUS = 6378137.0
 _MAX_LATITUDE = 85.0511287798066
-_CACHE_SECONDS = {"campaign": 60, "layer": 3600}  # observations change, layers seldom do
+_CACHE_SECONDS = {
+    "campaign": 60,
+    "targets": 60,
+    "layer": 3600,
+}  # observations change, layers seldom do
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +286,7 @@ _MVT_TYPES = {"integer": "Number", "number": "Number", "boolean": "Boolean"}
 def _fields(collection: Collection) -> dict[str, str]:
     """Attribute names and descriptions: the type, and the zoom they appear from. A layer's
     feature id is the MVT feature id, not an attribute; an observation's UUID cannot be."""
-    fields = {"id": "String"} if collection.kind == "campaign" else {}
+    fields = {"id": "String"} if collection.kind != "layer" else {}
     for prop in tile_properties(collection):
         kind = _MVT_TYPES.get(prop.kind, "String")
         zoom = property_min_zoom(prop)

@@ -55,7 +55,8 @@ def _tile_statement(collection: Collection, query: TileQuery) -> Select[Any]:
     if query.simplify_m > 0:
         mercator = func.ST_Simplify(mercator, query.simplify_m)
     feature_id = collection.keys[-1]
-    is_campaign = collection.kind == "campaign"
+    # Observations and targets have UUIDs: sent as an attribute, not as the MVT feature id.
+    is_campaign = collection.kind != "layer"
     columns: list[ColumnElement[Any]] = [
         func.ST_AsMVTGeom(mercator, envelope, query.extent, query.buffer, True).label("geom"),
         # MVT feature ids are integers: a layer's bigint id fits, an observation's UUID does not.
@@ -88,7 +89,7 @@ def _tile_statement(collection: Collection, query: TileQuery) -> Select[Any]:
 def _order(collection: Collection) -> tuple[ColumnElement[Any], ...]:
     """Which rows survive the cap: a uniform sample for observations (random UUIDs), the
     largest features first for layers (what a small-scale map shows), then a stable key."""
-    if collection.kind == "campaign":
+    if collection.kind != "layer":
         return (collection.keys[-1],)
     return (func.ST_Area(func.Box2D(collection.stored_geometry)).desc(), collection.keys[-1])
 

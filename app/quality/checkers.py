@@ -17,6 +17,7 @@ from app.campaigns.models import Campaign
 from app.quality import checks_repository as checks
 from app.quality.checks_repository import CandidateArrays
 from app.quality.findings import Candidate, CompiledRule, Finding, feature_label
+from app.quality.originals import original_names
 
 Findings = list[tuple[int, Finding]]
 
@@ -146,14 +147,20 @@ async def _duplicate(check: Check) -> Findings:
         polygons = await checks.duplicate_polygons(check.session, check.arrays, **common)
     polygons = [row for row in polygons if row[2] is not None
                 and 100 * row[2] > params.min_iou_percent]  # fmt: skip
-    shown = await _nameable(check, [row[1] for row in (*points, *polygons)])
+    originals = [row[1] for row in (*points, *polygons)]
+    shown = await _nameable(check, originals)
+    names = await original_names(
+        check.session, check.campaign, check.by_index.values(), [o for o in originals if o in shown]
+    )
     findings: Findings = []
     for index, original, distance_m in points:
         figures = {"distance_m": _m(distance_m), "min_m": params.distance_m}
-        findings.append((index, _duplicate_finding(check, "near", original, figures, shown)))
+        finding = _duplicate_finding(check, "near", original, figures, shown, names)
+        findings.append((index, finding))
     for index, original, iou in polygons:
         figures = {"iou_percent": _m(100 * iou), "max_percent": params.min_iou_percent}
-        findings.append((index, _duplicate_finding(check, "overlap", original, figures, shown)))
+        finding = _duplicate_finding(check, "overlap", original, figures, shown, names)
+        findings.append((index, finding))
     return findings
 
 
@@ -167,8 +174,9 @@ async def _nameable(check: Check, originals: list[Any]) -> set[Any]:
 
 
 def _duplicate_finding(
-    check: Check, kind: str, original: Any, figures: dict[str, Any], shown: set[Any]
-) -> Finding:
+    check: Check, kind: str, original: Any, figures: dict[str, Any], shown: set[Any],
+    names: dict[Any, str],
+) -> Finding:  # fmt: skip
     """Whoever submits or checks sees the finding (and the public its stored copy): with
     location generalisation the distance or overlap to another observation is withheld (three
     distances would trilaterate it), and an unpublished original is never named."""
@@ -179,7 +187,8 @@ def _duplicate_finding(
         figures = {**thresholds, "precision_m": check.campaign.location_precision_m}
     if original not in shown:
         return Finding(f"{code}_unpublished", thresholds)
-    return Finding(code, {"original": str(original), **figures}, [{"observation": str(original)}])
+    named = {"original": str(original), "original_name": names.get(original, str(original))}
+    return Finding(code, {**named, **figures}, [{"observation": str(original)}])
 
 
 async def _accuracy(check: Check) -> Findings:

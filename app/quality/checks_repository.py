@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Text, cast, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.campaigns.models import Campaign
 from app.observations.models import Observation
 from app.observations.publication import is_published
+from app.targets.models import Target
 
 
 @dataclass(slots=True)
@@ -353,3 +354,16 @@ async def layers_by_slug(
         {"slugs": list(slugs)},
     )
     return {row.slug: (row.id, row.title) for row in rows}
+
+
+async def originals_described(
+    session: AsyncSession, ids: Sequence[Any]
+) -> list[tuple[Any, dict[str, Any], str | None, str | None]]:
+    """Stored observations ``ids`` with their properties and, for a visit of a target, the
+    target's title and reference (what a duplicate finding names them by)."""
+    query = (
+        select(Observation.id, Observation.properties, Target.title, Target.reference)
+        .outerjoin(Target, cast(Target.id, Text) == Observation.properties["target"].astext)
+        .where(Observation.id.in_(list(ids)))
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in await session.execute(query)]

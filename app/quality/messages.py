@@ -53,15 +53,15 @@ RULE_MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Le polygone ne recouvre aucune entité de « {layer} ».",
     },
     "quality_duplicate_near": {
-        "en": "Observation {original} is only {distance_m} m away (minimum spacing "
+        "en": "Observation {original_name} is only {distance_m} m away (minimum spacing "
         "{min_m} m): probably the same thing.",
-        "fr": "L'observation {original} n'est qu'à {distance_m} m (écart minimum {min_m} m) : "
+        "fr": "L'observation {original_name} n'est qu'à {distance_m} m (écart minimum {min_m} m) : "
         "sans doute la même chose.",
     },
     "quality_duplicate_overlap": {
-        "en": "Observation {original} covers the same area ({iou_percent} % overlap, "
+        "en": "Observation {original_name} covers the same area ({iou_percent} % overlap, "
         "maximum {max_percent} %): probably the same thing.",
-        "fr": "L'observation {original} couvre la même surface ({iou_percent} % de "
+        "fr": "L'observation {original_name} couvre la même surface ({iou_percent} % de "
         "recouvrement, maximum {max_percent} %) : sans doute la même chose.",
     },
     # Duplicates when the original may not be named or placed exactly (publication rule,
@@ -73,9 +73,9 @@ RULE_MESSAGES: dict[str, dict[Language, str]] = {
         "même chose.",
     },
     "quality_duplicate_near_generalised": {
-        "en": "Observation {original} is less than {min_m} m away: probably the same thing "
+        "en": "Observation {original_name} is less than {min_m} m away: probably the same thing "
         "(this campaign publishes places to {precision_m} m only, so no distance is given).",
-        "fr": "L'observation {original} est à moins de {min_m} m : sans doute la même chose "
+        "fr": "L'observation {original_name} est à moins de {min_m} m : sans doute la même chose "
         "(cette campagne ne publie les lieux qu'à {precision_m} m près : pas de distance).",
     },
     "quality_duplicate_near_generalised_unpublished": {
@@ -91,9 +91,9 @@ RULE_MESSAGES: dict[str, dict[Language, str]] = {
         "{max_percent} % de recouvrement) : sans doute la même chose.",
     },
     "quality_duplicate_overlap_generalised": {
-        "en": "Observation {original} covers the same area (more than {max_percent} % "
+        "en": "Observation {original_name} covers the same area (more than {max_percent} % "
         "overlap): probably the same thing.",
-        "fr": "L'observation {original} couvre la même surface (plus de {max_percent} % de "
+        "fr": "L'observation {original_name} couvre la même surface (plus de {max_percent} % de "
         "recouvrement) : sans doute la même chose.",
     },
     "quality_duplicate_overlap_generalised_unpublished": {

@@ -13,6 +13,7 @@ from app.campaigns.models import Campaign
 from app.i18n import Language
 from app.observations import service as reading
 from app.observations.models import Observation
+from app.quality import checks_repository as checks
 from app.review import community_repository as community
 from app.review import repository
 
@@ -34,11 +35,14 @@ async def nearby(
 ) -> dict[str, Any]:  # fmt: skip
     view = await reading.page_view(session, campaign, reader)
     rows = await community.nearby(session, campaign, view, lon, lat, radius_m, 20)
+    targets = await _targets_of(session, [row[0] for row in rows])
     return {
         "items": [
             {
                 "id": oid,
-                "title": title_of(campaign, properties, language),
+                "title": targets.get(oid, (None, None))[0]
+                or title_of(campaign, properties, language),
+                "reference": targets.get(oid, (None, None))[1] or str(oid)[:8],
                 "status": status,
                 "distance_m": round(float(distance), 1),
                 "photo": f"/media/{sha256}.thumb.jpg" if sha256 else None,
@@ -47,6 +51,14 @@ async def nearby(
             for oid, properties, status, distance, sha256, confirmations in rows
         ]
     }
+
+
+async def _targets_of(session: AsyncSession, ids: list[Any]) -> dict[Any, tuple[Any, Any]]:
+    """The title and reference of the target each observation is a visit of (if any)."""
+    if not ids:
+        return {}
+    described = await checks.originals_described(session, ids)
+    return {oid: (title, reference) for oid, _, title, reference in described if reference}
 
 
 def title_of(campaign: Campaign, properties: dict[str, Any], language: Language) -> str | None:

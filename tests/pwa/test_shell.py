@@ -24,7 +24,8 @@ from tests.pwa.conftest import (
 # follow-up screens (edit, questions, confirmations), recovery codes and notifications took it
 # from 150 to about 182 KiB; the form logic (logic.js, form-logic.js: relevance, constraints,
 # calculations on the phone; its XPath evaluator is vendored, outside the budget) and the inputs
-# of the newer question types (form-inputs.js: media, geopoint, note, repeat) to about 196 KiB.
+# of the newer question types (form-inputs.js: media, geopoint, note, repeat) and the targets
+# of monitoring campaigns (targets.js: map layer, sheet, report) to about 200 KiB.
 SHELL_BUDGET = 206 * 1024
 # Under pwa/vendor/ (make vendor): precached with the shell, so part of its version.
 VENDORED = [
