@@ -275,8 +275,13 @@ def _question(mapper: _Mapper, row: Row, kind: str, lists: dict[str, list[dict[s
         return
     spec: dict[str, Any] = {"name": mapper.row_names.get(row.number, "")}
     if base in {"select_one", "select_multiple"} and len(words) >= 2:
-        choices = [dict(choice) for choice in lists.get(words[1], [])]
-        mapper.used_lists.add(words[1])
+        # The type cell is read in lower case; list names keep theirs (yesNoIdk).
+        list_name = next((name for name in lists if name.lower() == words[1]), None)
+        if list_name is None:
+            mapper.skip(row, "type", "unsupported_type", type=kind)
+            return
+        choices = [dict(choice) for choice in lists[list_name]]
+        mapper.used_lists.add(list_name)
         spec.update(type="choice", multiple=base == "select_multiple", choices=choices)
     elif base in _TYPES and len(words) == 1:
         spec["type"] = _TYPES[base]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from pyxform.xls2xform import convert
 
 from tests.factories import FIELDS
@@ -109,14 +110,22 @@ async def test_only_owners_import_and_export(
     assert (await client.get(f"{URL}/form.xlsx")).status_code == 401
 
 
-async def test_apply_is_checked_as_patch_is(
-    client: httpx.AsyncClient, campaign: dict[str, Any], admin_headers: dict[str, str]
+@pytest.mark.parametrize(
+    "name", ["pyxform_group.xlsx", "odk_socio-economic-survey-v20240515.xlsx", "pyxform_loop.xlsx"]
+)
+async def test_real_forms_with_every_kind_of_question_apply_as_a_new_form_version(
+    client: httpx.AsyncClient,
+    campaign: dict[str, Any],
+    admin_headers: dict[str, str],
+    name: str,
 ) -> None:
-    # pyxform_group.xlsx makes a note (the group's label): refused until notes are built, at
-    # the path PATCH would name; nothing is stored.
-    content = (FORMS / "pyxform_group.xlsx").read_bytes()
-    refused = await upload(client, admin_headers, "group.xlsx", content, apply="true")
-    body = assert_problem(refused, 422, "validation_failed")
-    assert [e["path"] for e in body["errors"]] == ["/fields/1/type"]
+    # Notes (group labels), repeats, photos, geopoints, calculations: stored as previewed,
+    # through the PATCH path (a new form version).
+    content = (FORMS / name).read_bytes()
+    preview = await upload(client, admin_headers, name, content)
+    assert preview.status_code == 200, preview.text
+    applied = await upload(client, admin_headers, name, content, apply="true")
+    assert applied.status_code == 200, applied.text
     stored = (await client.get(URL, headers=admin_headers)).json()
-    assert [f["name"] for f in stored["fields"]] == [f["name"] for f in FIELDS]
+    assert stored["fields"] == preview.json()["fields"]
+    assert stored["form_version"] == 2

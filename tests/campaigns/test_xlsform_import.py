@@ -159,13 +159,13 @@ def test_an_odk_form_of_every_question_type() -> None:
     result = imported("odk_all-question-types-v2024091201-3.xlsx")
     appearance = [5, 6, 7, 8, 9, 10, 14, 15, 16, 18, 19, 24, 25, 26, 27, 31, 32, 33, 35, 36, 37,
                   43, 51, 52, 53, 57, 58, 59, 60, 61, 62, 63, 67, 68, 74, 75, 76, 77, 78, 79,
-                  80, 81, 82, 83, 88, 89, 90, 91, 92, 93, 94, 97, 98, 99, 100, 101, 102, 103]  # fmt: skip
+                  80, 81, 82, 88, 89, 90, 91, 92, 93, 94, 97, 98, 99, 100, 101, 102, 103]  # fmt: skip
     assert grouped(result) == {
         ("survey", "appearance", "appearance"): appearance,
         ("survey", "type", "range_as_number"): [22, 23, 24, 25, 26, 27],
         ("survey", "parameters", "unsupported_column"): [34],
         ("survey", "type", "unsupported_type"): [40, 41, 44, 45, 46, 47, 54, 55, 56, 69, 70,
-                                                 106, 107],
+                                                 83, 106, 107],
         ("survey", "image", "unsupported_column"): [81, 94],
         ("choices", "image", "unsupported_column"): [12, 13, 15, 16, 17, 18, 32, 33, 34, 35, 36],
         ("choices", "list_name", "unused_choice_list"): [12],
