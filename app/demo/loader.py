@@ -64,6 +64,10 @@ FIELDS: list[dict[str, Any]] = [
      "label": _label("Année de la dernière visite IGN", "Year of IGN's last visit")},
     {"name": "ele_m", "type": "number", "minimum": -100, "maximum": 5000,
      "label": _label("Altitude (m)", "Elevation (m)")},
+    {"name": "photo_repere", "type": "photo", "max_count": 3,
+     "label": _label("Photo du repère", "Photo of the marker"),
+     "help": _label("Le repère et ce qui l'entoure, de près.",
+                    "The marker and its surroundings, close up.")},
 ]  # fmt: skip
 
 DESCRIPTION = (

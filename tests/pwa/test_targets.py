@@ -1,5 +1,5 @@
 """Revisits in the field app: on a 360x740 phone a citizen taps a target (an IGN marker) on
-the campaign map, reads its sheet, claims it, reports it "damaged" with a photo, and the
+the campaign map, reads its sheet, claims it, reports it "damaged" with its photo question, and the
 target's state is "damaged" in the vector tiles and in the OGC item of the targets collection.
 The same sheet on a desktop screen."""
 
@@ -20,7 +20,7 @@ from tests.pwa.conftest import (
     screenshot,
     start_without_account,
 )
-from tests.targets.conftest import IGN, TOULOUSE_BBOX, monitoring_body
+from tests.targets.conftest import CONDITION, IGN, PHOTO, TOULOUSE_BBOX, monitoring_body
 from tests.tiles.test_tiles import tile_of
 
 SYNCED = 20_000
@@ -32,7 +32,10 @@ async def monitoring_campaign(field_data: Field, committed_db: Database) -> list
         await load_layer(session, "ign-31", IGN, bbox=TOULOUSE_BBOX)
         await session.commit()
     async with field_data.client() as client:
-        body = monitoring_body(area=TOULOUSE_AREA, description="Retrouvez les repères IGN.")
+        photo = {**PHOTO, "min_count": 1}
+        body = monitoring_body(
+            area=TOULOUSE_AREA, description="Retrouvez les repères IGN.", fields=[CONDITION, photo]
+        )
         response = await client.post("/api/v1/campaigns", json=body, headers=field_data.owner)
         assert response.status_code == 201, response.text
         targets = (await client.get("/api/v1/campaigns/reperes/targets")).json()["targets"]
@@ -80,11 +83,14 @@ async def test_citizen_reports_a_target_damaged_and_outputs_follow(
     await page.click("#target-report")
     await expect(page.locator("#capture-target")).to_contain_text(target["reference"])
     await page.select_option("#f-condition", "damaged")
+    # The campaign's photo question (min 1): the report is refused without it.
+    await page.click("#send")
+    await expect(page.locator("#f-photo_repere-error")).to_be_visible()
     await page.set_input_files(
-        "#photo-gallery",
+        "#f-photo_repere-file",
         files=[FilePayload(name="repere.jpg", mimeType="image/jpeg", buffer=jpeg_with_gps())],
     )
-    await expect(page.locator(".photos img")).to_have_count(1)
+    await expect(page.locator("[data-media='photo_repere'] .photos img")).to_have_count(1)
     await page.evaluate("window.scrollTo(0, 0)")
     await screenshot(page, "target-capture")
     await page.click("#send")
@@ -107,7 +113,10 @@ async def test_citizen_reports_a_target_damaged_and_outputs_follow(
         assert detail["claimed"] is False  # the report released the claim
         (visit,) = detail["visits"]
         media = (await client.get(f"/api/v1/observations/{visit['id']}/media")).json()["media"]
-        assert len(media) == 1
+        assert [m["field"] for m in media] == ["photo_repere"]
+        observation = (await client.get(f"/ogc/collections/reperes/items/{visit['id']}")).json()
+        assert observation["properties"]["target"] == target["id"]
+        assert observation["properties"]["photo_repere"] == [media[0]["href"]]
 
     # The map shows the new state: the sheet says so, on a phone and on a desktop.
     await page.reload()

@@ -18,6 +18,8 @@ IGN = Path(__file__).parents[2] / "app" / "demo" / "data" / "ign_geodesie_31_sam
 TOULOUSE_BBOX = (1.35, 43.55, 1.52, 43.67)
 # The demo's state question: seen, damaged, destroyed, not_found (labelled in fr and en).
 CONDITION = next(f for f in DEMO_FIELDS if f["name"] == "condition")
+# The demo's photo question (optional there).
+PHOTO = next(f for f in DEMO_FIELDS if f["name"] == "photo_repere")
 URL = "/api/v1/campaigns/reperes/targets"
 
 
