@@ -21,6 +21,11 @@ export function buildForm(container, fields, values = {}) {
   const start = Object.keys(values).length ? values : defaults(fields);
   container.replaceChildren(...fields.map((field) => fieldElement(field, start[field.name])));
   const raw = () => readRaw(container, fields);
+  if (!container.clearsOnInput) {
+    // An answer being changed loses its old error: it is checked again at the next send.
+    container.clearsOnInput = true;
+    container.addEventListener('input', (event) => clearError(event.target.closest('.field.invalid')));
+  }
   let logic = null;
   const ready = hasLogic(fields)
     ? import('./form-logic.js').then((m) => {
@@ -184,6 +189,14 @@ export function fieldOfPath(path, fields) {
   const match = /^\/properties\/([^/]+)/.exec(path || '');
   const name = match && match[1].replace(/~1/g, '/').replace(/~0/g, '~');
   return fields.some((f) => f.name === name) ? name : null;
+}
+
+function clearError(element) {
+  const error = element?.querySelector(':scope > .error');
+  if (!error) return;
+  error.hidden = true;
+  element.classList.remove('invalid');
+  for (const input of element.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
 }
 
 function showErrors(container, errors) {
