@@ -16,6 +16,7 @@ const OPS = ['rename', 'merge_choices', 'retype', 'default'];
 const CONVERTIBLE = ['text', 'integer', 'number'];
 const pickText = (label) => (label ? label[lang()] ?? label.en ?? label.fr ?? Object.values(label)[0] ?? '' : '');
 const P = '/steps/0';
+const capitalised = (text) => text.charAt(0).toLocaleUpperCase(lang()) + text.slice(1);
 
 /** The questions a step can work on: current ones (not retired) that hold a value. */
 function candidates(campaign, op) {
@@ -115,7 +116,7 @@ export class MigratePanel {
     const count = this.campaign.observation_count ?? 0;
     fill(this.confirmBox, h('div', { class: 'fm-confirm', role: 'group', 'aria-labelledby': 'fm-confirm-title' },
       h('h3', { id: 'fm-confirm-title', tabindex: '-1' }, t('fm.confirmTitle')),
-      h('p', { id: 'fm-effect' }, stepText(step)), h('p', {}, effectText(step, count)),
+      h('p', { id: 'fm-effect' }, capitalised(stepText(step))), h('p', {}, effectText(step, count)),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'primary', id: 'fm-confirm', onclick: () => this.send(step) }, t('fm.confirm')),
         h('button', { type: 'button', id: 'fm-cancel', onclick: () => { fill(this.confirmBox); this.op.focus(); announce(t('form.warn.cancelled')); } }, t('form.warn.cancel')))));
