@@ -130,9 +130,9 @@ class FormBuilder {
   async remove(index) {
     const { origin } = this.entries[index];
     const count = this.campaign.observation_count ?? 0;
-    if (origin && count > 0 && !(await confirmHiding(this.section, count, [t('form.warn.removed', { name: origin })]))) {
-      this.focus(`.fb-card[data-index="${index}"] [data-action=remove]`);
-      announce(t('form.warn.cancelled'));
+    const answer = origin && count > 0 ? await confirmHiding(this.section, count, [t('form.warn.removed', { name: origin })]) : 'confirm';
+    if (answer !== 'confirm') {
+      this.afterCancel(answer, `.fb-card[data-index="${index}"] [data-action=remove]`);
       return;
     }
     this.entries.splice(index, 1);
@@ -164,13 +164,20 @@ class FormBuilder {
     announce(t('form.choiceMoved', { position: to + 1 }));
   }
 
+  /** A hiding change not made: back to its button, or to "Migrate the data" when asked. */
+  afterCancel(answer, selector) {
+    if (answer === 'migrate') this.migrate.op.focus();
+    else this.focus(selector);
+    announce(t('form.warn.cancelled'));
+  }
+
   async save() {
     clearProblem(this.form);
     const count = this.campaign.observation_count ?? 0;
     const changes = count > 0 ? hidingChanges(this.entries, this.campaign.fields) : [];
-    if (changes.length && !(await confirmHiding(this.section, count, changes))) {
-      this.focus('#fb-save');
-      announce(t('form.warn.cancelled'));
+    const answer = changes.length ? await confirmHiding(this.section, count, changes) : 'confirm';
+    if (answer !== 'confirm') {
+      this.afterCancel(answer, '#fb-save');
       return;
     }
     const fields = this.entries.map((entry) => specOf(entry.draft));
@@ -189,7 +196,8 @@ class FormBuilder {
   }
 }
 
-/** A modal question naming the `changes` that would hide collected values; true to go on. */
+/** A modal question naming the `changes` that would hide collected values: 'confirm' to go on,
+ * 'cancel', or 'migrate' (the owner goes to "Migrate the data" instead). */
 function confirmHiding(host, count, changes) {
   return new Promise((resolve) => {
     const dialog = h('dialog', { class: 'fb-warn', id: 'fb-warn', 'aria-labelledby': 'fb-warn-title', 'aria-describedby': 'fb-warn-help' },
@@ -199,8 +207,9 @@ function confirmHiding(host, count, changes) {
       h('p', { class: 'help', id: 'fb-warn-help' }, t('form.warn.help')),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'primary', id: 'fb-warn-cancel', autofocus: true, onclick: () => dialog.close('cancel') }, t('form.warn.cancel')),
+        h('button', { type: 'button', id: 'fb-warn-migrate', onclick: () => dialog.close('migrate') }, t('form.warn.migrate')),
         h('button', { type: 'button', class: 'danger', id: 'fb-warn-confirm', onclick: () => dialog.close('confirm') }, t('form.warn.confirm'))));
-    dialog.addEventListener('close', () => { dialog.remove(); resolve(dialog.returnValue === 'confirm'); });
+    dialog.addEventListener('close', () => { dialog.remove(); resolve(dialog.returnValue || 'cancel'); });
     host.append(dialog);
     dialog.showModal();
   });

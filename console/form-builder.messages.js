@@ -63,6 +63,7 @@ addMessages({
     'form.warn.help': 'Les valeurs restent en base, mais les listes, cartes et exports ne montrent que les questions du formulaire actuel. Pour renommer une clé ou fusionner des choix sans rien perdre, utilisez plutôt « Migrer les données » : les contributions sont réécrites et gardent leurs valeurs.',
     'form.warn.value': '« {value} »',
     'form.warn.confirm': 'Confirmer quand même', 'form.warn.cancel': 'Annuler',
+    'form.warn.migrate': 'Migrer les données à la place',
     'form.warn.cancelled': 'Rien n’a changé.',
   },
   en: {
@@ -126,6 +127,7 @@ addMessages({
     'form.warn.help': 'The values stay in the database, but lists, maps and exports show only the questions of the current form. To rename a key or merge choices without losing anything, use “Migrate the data” instead: the contributions are rewritten and keep their values.',
     'form.warn.value': '“{value}”',
     'form.warn.confirm': 'Confirm anyway', 'form.warn.cancel': 'Cancel',
+    'form.warn.migrate': 'Migrate the data instead',
     'form.warn.cancelled': 'Nothing changed.',
   },
 });

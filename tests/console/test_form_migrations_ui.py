@@ -1,7 +1,8 @@
 """The form section's "Migrate the data" and "Form versions" panels, in French and English: an
 owner merges two choices of a choice question, then renames that question, each confirmed in
 words first; the server's contributions hold the merged values under the new key, the versions
-list shows the three versions, and the retired choices and key say since which version."""
+list shows the three versions, and the retired choices and key say since which version; the
+builder's warning on a rename points to the migration instead."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ FIELDS: list[dict[str, Any]] = [
 SENT = ["bon", "use", "casse", "use"]
 DONE = {"fr": "Version {v} du formulaire : {n} contributions réécrites.",
         "en": "Form version {v}: {n} contributions rewritten."}  # fmt: skip
+MIGRATE = {"fr": "« Migrer les données »", "en": "“Migrate the data”"}
 RETIRED = {"fr": "retiré depuis la version 2", "en": "retired since version 2"}
 
 
@@ -111,6 +113,18 @@ async def test_an_owner_merges_choices_then_renames_the_question(
     assert [p.get("etat") for p in values] == ["bon"] * 4
     assert all("health" not in p for p in values)
     assert [f["name"] for f in await saved_fields(console_data)] == ["species", "etat"]
+
+    # A rename in the builder would hide the values: its warning points to the migration instead.
+    await page.fill("#fb-1-name", "etat2")
+    await page.click("#fb-save")
+    warning = page.locator("#fb-warn")
+    await warning.wait_for()
+    assert MIGRATE[lang] in await warning.locator("#fb-warn-help").inner_text()
+    await page.click("#fb-warn-migrate")
+    await warning.wait_for(state="detached")
+    assert await page.evaluate("document.activeElement.id") == "fm-op"
+    assert [f["name"] for f in await saved_fields(console_data)] == ["species", "etat"]
+    await page.fill("#fb-1-name", "etat")
     await page.locator("#form-versions").scroll_into_view_if_needed()
     await check_screen(page, "form-versions")
     await pictures(page, "form-versions")
