@@ -3,7 +3,8 @@
 // redrawn on every change; "Save" PATCHes `fields` and the server's refusals are shown next to
 // the question and member they name. On a campaign that already has contributions, a change that
 // would hide collected values (a removed question, a renamed key, a choice no longer offered) is
-// confirmed first, naming the questions concerned.
+// confirmed first, naming the questions concerned, and pointing to "Migrate the data" (which
+// renames or merges without hiding anything). Below: that panel, and the form's versions.
 import { buildForm } from '/forms.js';
 import { formatNumber } from '/i18n.js';
 import { announce, fill, h } from '/ui.js';
@@ -12,6 +13,8 @@ import { fieldCard } from './form-builder-fields.js';
 import './form-builder.messages.js';
 import { draftOf, hidingChanges, KINDS, previewSpecs, specOf } from './form-builder-model.js';
 import { t } from './messages.js';
+import { MigratePanel } from './form-migrate.js';
+import { VersionsPanel } from './form-versions.js';
 import { clearProblem, formAlert, labelled, problemText, showProblem } from './widgets.js';
 import { xlsformPanel } from './xlsform.js';
 
@@ -36,6 +39,8 @@ class FormBuilder {
     this.count = h('p', { class: 'figures', id: 'fb-count' });
     this.preview = h('div', { class: 'phone-form', id: 'fb-preview' });
     this.form = this.builderForm();
+    this.versions = new VersionsPanel(campaign);
+    this.migrate = new MigratePanel(campaign, () => this.reload());
     this.section = h('section', { 'data-screen': 'form', class: 'screen' },
       h('h1', { tabindex: '-1' }, t('form.title', { title: campaign.title })),
       h('p', { class: 'lead' }, t('form.lead')),
@@ -43,6 +48,7 @@ class FormBuilder {
         h('aside', { class: 'preview', 'aria-labelledby': 'fb-preview-title' },
           h('h2', { id: 'fb-preview-title' }, t('form.preview')),
           h('p', { class: 'help' }, t('form.previewHelp')), this.preview)),
+      this.migrate.section, this.versions.section,
       xlsformPanel(campaign, () => this.reload()));
     this.redraw();
   }
@@ -60,11 +66,13 @@ class FormBuilder {
     return form;
   }
 
-  /** After an XLSForm was applied: the campaign's questions as stored. */
+  /** After an XLSForm was applied or a migration: the campaign's questions as stored. */
   async reload() {
     this.campaign = await call(`/campaigns/${encodeURIComponent(this.campaign.slug)}`);
     this.entries = entriesOf(this.campaign.fields);
     this.redraw();
+    this.migrate.refresh(this.campaign);
+    await this.versions.refresh(this.campaign);
   }
 
   /** The list drawn again from the drafts (after a change of structure), then the preview. */
@@ -122,9 +130,9 @@ class FormBuilder {
   async remove(index) {
     const { origin } = this.entries[index];
     const count = this.campaign.observation_count ?? 0;
-    if (origin && count > 0 && !(await confirmHiding(this.section, count, [t('form.warn.removed', { name: origin })]))) {
-      this.focus(`.fb-card[data-index="${index}"] [data-action=remove]`);
-      announce(t('form.warn.cancelled'));
+    const answer = origin && count > 0 ? await confirmHiding(this.section, count, [t('form.warn.removed', { name: origin })]) : 'confirm';
+    if (answer !== 'confirm') {
+      this.afterCancel(answer, `.fb-card[data-index="${index}"] [data-action=remove]`);
       return;
     }
     this.entries.splice(index, 1);
@@ -156,13 +164,20 @@ class FormBuilder {
     announce(t('form.choiceMoved', { position: to + 1 }));
   }
 
+  /** A hiding change not made: back to its button, or to "Migrate the data" when asked. */
+  afterCancel(answer, selector) {
+    if (answer === 'migrate') this.migrate.op.focus();
+    else this.focus(selector);
+    announce(t('form.warn.cancelled'));
+  }
+
   async save() {
     clearProblem(this.form);
     const count = this.campaign.observation_count ?? 0;
     const changes = count > 0 ? hidingChanges(this.entries, this.campaign.fields) : [];
-    if (changes.length && !(await confirmHiding(this.section, count, changes))) {
-      this.focus('#fb-save');
-      announce(t('form.warn.cancelled'));
+    const answer = changes.length ? await confirmHiding(this.section, count, changes) : 'confirm';
+    if (answer !== 'confirm') {
+      this.afterCancel(answer, '#fb-save');
       return;
     }
     const fields = this.entries.map((entry) => specOf(entry.draft));
@@ -170,6 +185,8 @@ class FormBuilder {
       this.campaign = await call(`/campaigns/${encodeURIComponent(this.campaign.slug)}`, { method: 'PATCH', json: { fields } });
       this.entries = entriesOf(this.campaign.fields);
       this.redraw();
+      this.migrate.refresh(this.campaign);
+      this.versions.refresh(this.campaign);
       this.focus('#fb-save');
       announce(t('form.saved'));
     } catch (error) {
@@ -179,7 +196,8 @@ class FormBuilder {
   }
 }
 
-/** A modal question naming the `changes` that would hide collected values; true to go on. */
+/** A modal question naming the `changes` that would hide collected values: 'confirm' to go on,
+ * 'cancel', or 'migrate' (the owner goes to "Migrate the data" instead). */
 function confirmHiding(host, count, changes) {
   return new Promise((resolve) => {
     const dialog = h('dialog', { class: 'fb-warn', id: 'fb-warn', 'aria-labelledby': 'fb-warn-title', 'aria-describedby': 'fb-warn-help' },
@@ -189,8 +207,9 @@ function confirmHiding(host, count, changes) {
       h('p', { class: 'help', id: 'fb-warn-help' }, t('form.warn.help')),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'primary', id: 'fb-warn-cancel', autofocus: true, onclick: () => dialog.close('cancel') }, t('form.warn.cancel')),
+        h('button', { type: 'button', id: 'fb-warn-migrate', onclick: () => dialog.close('migrate') }, t('form.warn.migrate')),
         h('button', { type: 'button', class: 'danger', id: 'fb-warn-confirm', onclick: () => dialog.close('confirm') }, t('form.warn.confirm'))));
-    dialog.addEventListener('close', () => { dialog.remove(); resolve(dialog.returnValue === 'confirm'); });
+    dialog.addEventListener('close', () => { dialog.remove(); resolve(dialog.returnValue || 'cancel'); });
     host.append(dialog);
     dialog.showModal();
   });

@@ -60,9 +60,10 @@ addMessages({
     'form.warn.removed': 'la question « {name} » est supprimée',
     'form.warn.renamed': 'la clé « {name} » devient « {to} »',
     'form.warn.choices': 'la question « {name} » perd les choix {values}',
-    'form.warn.help': 'Les valeurs restent en base, mais les listes, cartes et exports ne montrent que les questions du formulaire actuel. Le versionnage des formulaires, qui conservera chaque version, viendra plus tard.',
+    'form.warn.help': 'Les valeurs restent en base, mais les listes, cartes et exports ne montrent que les questions du formulaire actuel. Pour renommer une clé ou fusionner des choix sans rien perdre, utilisez plutôt « Migrer les données » : les contributions sont réécrites et gardent leurs valeurs.',
     'form.warn.value': '« {value} »',
     'form.warn.confirm': 'Confirmer quand même', 'form.warn.cancel': 'Annuler',
+    'form.warn.migrate': 'Migrer les données à la place',
     'form.warn.cancelled': 'Rien n’a changé.',
   },
   en: {
@@ -123,9 +124,10 @@ addMessages({
     'form.warn.removed': 'the question “{name}” is removed',
     'form.warn.renamed': 'the key “{name}” becomes “{to}”',
     'form.warn.choices': 'the question “{name}” loses the choices {values}',
-    'form.warn.help': 'The values stay in the database, but lists, maps and exports show only the questions of the current form. Form versioning, which will keep every version, comes later.',
+    'form.warn.help': 'The values stay in the database, but lists, maps and exports show only the questions of the current form. To rename a key or merge choices without losing anything, use “Migrate the data” instead: the contributions are rewritten and keep their values.',
     'form.warn.value': '“{value}”',
     'form.warn.confirm': 'Confirm anyway', 'form.warn.cancel': 'Cancel',
+    'form.warn.migrate': 'Migrate the data instead',
     'form.warn.cancelled': 'Nothing changed.',
   },
 });

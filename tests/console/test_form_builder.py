@@ -177,7 +177,7 @@ async def test_a_refused_form_shows_each_problem_next_to_its_member(
     assert await missing.inner_text()
     assert await page.get_attribute(f"#fb-{state}-c0-fr", "aria-invalid") == "true"
     assert await page.locator(f".field[data-path='/fields/{state}/name'] > .error").is_hidden()
-    assert await page.locator(".form-alert").is_visible()
+    assert await page.locator("#form-builder .form-alert").is_visible()
 
     await page.fill(f"#fb-{state}-c0-fr", "Bon")
     await page.fill("#fb-0-name", "status")
