@@ -93,10 +93,10 @@ function targetsTable(screen, targets) {
   if (!targets.length) return h('p', {}, t('targets.noMatch'));
   const rows = targets.map((target) => h('tr', { 'data-target': target.id, 'data-reference': target.reference },
     h('th', { scope: 'row' }, target.title || target.reference, target.title ? h('span', { class: 'help' }, ` · ${target.reference}`) : null),
-    h('td', {}, stateLabel(screen, target.state)),
-    h('td', {}, target.last_visited_at ? formatDate(target.last_visited_at) : t('targets.never')),
-    h('td', {}, formatNumber(target.visit_count)),
-    h('td', {}, target.to_visit ? h('span', { class: 'badge to-visit' }, t('targets.toVisit')) : t('targets.upToDate')),
+    h('td', { 'data-label': t('targets.state') }, stateLabel(screen, target.state)),
+    h('td', { 'data-label': t('targets.lastVisit') }, target.last_visited_at ? formatDate(target.last_visited_at) : t('targets.never')),
+    h('td', { 'data-label': t('targets.visits') }, formatNumber(target.visit_count)),
+    h('td', { 'data-label': t('targets.toVisitCol') }, target.to_visit ? h('span', { class: 'badge to-visit' }, t('targets.toVisit')) : t('targets.upToDate')),
     assignCell(screen, target)));
   const count = t('targets.count', { n: targets.length, count: formatNumber(targets.length) });
   return h('div', { class: 'table-wrap' }, h('table', { class: 'list targets-table' },
