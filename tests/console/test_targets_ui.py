@@ -146,3 +146,38 @@ async def test_an_owner_sets_up_targets_filters_and_assigns_one(
             f"/api/v1/campaigns/{SLUG}/targets?mine=true", headers=claire_headers
         )
         assert mine.json()["targets"] == []
+
+
+async def test_a_validator_reads_the_setting_and_takes_an_assignment_back(
+    page: Page, console_data: Console, committed_db: Database
+) -> None:
+    _, claire_id = await set_up(console_data, committed_db)
+    victor, _ = await make_user(committed_db, "victor")
+    async with console_data.client() as client:
+        signed_in = await client.post(
+            "/api/v1/auth/token", json={"username": console_data.editor_name, "password": "secret"}
+        )
+        owner = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+        settings = monitoring_body()["targets"]
+        patched = await client.patch(f"/api/v1/campaigns/{SLUG}", json={"targets": settings},
+                                     headers=owner)  # fmt: skip
+        assert patched.status_code == 200, patched.text
+        await client.put(f"/api/v1/campaigns/{SLUG}/members/{victor.id}",
+                         json={"role": "validator"}, headers=owner)  # fmt: skip
+        first = (await client.get(f"/api/v1/campaigns/{SLUG}/targets?limit=1")).json()["targets"][0]
+        url = f"/api/v1/campaigns/{SLUG}/targets/{first['id']}"
+        assigned = await client.post(f"{url}/assignment", json={"user": claire_id}, headers=owner)
+        assert assigned.status_code == 200, assigned.text
+    await sign_in(page, "victor")
+    await on_screen(page, "home")
+    await page.evaluate(f"location.hash = '#/campaigns/{SLUG}/targets'")
+    await on_screen(page, "targets")
+    assert await page.locator("#targets-layer").is_disabled()
+    assert await page.locator("#targets-form button[type=submit]").count() == 0
+    await page.locator(f"tr[data-target='{first['id']}'] button.unassign").click()
+    await page.wait_for_function(
+        f"!document.querySelector(\"tr[data-target='{first['id']}'] .assignee\")"
+    )
+    async with console_data.client() as client:
+        detail = await client.get(url, headers=owner)
+        assert detail.json()["assignee"] is None
