@@ -11,6 +11,7 @@ import { outcomesScreen } from './outcomes.js';
 import { publishScreen } from './publish.js';
 import { reviewScreen } from './review.js';
 import { rulesScreen } from './rules.js';
+import { targetsScreen } from './targets.js';
 
 export const SECTIONS = [
   ['settings', 'section.settings', editorScreen],
@@ -19,6 +20,7 @@ export const SECTIONS = [
   ['form', 'section.form', formBuilderScreen],
   ['layers', 'layers.tab', layersScreen],
   ['rules', 'rules.tab', rulesScreen],
+  ['targets', 'targets.tab', targetsScreen],
   ['review', 'review.tab', reviewScreen],
   ['members', 'members.tab', membersScreen],
   ['publish', 'publish.tab', publishScreen],
