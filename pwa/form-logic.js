@@ -110,6 +110,7 @@ function showInstances(container, repeats, { instances }) {
         if (!box || child.type === 'calculate') continue;
         box.hidden = state.hidden.has(child.name);
         box.classList.toggle('required', state.required.has(child.name));
+        if (child.choice_filter) filterChoices(box, child, state.group.ownerDocument, state.paths, state.group);
       }
     });
   }
@@ -156,14 +157,14 @@ function show(container, fields, { doc, paths, hidden }) {
 }
 
 /** Only the choices for which the filter holds: the filter reads the choice's columns by name
- * (`name` its value, then its `data`), its context being the choice (field names never start
- * with '_'). */
-function filterChoices(box, field, doc, paths) {
+ * (`name` its value, then its `data`), its context being the choice, put among the field's
+ * siblings (field names never start with '_'). */
+function filterChoices(box, field, doc, paths, parent = doc.documentElement) {
   for (const choice of field.choices || []) {
-    const item = doc.documentElement.appendChild(doc.createElement('_choice'));
+    const item = parent.appendChild(doc.createElement('_choice'));
     item.appendChild(doc.createElement('name')).textContent = choice.value;
     for (const [column, text] of Object.entries(choice.data || {})) item.appendChild(doc.createElement(column)).textContent = text;
-    const keep = condition(field.choice_filter, doc, paths, '_choice');
+    const keep = condition(field.choice_filter, doc, paths, item);
     item.remove();
     for (const input of box.querySelectorAll(`option[value="${CSS.escape(choice.value)}"], input[value="${CSS.escape(choice.value)}"]`)) {
       const option = input.tagName === 'OPTION';

@@ -118,6 +118,10 @@ ARBRES: list[dict[str, Any]] = [
           "constraint": ". < 900", "constraint_message": {"fr": "Moins de 9 m.", "en": "Under 9 m."}},
          {"name": "rayon", "type": "calculate", "label": {"fr": "Rayon", "en": "Radius"},
           "calculation": "round(${tour} div 6.2832, 1)"},
+         {"name": "essence", "type": "choice", "label": {"fr": "Essence", "en": "Species"},
+          "choice_filter": "etat = ${etat} or etat = ''",
+          "choices": [{"value": "tilleul", "label": {"fr": "Tilleul"}, "data": {"etat": ""}},
+                      {"value": "gui", "label": {"fr": "Gui"}, "data": {"etat": "malade"}}]},
      ]},
 ]  # fmt: skip
 
@@ -143,6 +147,10 @@ async def test_a_repeat_child_is_shown_checked_and_computed_in_its_own_instance(
     await page.select_option("#f-arbres__1__etat", "sain")
     await expect(causes[0]).to_be_visible()
     await expect(causes[1]).to_be_hidden()
+    # The choice filter reads each instance's own state: mistletoe only for the sick tree.
+    await expect(page.locator("#f-arbres__0__essence option[value='gui']")).to_be_enabled()
+    await expect(page.locator("#f-arbres__1__essence option[value='gui']")).to_be_disabled()
+    await expect(page.locator("#f-arbres__1__essence option[value='tilleul']")).to_be_enabled()
     await page.fill("#f-arbres__0__tour", "950")
     await page.fill("#f-arbres__1__tour", "314,16")
     await page.click("#send")  # the sick tree's cause is asked, its girth too large
