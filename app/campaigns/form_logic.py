@@ -95,6 +95,16 @@ class FormLogic:
         )
         return cls(fields) if uses else None
 
+    def _calculate(self, root: Any) -> None:
+        """Calculations first (twice: one may read a later one), each instance's included."""
+        for _ in range(2):
+            for repeat in self.repeats.values():
+                repeat.calculate(root)
+            for logic in self.fields:
+                if logic.calculation:
+                    _set(root, logic.name, "")
+                    _set(root, logic.name, logic.calculation.value(root, logic.name))
+
     def apply(
         self,
         values: dict[str, Any],
@@ -107,13 +117,7 @@ class FormLogic:
         refused by their own checks, whose instances the logic still reads."""
         sources = {**{name: (sent or {}).get(name) for name in self.repeats}, **values}
         root = build_instance(sources, self.names, self.children)
-        for _ in range(2):  # calculations first (twice: one may read a later one)
-            for repeat in self.repeats.values():
-                repeat.calculate(root)
-            for logic in self.fields:
-                if logic.calculation:
-                    _set(root, logic.name, "")
-                    _set(root, logic.name, logic.calculation.value(root, logic.name))
+        self._calculate(root)
         kept = dict(values)
         dropped: set[str] = set()
         for logic in self.fields:
@@ -135,6 +139,7 @@ class FormLogic:
                 )
                 if not any(e.path == at or e.path.startswith(at + "/") for e in errors):
                     kept[logic.name] = items
+                errors = errors + field_checks(logic, kept, root, logic.name, root, at)
             else:
                 errors = errors + field_checks(logic, kept, root, logic.name, root, at)
         remaining = [e for e in errors if _field_of(e.path, path) not in dropped]
