@@ -20,7 +20,11 @@ export const boundsOf = (kind) => BOUNDS[kind] || [];
 const EDITED = new Set(['name', 'type', 'label', 'help', 'required', 'choices', 'multiple', 'constraint_message', ...LOGIC, ...Object.values(BOUNDS).flat()]);
 export const hasChoices = (kind) => kind === 'choice' || kind === 'multiple';
 
-const both = (label) => ({ fr: label?.fr ?? '', en: label?.en ?? '' });
+// Languages other than fr and en (an XLSForm's oc, es, und, en-GB...) are not edited here:
+// they ride along in the draft and are saved as they came.
+const others = (label) => Object.fromEntries(Object.entries(label || {}).filter(([tag]) => tag !== 'fr' && tag !== 'en'));
+const both = (label) => ({ ...others(label), fr: label?.fr ?? '', en: label?.en ?? '' });
+const written = (label) => Object.values(label).some((text) => String(text).trim());
 const typed = (value) => (value === null || value === undefined ? '' : String(value));
 
 /** A draft of `spec` (an empty question of `kind` without one). */
@@ -44,13 +48,21 @@ function numberOrTyped(text) {
   return /^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/.test(value) ? Number(value.replace(',', '.')) : value;
 }
 
-const trimmed = (label) => ({ fr: label.fr.trim(), en: label.en.trim() });
+// fr and en trimmed; an empty one is left out only when another language has the text (so
+// that a form in fr and en still has the server name the missing one).
+function trimmed(label) {
+  const rest = others(label);
+  const alone = Object.keys(rest).length === 0;
+  const fr = label.fr.trim();
+  const en = label.en.trim();
+  return { ...(fr || alone ? { fr } : {}), ...(en || alone ? { en } : {}), ...rest };
+}
 
 /** The spec the API takes for `draft` (empty bounds and help left out). */
 export function specOf(draft) {
   const choice = hasChoices(draft.kind);
   const spec = { ...(draft.kept || {}), name: draft.name.trim(), type: choice ? 'choice' : draft.kind, label: trimmed(draft.label), required: draft.required };
-  if (draft.help.fr.trim() || draft.help.en.trim()) spec.help = trimmed(draft.help);
+  if (written(draft.help)) spec.help = trimmed(draft.help);
   for (const name of boundsOf(draft.kind)) {
     const value = name.endsWith('_date') ? draft[name].trim() || undefined : numberOrTyped(draft[name]);
     if (value !== undefined) spec[name] = value;
@@ -61,16 +73,16 @@ export function specOf(draft) {
   }
   for (const name of logicOf(draft.kind)) if (draft[name].trim()) spec[name] = draft[name].trim();
   const message = trimmed(draft.constraint_message);
-  if (spec.constraint && (message.fr || message.en)) {
+  if (spec.constraint && written(message)) {
     spec.constraint_message = Object.fromEntries(Object.entries(message).filter(([, text]) => text));
   }
   return { ...draft.kept, ...spec };
 }
 
 const shown = (label, fallback) => {
-  const fr = label.fr.trim() || label.en.trim() || fallback;
-  const en = label.en.trim() || label.fr.trim() || fallback;
-  return { fr, en };
+  const other = Object.values(others(label)).find((text) => text.trim()) || fallback;
+  const [fr, en] = [(label.fr ?? '').trim(), (label.en ?? '').trim()];
+  return { fr: fr || en || other, en: en || fr || other };
 };
 
 /**
@@ -87,7 +99,7 @@ export function previewSpecs(drafts) {
     const numeric = (value) => (typeof value === 'number' ? value : undefined);
     return {
       ...spec, name: `preview_${index}`, label: shown(draft.label, t('form.unnamed')),
-      help: draft.help.fr.trim() || draft.help.en.trim() ? shown(draft.help, '') : undefined,
+      help: written(draft.help) ? shown(draft.help, '') : undefined,
       minimum: numeric(spec.minimum), maximum: numeric(spec.maximum),
       min_length: numeric(spec.min_length), max_length: numeric(spec.max_length),
       min_count: numeric(spec.min_count), max_count: numeric(spec.max_count),

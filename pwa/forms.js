@@ -41,7 +41,7 @@ export function buildForm(container, fields, values = {}) {
 }
 
 const LOGIC = ['relevant', 'required_if', 'constraint', 'calculation', 'choice_filter'];
-const hasLogic = (fields) => fields.some((f) => LOGIC.some((member) => f[member]));
+const hasLogic = (fields) => fields.some((f) => LOGIC.some((member) => f[member]) || (f.type === 'repeat' && hasLogic(f.fields || [])));
 const defaults = (fields) => Object.fromEntries(fields.filter((f) => f.default != null).map((f) => [f.name, f.default]));
 
 export function fieldElement(field, value) {

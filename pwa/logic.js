@@ -54,11 +54,24 @@ export function valueText(value) {
   return String(value);
 }
 
-/** The XML instance of the values, one element per name (a repeat: one per instance). */
-export function buildInstance(values, names) {
+/** A repeat child's paths: a sibling is `../name` (the same instance), the rest absolute. */
+export function childPaths(paths, repeat) {
+  return { ...paths, ...Object.fromEntries((repeat.fields || []).map((c) => [c.name, `../${c.name}`])) };
+}
+
+/** The XML instance of the values, one element per name (a repeat: one per instance; a repeat
+ * named in `repeats` (its children's names) has every child in each instance). */
+export function buildInstance(values, names, repeats = {}) {
   const doc = document.implementation.createDocument(null, ROOT, null);
   for (const name of names) {
     const value = values[name];
+    if (name in repeats) {
+      for (const item of Array.isArray(value) ? value : []) {
+        const group = doc.documentElement.appendChild(doc.createElement(name));
+        for (const child of repeats[name]) group.appendChild(doc.createElement(child)).textContent = valueText(item?.[child]);
+      }
+      continue;
+    }
     if (Array.isArray(value) && value.length && value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) {
       for (const instance of value) {
         const group = doc.documentElement.appendChild(doc.createElement(name));
@@ -74,7 +87,8 @@ export function buildInstance(values, names) {
 }
 
 function run(expression, doc, paths, current, type) {
-  const node = (current && doc.documentElement.getElementsByTagName(current)[0]) || doc.documentElement;
+  // `current`: a top-level field's name, or the node itself (a repeat's child in its instance).
+  const node = (typeof current === 'string' ? doc.documentElement.getElementsByTagName(current)[0] : current) || doc.documentElement;
   return evaluator.evaluate(toXPath(expression, paths), node, null, type, null);
 }
 

@@ -10,7 +10,7 @@
 import { flushOutbox } from './outbox.js';
 import { USER_CACHE_PREFIX } from './session.js';
 
-const VERSION = '9aa2e33fec0b';
+const VERSION = '5aeaaf88f0a9';
 const SHELL_CACHE = `releve-shell-${VERSION}`;
 const PUBLIC_CACHE = 'releve-public';
 const MEDIA_CACHE = 'releve-media';

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -57,6 +57,12 @@ def field_paths(
     return paths
 
 
+def child_paths(paths: Mapping[str, str], repeat: str, children: Iterable[str]) -> dict[str, str]:
+    """The paths a repeat's child reads (XLSForm's relative references, as pyxform writes
+    them): a sibling is ``../name``, in the same instance; anything else stays absolute."""
+    return {**paths, **{child: f"../{child}" for child in children}}
+
+
 def to_xpath(expression: str, known: Iterable[str] | Mapping[str, str]) -> str:
     """The XPath of an XLSForm expression: each ``${name}`` becomes ``/data/name``."""
     paths = known if isinstance(known, Mapping) else field_paths(known)
@@ -80,6 +86,11 @@ def _parse(xpath: str) -> Any:
         raise ExpressionError("invalid_expression", {"error": "nested too deeply"}) from None
 
 
+# The node `.` stands for: a top-level field's name, or the element itself (a repeat's child
+# in its instance).
+Current = str | ElementTree.Element | None
+
+
 @dataclass(frozen=True, slots=True)
 class Compiled:
     """A compiled expression: evaluate it as a condition or as a value."""
@@ -87,16 +98,16 @@ class Compiled:
     source: str
     token: Any
 
-    def condition(self, instance: ElementTree.Element, current: str | None = None) -> bool:
+    def condition(self, instance: ElementTree.Element, current: Current = None) -> bool:
         result = self._evaluate(instance, current)
         return False if result is None else truth(result)
 
-    def value(self, instance: ElementTree.Element, current: str | None = None) -> str:
+    def value(self, instance: ElementTree.Element, current: Current = None) -> str:
         result = self._evaluate(instance, current)
         return "" if result is None else text(result)
 
-    def _evaluate(self, instance: ElementTree.Element, current: str | None) -> Any:
-        item = instance.find(current) if current else None
+    def _evaluate(self, instance: ElementTree.Element, current: Current) -> Any:
+        item = instance.find(current) if isinstance(current, str) else current
         context = XPathContext(instance, item=item if item is not None else instance)
         try:
             return self.token.evaluate(context)
@@ -137,11 +148,24 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
-def build_instance(values: Mapping[str, Any], names: Iterable[str]) -> ElementTree.Element:
-    """The XML instance of the form's values: one element per field (empty when no value)."""
+def build_instance(
+    values: Mapping[str, Any],
+    names: Iterable[str],
+    repeats: Mapping[str, Sequence[str]] | None = None,
+) -> ElementTree.Element:
+    """The XML instance of the form's values: one element per field (empty when no value); a
+    repeat named in ``repeats`` (its children's names) has one element per instance, each
+    with every child (none when it has no instance)."""
     root = ElementTree.Element(ROOT)
     for name in names:
         value = values.get(name)
+        if repeats and name in repeats:
+            for item in value if isinstance(value, list) else []:
+                group = ElementTree.SubElement(root, name)
+                for child in repeats[name]:
+                    found = item.get(child) if isinstance(item, dict) else None
+                    ElementTree.SubElement(group, child).text = value_text(found)
+            continue
         if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
             for instance in value:  # a repeat: one element per instance, its children inside
                 group = ElementTree.SubElement(root, name)

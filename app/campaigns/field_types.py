@@ -102,8 +102,15 @@ def _short(value: Any) -> str:
 
 def repeat_check(spec: FieldSpec, factories: dict[str, Callable[[FieldSpec], Any]]) -> TypedCheck:
     """repeat: a list of objects, each made of the repeat's fields (checked like the form's)."""
+    # A child whose relevance, required_if or calculation decides `required` is left to the
+    # logic, instance by instance (repeat_logic.py).
     children = [
-        (child.name, is_required(child), factories[child.type](child), child.type == "integer")
+        (
+            child.name,
+            is_required(child) and not (child.relevant or child.required_if or child.calculation),
+            factories[child.type](child),
+            child.type == "integer",
+        )
         for child in spec.fields or []
         if child.type not in VALUELESS_TYPES
     ]

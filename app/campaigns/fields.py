@@ -286,7 +286,7 @@ class PropertiesValidator:
             else:
                 values[name] = int(value) if name in self.integer_names else value
         if self.logic:
-            values, errors = self.logic.apply(values, errors, path)
+            values, errors = self.logic.apply(values, errors, path, properties)
         errors.extend(self._unknown(properties, path))
         if errors:
             return None, errors

@@ -301,3 +301,28 @@ async def test_photo_audio_geopoint_and_note_questions_with_counts(
     assert saved[0]["min_count"] == 1
     assert saved[1]["type"] == "photo" and (saved[1]["min_count"], saved[1]["max_count"]) == (1, 3)
     assert [spec["type"] for spec in saved[2:]] == ["audio", "geopoint", "note"]
+
+
+async def test_languages_the_builder_does_not_edit_are_kept_on_save(
+    page: Page, console_data: Console
+) -> None:
+    """A form imported from an XLSForm in Occitan, Spanish and British English: the builder
+    edits fr and en, and saving keeps every other language of labels, help, choices and
+    constraint messages as it came (one of them with no French or English at all)."""
+    many = {"fr": "Arbre", "en": "Tree", "oc": "Arbre", "es": "Árbol", "en-GB": "Tree (GB)"}
+    state: dict[str, Any] = {
+        "name": "etat", "type": "choice", "label": many, "help": {"oc": "Causa", "und": "?"},
+        "constraint": ". != 'mort'", "constraint_message": {"fr": "Non", "es": "No", "oc": "Non"},
+        "choices": [{"value": "sain", "label": {"fr": "Sain", "en": "Healthy", "oc": "San"}},
+                    {"value": "mort", "label": {"und": "†"}}],
+    }  # fmt: skip
+    await create_campaign(console_data, fields=[state])
+    await open_builder(page)
+    await page.fill("#fb-0-label-fr", "Arbre suivi")
+    await page.click("#fb-save")
+    await page.locator("#status", has_text=SAVED[await language(page)]).wait_for()
+    saved = (await saved_fields(console_data))[0]
+    assert saved["label"] == {**many, "fr": "Arbre suivi"}
+    assert saved["help"] == state["help"]
+    assert saved["constraint_message"] == state["constraint_message"]
+    assert saved["choices"] == state["choices"]

@@ -103,3 +103,73 @@ async def test_form_shows_fields_as_answers_make_them_relevant_and_checks_constr
     properties = stored["properties"]
     assert properties["height_m"] == 25 and properties["trunks"] == 1
     assert properties["size"] == "grand" and "cause" not in properties
+
+
+ARBRES: list[dict[str, Any]] = [
+    *FIELDS,
+    {"name": "arbres", "type": "repeat", "label": {"fr": "Arbre", "en": "Tree"}, "min_count": 1,
+     "fields": [
+         {"name": "etat", "type": "choice", "label": {"fr": "État", "en": "State"},
+          "choices": [{"value": "sain", "label": {"fr": "Sain", "en": "Healthy"}},
+                      {"value": "malade", "label": {"fr": "Malade", "en": "Sick"}}]},
+         {"name": "cause", "type": "text", "label": {"fr": "Cause", "en": "Cause"},
+          "relevant": "${etat} = 'malade'", "required": True},
+         {"name": "tour", "type": "number", "label": {"fr": "Tour (cm)", "en": "Girth (cm)"},
+          "constraint": ". < 900", "constraint_message": {"fr": "Moins de 9 m.", "en": "Under 9 m."}},
+         {"name": "rayon", "type": "calculate", "label": {"fr": "Rayon", "en": "Radius"},
+          "calculation": "round(${tour} div 6.2832, 1)"},
+         {"name": "essence", "type": "choice", "label": {"fr": "Essence", "en": "Species"},
+          "choice_filter": "etat = ${etat} or etat = ''",
+          "choices": [{"value": "tilleul", "label": {"fr": "Tilleul"}, "data": {"etat": ""}},
+                      {"value": "gui", "label": {"fr": "Gui"}, "data": {"etat": "malade"}}]},
+     ]},
+]  # fmt: skip
+
+
+async def test_a_repeat_child_is_shown_checked_and_computed_in_its_own_instance(
+    phone: BrowserContext, field_data: Field, committed_db: Database
+) -> None:
+    async with field_data.client() as client:
+        response = await client.patch(
+            f"/api/v1/campaigns/{SLUG}", json={"fields": ARBRES}, headers=field_data.owner
+        )
+        assert response.status_code == 200, response.text
+    page = await open_app(phone, field_data.url)
+    await start_without_account(page)
+    await open_campaign(page)
+    await page.click("text=Ajouter un point")
+    await page.click("button:has-text('Ma position')")
+    await page.fill("#f-species", "Tilia tomentosa")
+    await page.click("fieldset.repeat > button")
+    causes = [page.locator(f".field[data-name='arbres__{i}__cause']") for i in (0, 1)]
+    await expect(causes[0]).to_be_hidden()
+    await page.select_option("#f-arbres__0__etat", "malade")
+    await page.select_option("#f-arbres__1__etat", "sain")
+    await expect(causes[0]).to_be_visible()
+    await expect(causes[1]).to_be_hidden()
+    # The choice filter reads each instance's own state: mistletoe only for the sick tree.
+    await expect(page.locator("#f-arbres__0__essence option[value='gui']")).to_be_enabled()
+    await expect(page.locator("#f-arbres__1__essence option[value='gui']")).to_be_disabled()
+    await expect(page.locator("#f-arbres__1__essence option[value='tilleul']")).to_be_enabled()
+    await page.fill("#f-arbres__0__tour", "950")
+    await page.fill("#f-arbres__1__tour", "314,16")
+    await page.click("#send")  # the sick tree's cause is asked, its girth too large
+    await expect(page.locator("#f-arbres__0__cause-error")).to_have_text(
+        "Ce champ est obligatoire."
+    )
+    await expect(page.locator("#f-arbres__0__tour-error")).to_have_text("Moins de 9 m.")
+    await expect(page.locator("#f-arbres__1__tour-error")).to_be_hidden()
+    await page.locator("fieldset.repeat").scroll_into_view_if_needed()
+    await screenshot(page, "repeat-logic-phone")
+    await page.set_viewport_size({"width": 1280, "height": 800})
+    await page.locator("fieldset.repeat").scroll_into_view_if_needed()
+    await screenshot(page, "repeat-logic-desktop")
+    await page.set_viewport_size({"width": PHONE["width"], "height": PHONE["height"]})
+    await page.fill("#f-arbres__0__cause", "chancre")
+    await page.fill("#f-arbres__0__tour", "628,32")
+    await page.click("#send")
+    [stored] = await eventually_stored(committed_db, "Tilia tomentosa")
+    assert stored["properties"]["arbres"] == [
+        {"etat": "malade", "cause": "chancre", "tour": 628.32, "rayon": "100"},
+        {"etat": "sain", "tour": 314.16, "rayon": "50"},
+    ]

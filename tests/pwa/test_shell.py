@@ -25,8 +25,9 @@ from tests.pwa.conftest import (
 # from 150 to about 182 KiB; the form logic (logic.js, form-logic.js: relevance, constraints,
 # calculations on the phone; its XPath evaluator is vendored, outside the budget) and the inputs
 # of the newer question types (form-inputs.js: media, geopoint, note, repeat) and the targets
-# of monitoring campaigns (targets.js: map layer, sheet, report) to about 214 KiB.
-SHELL_BUDGET = 220 * 1024
+# of monitoring campaigns (targets.js: map layer, sheet, report), and the logic of a repeat's
+# children in each instance, to about 219 KiB.
+SHELL_BUDGET = 226 * 1024
 # Under pwa/vendor/ (make vendor): precached with the shell, so part of its version.
 VENDORED = [
     "maplibre/maplibre-gl.mjs",
