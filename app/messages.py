@@ -241,6 +241,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "This expression cannot be read (XLSForm / XPath 1.0): {error}",
         "fr": "Cette expression est illisible (XLSForm / XPath 1.0) : {error}",
     },
+    "generalised_with_exact_places": {
+        "en": "A campaign that generalises locations cannot have position questions or "
+        "targets: their exact places would give contributors' places away.",
+        "fr": "Une campagne qui généralise les positions ne peut pas avoir de question de "
+        "position ni de cibles : leurs lieux exacts révéleraient ceux des contributeurs.",
+    },
     "unsupported_field_type": {
         "en": "Fields of type '{type}' are not supported yet.",
         "fr": "Les champs de type « {type} » ne sont pas encore pris en charge.",

@@ -91,6 +91,7 @@ async def create_campaign(session: AsyncSession, data: CampaignCreate, user: Use
     fields = [f.model_dump(mode="json") for f in data.fields]
     if data.targets is not None:
         await targets.check_settings(session, data.targets, fields, "/targets")
+    _check_privacy(data.location_precision_m, fields, data.targets is not None)
     values = data.model_dump(exclude={"area", "fields", "organisation"})
     if organisation is not None:
         values.update(_organisation_defaults(data, organisation))
@@ -127,6 +128,11 @@ async def update_campaign(
     if new_targets is not None:
         fields = changes.get("fields", campaign.fields)
         await targets.check_settings(session, new_targets, fields, "/targets")
+    _check_privacy(
+        changes.get("location_precision_m", campaign.location_precision_m),
+        [*changes.get("fields", campaign.fields), *(campaign.published_fields or [])],
+        changes.get("targets", campaign.targets) is not None,
+    )
     new_form = "fields" in changes and changes["fields"] != campaign.fields
     for name, value in changes.items():
         setattr(campaign, name, value)
@@ -136,6 +142,21 @@ async def update_campaign(
     if "targets" in data.model_fields_set:
         await targets.refresh(session, campaign)
     return campaign
+
+
+def _check_privacy(
+    precision_m: int | None, fields: list[dict[str, Any]], has_targets: bool
+) -> None:
+    """A campaign that publishes generalised places cannot also publish exact ones: a geopoint
+    answer (in any form version, repeats included) or the target a visit names would give the
+    contributor's place away."""
+    if precision_m is None:
+        return
+    children = [child for spec in fields for child in spec.get("fields") or []]
+    if has_targets or any(spec["type"] == "geopoint" for spec in [*fields, *children]):
+        raise ValidationFailed(
+            [FieldError("/location_precision_m", "generalised_with_exact_places")]
+        )
 
 
 async def get_campaign(session: AsyncSession, slug: str, user: User | None) -> Campaign:
