@@ -10,7 +10,7 @@
 import { flushOutbox } from './outbox.js';
 import { USER_CACHE_PREFIX } from './session.js';
 
-const VERSION = '5aeaaf88f0a9';
+const VERSION = '6d9b9c975d53';
 const SHELL_CACHE = `releve-shell-${VERSION}`;
 const PUBLIC_CACHE = 'releve-public';
 const MEDIA_CACHE = 'releve-media';
@@ -21,7 +21,7 @@ const SHELL = [
   '/', '/styles.css', '/manifest.webmanifest', '/icons/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/icon-maskable-512.png',
   '/app.js', '/account.js', '/api.js', '/campaigns.js', '/capture.js', '/contributions.js', '/forms.js', '/form-inputs.js',
   '/form-logic.js', '/logic.js',
-  '/edit.js', '/geo.js', '/i18n.js', '/idb.js', '/mapview.js', '/nearby.js', '/notifications.js', '/outbox.js', '/reading.js', '/review.js', '/session.js',
+  '/edit.js', '/geo.js', '/i18n.js', '/idb.js', '/mapview.js', '/messages.js', '/nearby.js', '/notifications.js', '/outbox.js', '/reading.js', '/review.js', '/session.js',
   '/targets.js', '/timeline.js', '/ui.js',
   '/map/map.js', '/map/colours.js',
   // MapLibre asks for its worker as maplibre-gl-worker.mjs?v=<version>: matched ignoring the query.
