@@ -4,10 +4,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := postgresql postgresql-postgis chromium gdal-bin
+SYSTEM_PACKAGES := postgresql postgresql-postgis chromium gdal-bin fonts-dejavu-core
 export RELEVE_DATA_DIR ?= var
 
-.PHONY: run test setup system-deps vendor lint typecheck clean-data
+.PHONY: run test setup system-deps vendor basemaps lint typecheck clean-data
 
 run: setup
 	$(BIN)/releve serve --demo
@@ -15,16 +15,18 @@ run: setup
 test: setup lint typecheck
 	$(BIN)/python -m pytest -q
 
-setup: system-deps $(VENV)/.installed vendor
+setup: system-deps $(VENV)/.installed vendor basemaps
 
 # PostGIS (and PostgreSQL), Chromium for the browser tests and GDAL's command line tools
-# (gdal-bin: the OGC API and export tests run ogrinfo/ogr2ogr as QGIS users would), from
-# Debian when missing; as root we install, otherwise we say how.
+# (gdal-bin: the OGC API and export tests run ogrinfo/ogr2ogr as QGIS users would) and the
+# DejaVu fonts the basemaps' labels are drawn with, from Debian when missing; as root we
+# install, otherwise we say how.
 system-deps:
 	@if ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
 	    && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 	    && [ -x /usr/bin/chromium ] \
-	    && command -v ogrinfo >/dev/null 2>&1; then :; \
+	    && command -v ogrinfo >/dev/null 2>&1 \
+	    && [ -f $(FONTS)/DejaVuSans-Bold.ttf ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  echo "Installing $(SYSTEM_PACKAGES) from Debian..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
@@ -87,6 +89,20 @@ $(VENDOR_XPATH)/.installed: node_modules/.installed
 	   --bundle --format=esm --minify --legal-comments=none --external:node-forge \
 	   --outfile=$(VENDOR_XPATH)/openrosa-xpath.js
 	cp node_modules/openrosa-xpath-evaluator/LICENSE $(VENDOR_XPATH)/openrosa-xpath.LICENSE
+	@touch $@
+
+# The demo basemaps (app/basemaps/demo.py: tippecanoe over the demo's open data) and the
+# glyphs of their labels (fontnik, from npm: signed distance fields of the DejaVu fonts).
+BASEMAPS := build/basemaps
+FONTS := /usr/share/fonts/truetype/dejavu
+
+basemaps: $(BASEMAPS)/fonts/.installed $(VENV)/.installed
+	$(BIN)/python -m app.basemaps.demo $(BASEMAPS)
+
+$(BASEMAPS)/fonts/.installed: node_modules/.installed
+	@mkdir -p "$(BASEMAPS)/fonts/DejaVu Sans Book" "$(BASEMAPS)/fonts/DejaVu Sans Bold"
+	node node_modules/fontnik/bin/build-glyphs $(FONTS)/DejaVuSans.ttf "$(BASEMAPS)/fonts/DejaVu Sans Book"
+	node node_modules/fontnik/bin/build-glyphs $(FONTS)/DejaVuSans-Bold.ttf "$(BASEMAPS)/fonts/DejaVu Sans Bold"
 	@touch $@
 
 lint: setup

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     public_url: str | None = None
     # Photos: stored under media_dir (default: <data_dir>/media), by content hash.
     media_dir: Path | None = None
+    # Basemaps served at /basemaps: PMTiles or MBTiles archives (default: <data_dir>/basemaps),
+    # besides the demo ones `make setup` builds (app/basemaps/registry.py).
+    basemaps_dir: Path | None = None
     max_media_bytes: int = Field(default=15 * 1024 * 1024, ge=1024)
     # Audio files of audio questions (stored as sent): a few minutes of speech or bird song.
     max_audio_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)

@@ -16,6 +16,7 @@ from app import __version__
 from app.auth.accounts_router import pages_router as account_pages_router
 from app.auth.accounts_router import router as accounts_router
 from app.auth.router import router as auth_router
+from app.basemaps.router import router as basemaps_router
 from app.campaigns.router import router as campaigns_router
 from app.campaigns.versions_router import router as form_versions_router
 from app.campaigns.xlsform_router import router as xlsform_router
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(media_files_router, responses=public_read)
     app.include_router(ogc_router, responses=public_read)
     app.include_router(tiles_router, prefix="/ogc", responses=public_read)
+    app.include_router(basemaps_router, responses=public_read)
     app.include_router(embed_router, responses=public_read)
     app.include_router(outcomes_page_router, responses=public_read)
     app.include_router(account_pages_router)

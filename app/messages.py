@@ -7,6 +7,7 @@ states the figures that caused it.
 from __future__ import annotations
 
 from app.auth.messages import AUTH_MESSAGES
+from app.basemaps.messages import BASEMAP_MESSAGES
 from app.campaigns.version_messages import FORM_VERSION_ACTIONS, FORM_VERSION_MESSAGES
 from app.campaigns.xlsform_messages import XLSFORM_MESSAGES
 from app.guards_messages import BAD_INPUT_MESSAGES
@@ -680,6 +681,7 @@ MESSAGES.update(XLSFORM_MESSAGES)
 MESSAGES.update(FORM_VERSION_MESSAGES)
 # Revisits of known features (app/targets)
 MESSAGES.update(TARGET_MESSAGES)
+MESSAGES.update(BASEMAP_MESSAGES)
 
 
 # What a refused request tried to do, as ``forbidden`` says it: "Vous n'avez pas le droit de …".

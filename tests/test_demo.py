@@ -6,6 +6,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.demo import saint_barthelemy
 from app.demo.loader import SLUG, load_demo
 from app.observations.models import Observation
 
@@ -46,3 +47,26 @@ async def test_demo_markers_are_targets_with_ign_visits(
     assert len(detail["visits"]) == 1 and detail["visits"][0]["state"] == first["state"]
     ogc = (await client.get(f"/ogc/collections/{SLUG}-targets/items", params={"limit": 5})).json()
     assert ogc["numberMatched"] == 381
+
+
+async def test_second_demo_campaign_on_its_own_basemap(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """Saint-Barthélemy: its places from OpenStreetMap as targets, the island as its area, its
+    basemap served here; the markers' campaign has its basemap and its communes too."""
+    await load_demo(session)
+    await load_demo(session)  # twice: nothing doubled
+    await session.commit()
+    island = (await client.get(f"/api/v1/campaigns/{saint_barthelemy.SLUG}")).json()
+    assert island["basemap"] == "saint-barthelemy"
+    assert island["basemap_style"].endswith("/basemaps/saint-barthelemy/style.json")
+    assert island["area"]["type"] in ("Polygon", "MultiPolygon")
+    url = f"/api/v1/campaigns/{saint_barthelemy.SLUG}/targets"
+    targets = (await client.get(url, params={"limit": 1000})).json()["targets"]
+    titles = {t["title"] for t in targets}
+    assert {"Le Select", "Tourism office", "Gustaf III Airport"} <= titles
+    assert len(targets) == len(saint_barthelemy.places()["features"])
+    style = await client.get("/basemaps/saint-barthelemy/style.json")
+    assert style.status_code == 200
+    markers = (await client.get(f"/api/v1/campaigns/{SLUG}")).json()
+    assert markers["basemap"] == "haute-garonne" and markers["map_layers"] == ["communes-31"]

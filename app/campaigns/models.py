@@ -48,6 +48,8 @@ class Campaign(Base):
     # basemap (no basemap tiles are fetched unless the campaign names one).
     map_layers: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
     basemap_url: Mapped[str | None] = mapped_column(Text)
+    # A basemap this instance serves (app/basemaps), by name; before basemap_url when both.
+    basemap: Mapped[str | None] = mapped_column(Text)
     # Revisits of known features: {"layer", "state_field", "revisit_after_days", ...}
     # (app/targets/schemas.py: TargetSettings); none for a campaign without targets.
     targets: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from app.auth.deps import CurrentUser, OptionalUser
+from app.basemaps.registry import require_served
 from app.campaigns import area_upload, permissions, service
 from app.campaigns.schemas import (
     AreaFileOptions,
@@ -39,6 +40,7 @@ async def create_campaign(
 ) -> CampaignOut:
     """Instance admins create campaigns, with or without an organisation; an organisation's
     admins and editors create them in it. The creator becomes the campaign's owner."""
+    require_served(request.app.state.settings, body.basemap)
     campaign = await service.create_campaign(session, body, user)
     return (await service.describe(session, [campaign], str(request.base_url)))[0]
 
@@ -58,6 +60,7 @@ async def update_campaign(
     slug: str, body: CampaignUpdate, request: Request, session: SessionDep, user: CurrentUser
 ) -> CampaignOut:
     campaign = await service.get_campaign_as(session, slug, user, "owner", "change this campaign")
+    require_served(request.app.state.settings, body.basemap)
     campaign = await service.update_campaign(session, campaign, body, user)
     return (await service.describe(session, [campaign], str(request.base_url)))[0]
 

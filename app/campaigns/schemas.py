@@ -157,6 +157,13 @@ class CampaignBase(BaseModel):
         pattern=r"^https?://",
         description="Raster tile URL template ({z}/{x}/{y}) or a MapLibre style URL.",
     )
+    basemap: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="Name of a basemap this instance serves (GET /basemaps); drawn under the "
+        "observations and copied for offline use.",
+    )
     targets: TargetSettings | None = Field(
         default=None,
         description="Monitoring: the reference layer whose features are revisited, and the "
@@ -192,7 +199,15 @@ class CampaignUpdate(PartialUpdate):
     """Every member optional: only those sent are changed; null clears only the clearable."""
 
     CLEARABLE = frozenset(
-        {"area", "location_precision_m", "basemap_url", "opens_at", "closes_at", "targets"}
+        {
+            "area",
+            "location_precision_m",
+            "basemap_url",
+            "basemap",
+            "opens_at",
+            "closes_at",
+            "targets",
+        }
     )
 
     title: str | None = Field(default=None, min_length=1, max_length=300)
@@ -209,6 +224,7 @@ class CampaignUpdate(PartialUpdate):
     location_precision_m: int | None = Field(default=None, ge=1, le=100_000)
     map_layers: list[str] | None = Field(default=None, max_length=10)
     basemap_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://")
+    basemap: str | None = Field(default=None, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")
     targets: TargetSettings | None = None
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
@@ -231,6 +247,11 @@ class CampaignOut(CampaignBase):
         description="The fields of every version of the form: the current ones, then the "
         "retired ones with `retired_from` (the first version without them); retired choices "
         "likewise. What open outputs (OGC API, exports, tiles) publish.",
+    )
+    basemap_style: str | None = Field(
+        default=None,
+        description="URL of the MapLibre style of its basemap (served here, or `basemap_url` "
+        "when that is a style); null without one.",
     )
     links: list[dict[str, str]] = Field(default_factory=list)
     role: Literal["owner", "validator", "contributor"] | None = Field(

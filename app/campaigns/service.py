@@ -206,6 +206,13 @@ async def describe(
     ]
 
 
+def _basemap_style(campaign: Campaign, base_url: str) -> str | None:
+    if campaign.basemap:
+        return f"{base_url}basemaps/{campaign.basemap}/style.json"
+    url = campaign.basemap_url
+    return url if url and "{z}" not in url else None
+
+
 def _out(
     campaign: Campaign, area: str | None, count: int, base_url: str, organisation: str | None
 ) -> CampaignOut:
@@ -230,6 +237,8 @@ def _out(
         location_precision_m=campaign.location_precision_m,
         map_layers=campaign.map_layers or [],
         basemap_url=campaign.basemap_url,
+        basemap=campaign.basemap,
+        basemap_style=_basemap_style(campaign, base_url),
         targets=campaign.targets,
         observation_count=count,
         opens_at=campaign.opens_at,

@@ -20,6 +20,7 @@ from app.auth.models import User
 from app.campaigns import repository as campaigns_repository
 from app.campaigns import service as campaigns
 from app.campaigns.schemas import CampaignCreate
+from app.demo import saint_barthelemy
 from app.observations import submission
 from app.quality import layers, layers_repository
 from app.quality.schemas import LayerImport
@@ -32,6 +33,10 @@ IMPORT_USER = "ign-import"
 NAMESPACE = uuid.UUID("5d0f8c3e-4b8a-4f0e-9a3c-2f1d7e6b5a40")
 MARKERS = DATA / "ign_geodesie_31_sample.geojson"
 LAYER = "ign-geodesie-31"
+# The communes, outlined on the map (and found by place search); the basemap set-up builds.
+COMMUNES = DATA / "communes-31-haute-garonne.geojson"
+COMMUNES_LAYER = "communes-31"
+BASEMAP = "haute-garonne"
 # A monitoring campaign: each marker is a target whose state is the condition last reported.
 TARGETS = {
     "layer": LAYER,
@@ -128,10 +133,25 @@ async def _markers_layer(session: AsyncSession) -> None:
     await layers.import_layer(session, MARKERS, options)
 
 
+async def _communes_layer(session: AsyncSession) -> None:
+    if await layers_repository.get_by_slug(session, COMMUNES_LAYER) is not None:
+        return
+    options = LayerImport(
+        slug=COMMUNES_LAYER,
+        title="Communes de Haute-Garonne",
+        licence="etalab-2.0",
+        attribution="© IGN Admin Express (Licence Ouverte Etalab 2.0)",
+    )
+    await layers.import_layer(session, COMMUNES, options)
+
+
 async def load_demo(session: AsyncSession) -> dict[str, int]:
-    """Create the demo campaign if missing and submit its markers; returns the outcome counts."""
+    """Create the demo campaigns if missing and submit the markers; returns the outcome counts
+    of the markers' campaign."""
     user = await _import_user(session)
     await _markers_layer(session)
+    await _communes_layer(session)
+    await saint_barthelemy.load(session, user)
     campaign = await campaigns_repository.get_by_slug(session, SLUG)
     if campaign is None:
         area = orjson.loads((DATA / "departement-31-haute-garonne.geojson").read_bytes())
@@ -149,9 +169,13 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
                 "status": "open",
                 "review_quorum": 2,
                 "targets": TARGETS,
+                "basemap": BASEMAP,
+                "map_layers": [COMMUNES_LAYER],
             }
         )
         campaign = await campaigns.create_campaign(session, data, user)
+    elif campaign.basemap is None:  # a demo loaded before basemaps existed
+        campaign.basemap = BASEMAP
     markers = orjson.loads(MARKERS.read_bytes())["features"]
     targets = await targets_repository.ids_by_reference(session, campaign)
     features = [marker_feature(m, targets.get(m["properties"]["id"])) for m in markers]
