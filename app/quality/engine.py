@@ -17,15 +17,18 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.campaigns.models import Campaign
-from app.messages import render
+from app.i18n import Language
 from app.quality import checks_repository as checks
 from app.quality import rules_repository
 from app.quality.checkers import CHECKERS, Check
 from app.quality.checks_repository import CandidateArrays
 from app.quality.findings import Candidate, CompiledRule, Finding, Verdict
 from app.quality.rules import PARAMS_BY_KIND
+from app.quality.wording import fill, finding_message
 
 __all__ = ["Candidate", "CompiledRule", "Verdict", "compile_rules", "evaluate", "load_rules"]
+
+_LANGUAGES: tuple[Language, ...] = ("fr", "en")
 
 
 class RuleLike(Protocol):
@@ -104,7 +107,7 @@ def _record(verdict: Verdict, rule: CompiledRule, finding: Finding) -> None:
         "code": finding.code,
         "figures": figures,
         "related": finding.related,
-        "message": {lang: _message(rule, finding.code, lang, figures) for lang in ("fr", "en")},
+        "message": {lang: _message(rule, finding.code, lang, figures) for lang in _LANGUAGES},
     }
     (verdict.blocking if rule.severity == "block" else verdict.issues).append(issue)
 
@@ -114,10 +117,10 @@ def _plain(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _message(rule: CompiledRule, code: str, language: str, figures: dict[str, Any]) -> str:
+def _message(rule: CompiledRule, code: str, language: Language, figures: dict[str, Any]) -> str:
     if rule.message:
         try:
-            return rule.message[language].format(**figures)
+            return fill(rule.message[language], language, figures)
         except (KeyError, IndexError, ValueError):
             pass  # a custom wording naming a figure this finding lacks: use the default
-    return render(code, language, figures)  # type: ignore[arg-type]
+    return finding_message(code, language, figures)

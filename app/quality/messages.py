@@ -1,7 +1,8 @@
 """Wording of quality findings, in French and English, with the figures that caused them.
 
 Figures are filled in from the finding (distances in metres, percentages, names), so a message
-always says by how much a rule was missed. A rule may replace its kind's wording with its own
+always says by how much a rule was missed; ``{x:distance}`` and ``{x:percent}`` write them for
+people, per language (``wording.py``). A rule may replace its kind's wording with its own
 ``message`` using the same figure names.
 """
 
@@ -10,101 +11,112 @@ from __future__ import annotations
 from app.i18n import Language
 
 RULE_MESSAGES: dict[str, dict[Language, str]] = {
+    # Without a tolerance, or with one (``wording.finding_message`` picks).
     "quality_inside_area": {
-        "en": "The observation is {outside_m} m outside the campaign area "
-        "(tolerance {tolerance_m} m).",
-        "fr": "L'observation est à {outside_m} m en dehors de la zone de la campagne "
-        "(tolérance {tolerance_m} m).",
+        "en": "The observation is {outside_m:distance} outside the campaign area.",
+        "fr": "L'observation est à {outside_m:distance} de la zone de la campagne.",
+    },
+    "quality_inside_area_tolerance": {
+        "en": "The observation is {outside_m:distance} outside the campaign area "
+        "(tolerance {tolerance_m:distance}).",
+        "fr": "L'observation est à {outside_m:distance} de la zone de la campagne "
+        "(tolérance {tolerance_m:distance}).",
     },
     "quality_inside_layer": {
-        "en": "The observation is {outside_m} m outside any feature of “{layer}” "
-        "(tolerance {tolerance_m} m).",
-        "fr": "L'observation est à {outside_m} m en dehors de toute entité de « {layer} » "
-        "(tolérance {tolerance_m} m).",
+        "en": "The observation is {outside_m:distance} outside any feature of “{layer}”.",
+        "fr": "L'observation est à {outside_m:distance} en dehors de toute entité de « {layer} ».",
+    },
+    "quality_inside_layer_tolerance": {
+        "en": "The observation is {outside_m:distance} outside any feature of “{layer}” "
+        "(tolerance {tolerance_m:distance}).",
+        "fr": "L'observation est à {outside_m:distance} en dehors de toute entité de "
+        "« {layer} » (tolérance {tolerance_m:distance}).",
     },
     "quality_layer_empty": {
         "en": "No feature of “{layer}” to check against.",
         "fr": "Aucune entité de « {layer} » à laquelle se comparer.",
     },
     "quality_near": {
-        "en": "The observation is {distance_m} m from the nearest feature of “{layer}” "
-        "({feature}; maximum {max_m} m).",
-        "fr": "L'observation est à {distance_m} m de l'entité la plus proche de « {layer} » "
-        "({feature} ; maximum {max_m} m).",
+        "en": "The observation is {distance_m:distance} from the nearest feature of “{layer}” "
+        "({feature}; maximum {max_m:distance}).",
+        "fr": "L'observation est à {distance_m:distance} de l'entité la plus proche de "
+        "« {layer} » ({feature} ; maximum {max_m:distance}).",
     },
     "quality_not_inside": {
         "en": "The observation lies inside a feature of “{layer}” ({feature}).",
         "fr": "L'observation se trouve à l'intérieur d'une entité de « {layer} » ({feature}).",
     },
     "quality_max_overlap": {
-        "en": "The polygon overlaps “{layer}” by {overlap_percent} % of its area "
-        "(maximum {max_percent} %).",
-        "fr": "Le polygone recouvre « {layer} » sur {overlap_percent} % de sa surface "
-        "(maximum {max_percent} %).",
+        "en": "The polygon overlaps “{layer}” by {overlap_percent:percent} of its area "
+        "(maximum {max_percent:percent}).",
+        "fr": "Le polygone recouvre « {layer} » sur {overlap_percent:percent} de sa surface "
+        "(maximum {max_percent:percent}).",
     },
     "quality_matches": {
         "en": "The polygon matches no feature of “{layer}” well enough: best overlap "
-        "{iou_percent} % with {feature} (minimum {min_percent} %).",
+        "{iou_percent:percent} with {feature} (minimum {min_percent:percent}).",
         "fr": "Le polygone ne correspond assez à aucune entité de « {layer} » : meilleur "
-        "recouvrement {iou_percent} % avec {feature} (minimum {min_percent} %).",
+        "recouvrement {iou_percent:percent} avec {feature} (minimum {min_percent:percent}).",
     },
     "quality_matches_none": {
         "en": "The polygon overlaps no feature of “{layer}”.",
         "fr": "Le polygone ne recouvre aucune entité de « {layer} ».",
     },
     "quality_duplicate_near": {
-        "en": "Observation {original_name} is only {distance_m} m away (minimum spacing "
-        "{min_m} m): probably the same thing.",
-        "fr": "L'observation {original_name} n'est qu'à {distance_m} m (écart minimum {min_m} m) : "
-        "sans doute la même chose.",
+        "en": "Observation {original_name} is only {distance_m:distance} away (minimum spacing "
+        "{min_m:distance}): probably the same thing.",
+        "fr": "L'observation {original_name} n'est qu'à {distance_m:distance} (écart minimum "
+        "{min_m:distance}) : sans doute la même chose.",
     },
     "quality_duplicate_overlap": {
-        "en": "Observation {original_name} covers the same area ({iou_percent} % overlap, "
-        "maximum {max_percent} %): probably the same thing.",
-        "fr": "L'observation {original_name} couvre la même surface ({iou_percent} % de "
-        "recouvrement, maximum {max_percent} %) : sans doute la même chose.",
+        "en": "Observation {original_name} covers the same area ({iou_percent:percent} overlap, "
+        "maximum {max_percent:percent}): probably the same thing.",
+        "fr": "L'observation {original_name} couvre la même surface ({iou_percent:percent} de "
+        "recouvrement, maximum {max_percent:percent}) : sans doute la même chose.",
     },
     # Duplicates when the original may not be named or placed exactly (publication rule,
     # location generalisation): no distance, no overlap, no id that would give it away.
     "quality_duplicate_near_unpublished": {
-        "en": "Another observation, not published, is less than {min_m} m away: probably "
+        "en": "Another observation, not published, is less than {min_m:distance} away: probably "
         "the same thing.",
-        "fr": "Une autre observation, non publiée, est à moins de {min_m} m : sans doute la "
+        "fr": "Une autre observation, non publiée, est à moins de {min_m:distance} : sans doute la "
         "même chose.",
     },
     "quality_duplicate_near_generalised": {
-        "en": "Observation {original_name} is less than {min_m} m away: probably the same thing "
-        "(this campaign publishes places to {precision_m} m only, so no distance is given).",
-        "fr": "L'observation {original_name} est à moins de {min_m} m : sans doute la même chose "
-        "(cette campagne ne publie les lieux qu'à {precision_m} m près : pas de distance).",
+        "en": "Observation {original_name} is less than {min_m:distance} away: probably the "
+        "same thing (this campaign publishes places to {precision_m:distance} only, so no "
+        "distance is given).",
+        "fr": "L'observation {original_name} est à moins de {min_m:distance} : sans doute la "
+        "même chose (cette campagne ne publie les lieux qu'à {precision_m:distance} près : pas "
+        "de distance).",
     },
     "quality_duplicate_near_generalised_unpublished": {
-        "en": "Another observation, not published, is less than {min_m} m away: probably "
+        "en": "Another observation, not published, is less than {min_m:distance} away: probably "
         "the same thing.",
-        "fr": "Une autre observation, non publiée, est à moins de {min_m} m : sans doute la "
+        "fr": "Une autre observation, non publiée, est à moins de {min_m:distance} : sans doute la "
         "même chose.",
     },
     "quality_duplicate_overlap_unpublished": {
         "en": "Another observation, not published, covers the same area (more than "
-        "{max_percent} % overlap): probably the same thing.",
+        "{max_percent:percent} overlap): probably the same thing.",
         "fr": "Une autre observation, non publiée, couvre la même surface (plus de "
-        "{max_percent} % de recouvrement) : sans doute la même chose.",
+        "{max_percent:percent} de recouvrement) : sans doute la même chose.",
     },
     "quality_duplicate_overlap_generalised": {
-        "en": "Observation {original_name} covers the same area (more than {max_percent} % "
-        "overlap): probably the same thing.",
-        "fr": "L'observation {original_name} couvre la même surface (plus de {max_percent} % de "
-        "recouvrement) : sans doute la même chose.",
+        "en": "Observation {original_name} covers the same area (more than "
+        "{max_percent:percent} overlap): probably the same thing.",
+        "fr": "L'observation {original_name} couvre la même surface (plus de "
+        "{max_percent:percent} de recouvrement) : sans doute la même chose.",
     },
     "quality_duplicate_overlap_generalised_unpublished": {
         "en": "Another observation, not published, covers the same area (more than "
-        "{max_percent} % overlap): probably the same thing.",
+        "{max_percent:percent} overlap): probably the same thing.",
         "fr": "Une autre observation, non publiée, couvre la même surface (plus de "
-        "{max_percent} % de recouvrement) : sans doute la même chose.",
+        "{max_percent:percent} de recouvrement) : sans doute la même chose.",
     },
     "quality_accuracy": {
-        "en": "The position accuracy is {accuracy_m} m (maximum {max_m} m).",
-        "fr": "La précision de la position est de {accuracy_m} m (maximum {max_m} m).",
+        "en": "Accuracy {accuracy_m:distance}, at most {max_m:distance} asked.",
+        "fr": "Précision {accuracy_m:distance}, {max_m:distance} au plus demandés.",
     },
     "quality_accuracy_missing": {
         "en": "The position accuracy (accuracy_m) is missing.",
@@ -119,12 +131,12 @@ RULE_MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "La surface est de {area_m2} m² (maximum {max} m²).",
     },
     "quality_length_too_short": {
-        "en": "The line is {length_m} m long (minimum {min} m).",
-        "fr": "La ligne mesure {length_m} m (minimum {min} m).",
+        "en": "The line is {length_m:distance} long (minimum {min:distance}).",
+        "fr": "La ligne mesure {length_m:distance} (minimum {min:distance}).",
     },
     "quality_length_too_long": {
-        "en": "The line is {length_m} m long (maximum {max} m).",
-        "fr": "La ligne mesure {length_m} m (maximum {max} m).",
+        "en": "The line is {length_m:distance} long (maximum {max:distance}).",
+        "fr": "La ligne mesure {length_m:distance} (maximum {max:distance}).",
     },
     "quality_observed_future": {
         "en": "The observation date {observed_at} is in the future.",

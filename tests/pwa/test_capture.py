@@ -173,7 +173,7 @@ async def test_refused_capture_comes_back_to_be_fixed(
     await expect(page.locator("#f-trunks-error")).to_have_text("Minimum : 1.")
     await page.fill("#f-trunks", "2")
     await page.click("#send")
-    reason = "La précision de la position est de 60 m (maximum 20 m)."
+    reason = "Précision 60 m, 20 m au plus demandés."
     await expect(page.locator("#where-error")).to_have_text(reason)
     await expect(page.locator("#check")).to_contain_text(reason)
     await page.evaluate("document.getElementById('check').scrollIntoView()")

@@ -115,12 +115,13 @@ async def test_bench_far_from_roads_is_flagged_with_the_distance(
     assert expected > 30
     assert issue["rule"] == "near-road" and issue["severity"] == "flag"
     assert issue["figures"]["distance_m"] == expected
+    # The raw figure for clients; whole metres for people.
     assert issue["message"]["en"].startswith(
-        f"The observation is {expected:g} m from the nearest feature of “routes OSM” ("
+        f"The observation is {round(expected)} m from the nearest feature of “routes OSM” ("
     )
     assert issue["message"]["en"].endswith("maximum 30 m).")
     assert issue["message"]["fr"].startswith(
-        f"L'observation est à {expected:g} m de l'entité la plus proche"
+        f"L'observation est à {round(expected)} m de l'entité la plus proche"
     )
     assert issue["related"][0]["layer"] == "gib-roads"
 
@@ -140,8 +141,11 @@ async def test_custom_wording_fills_in_the_figures(
     (issue,) = response.json()["properties"]["quality_issues"]
     assert (
         issue["message"]["fr"]
-        == f"Le point est à {expected:g} m de la route la plus proche (maximum 30 m)"
+        == f"Le point est à {expected:g} m de la route la plus proche (maximum 30 m)".replace(
+            ".", ","
+        )
     )
+    assert issue["message"]["en"].startswith(f"The point is {expected:g} m from")
 
 
 async def test_bench_inside_a_building_is_refused_and_not_stored(

@@ -19,6 +19,13 @@ SLUG = "releve-31"
 URL = f"/api/v1/campaigns/{SLUG}"
 CAPITOLE = (1.4433, 43.6044)
 NORTH_OF_31 = (1.40, 43.95)  # in Tarn-et-Garonne, a few km outside Haute-Garonne
+
+
+def km(metres: object) -> str:
+    """A distance of a few km as the English messages write it (at most one decimal)."""
+    return f"{round(float(str(metres)) / 1000, 1):g} km"
+
+
 FIELDS = [{"name": "site_ref", "type": "text", "label": {"fr": "Repère", "en": "Marker"}}]
 
 
@@ -97,9 +104,16 @@ async def test_a_point_outside_the_departement_is_refused_with_the_distance(
     )  # fmt: skip
     assert expected > 500
     assert error["code"] == "quality_inside_area"
-    assert (
-        error["detail"]
-        == f"The observation is {float(expected):g} m outside the campaign area (tolerance 0 m)."
+    # The raw figures for clients, the distance for people (no tolerance to speak of).
+    assert error["params"]["outside_m"] == float(expected)
+    assert error["params"]["tolerance_m"] == 0
+    assert error["detail"] == f"The observation is {km(expected)} outside the campaign area."
+    french = await client.post(
+        f"{URL}/check", json=feature(*NORTH_OF_31),
+        headers={**contributor_headers, "Accept-Language": "fr"},
+    )  # fmt: skip
+    assert french.json()["errors"][0]["detail"] == (
+        f"L'observation est à {km(expected).replace('.', ',')} de la zone de la campagne."
     )
 
 
@@ -125,7 +139,12 @@ async def test_tolerance_lets_a_point_just_outside_pass(
     ).json()
     assert refused["outcome"] == "refused"
     # Not perpendicular to the boundary: somewhat less than the 100 m walked from the vertex.
-    assert 50 < refused["errors"][0]["params"]["outside_m"] <= 100.5
+    (error,) = refused["errors"]
+    assert 50 < error["params"]["outside_m"] <= 100.5
+    metres = round(error["params"]["outside_m"])
+    assert error["detail"] == (
+        f"The observation is {metres} m outside the campaign area (tolerance 50 m)."
+    )
 
 
 async def test_far_from_any_address_is_flagged(
@@ -230,7 +249,8 @@ async def test_accuracy_size_and_date_rules(
     issue = (await client.post(f"{URL}/check", json=vague, headers=contributor_headers)).json()[
         "issues"
     ][0]
-    assert issue["detail"] == "The position accuracy is 25 m (maximum 10 m)."
+    assert issue["detail"] == "Accuracy 25 m, at most 10 m asked."
+    assert issue["figures"] == {"accuracy_m": 25, "max_m": 10}
     square = {**feature(*CAPITOLE), "geometry": {"type": "Polygon", "coordinates": [
         [[1.443, 43.604], [1.444, 43.604], [1.444, 43.605], [1.443, 43.605],
          [1.443, 43.604]]]}}  # fmt: skip
