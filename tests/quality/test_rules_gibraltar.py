@@ -139,11 +139,10 @@ async def test_custom_wording_fills_in_the_figures(
     )
     expected = await nearest_road_m(session, layers["gib-roads"], *UPPER_ROCK)
     (issue,) = response.json()["properties"]["quality_issues"]
-    assert (
-        issue["message"]["fr"]
-        == f"Le point est à {expected:g} m de la route la plus proche (maximum 30 m)".replace(
-            ".", ","
-        )
+    assert issue["message"][
+        "fr"
+    ] == f"Le point est à {expected:g} m de la route la plus proche (maximum 30 m)".replace(
+        ".", ","
     )
     assert issue["message"]["en"].startswith(f"The point is {expected:g} m from")
 

@@ -234,6 +234,36 @@ async def test_duplicate_only_with_the_same_field_value(
     assert same.json()["properties"]["status"] == "flagged"
 
 
+async def test_accuracy_rule_flags_a_vague_position_only(
+    client: httpx.AsyncClient, campaign: dict[str, Any], admin_headers: dict[str, str],
+    contributor_headers: dict[str, str],
+) -> None:  # fmt: skip
+    """80 m reported where 20 m are asked is flagged, in words; a position that reports no
+    accuracy (a point placed by hand) and a precise one are not."""
+    rule = {"name": "gps", "kind": "accuracy", "severity": "flag", "params": {"max_m": 20}}
+    assert (await put_rules(client, admin_headers, rule)).is_success
+    submitted = {}
+    for name, accuracy in (("vague", 80), ("precise", 5), ("unknown", None)):
+        body = feature(*CAPITOLE, **({"accuracy_m": accuracy} if accuracy else {}))
+        response = await client.post(f"{URL}/observations", json=body, headers=contributor_headers)
+        assert response.status_code == 201, response.text
+        submitted[name] = response.json()["properties"]
+    vague = submitted["vague"]
+    assert vague["status"] == "flagged"
+    (issue,) = vague["quality_issues"]
+    assert (issue["kind"], issue["code"]) == ("accuracy", "quality_accuracy")
+    assert issue["figures"] == {"accuracy_m": 80, "max_m": 20}
+    assert issue["message"] == {"fr": "Précision 80 m, 20 m au plus demandés.",
+                                "en": "Accuracy 80 m, at most 20 m asked."}  # fmt: skip
+    for name in ("precise", "unknown"):
+        assert submitted[name]["quality_issues"] == [], name
+        assert submitted[name]["status"] == "pending", name
+    required = {**rule, "params": {"max_m": 20, "required": True}}
+    assert (await put_rules(client, admin_headers, required)).is_success
+    check = await client.post(f"{URL}/check", json=feature(*CAPITOLE), headers=contributor_headers)
+    assert [i["code"] for i in check.json()["issues"]] == ["quality_accuracy_missing"]
+
+
 async def test_accuracy_size_and_date_rules(
     client: httpx.AsyncClient, campaign: dict[str, Any], admin_headers: dict[str, str],
     contributor_headers: dict[str, str],
