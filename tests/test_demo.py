@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.demo import saint_barthelemy
-from app.demo.loader import SLUG, load_demo
+from app.demo.loader import RULES, SLUG, load_demo
 from app.observations.models import Observation
+
+WEST_OF_AUCH = (0.465, 43.6465)  # in the Gers, 34 km from Haute-Garonne
+CAPITOLE = (1.4433, 43.6044)
+MARKER = (0.8638169, 43.3646893)  # IGN's marker 3100101 - 1
 
 
 async def test_demo_campaign_is_served(client: httpx.AsyncClient, session: AsyncSession) -> None:
@@ -70,3 +77,44 @@ async def test_second_demo_campaign_on_its_own_basemap(
     assert style.status_code == 200
     markers = (await client.get(f"/api/v1/campaigns/{SLUG}")).json()
     assert markers["basemap"] == "haute-garonne" and markers["map_layers"] == ["communes-31"]
+
+
+async def test_demo_rules_answer_a_newcomer_in_words(
+    client: httpx.AsyncClient, session: AsyncSession, contributor_headers: dict[str, str],
+    admin_headers: dict[str, str],
+) -> None:  # fmt: skip
+    """The demo ships with rules, once: a point far outside Haute-Garonne, a vague position and
+    a point next to a known marker each get a finding a person reads."""
+    await load_demo(session)
+    await load_demo(session)
+    await session.commit()
+    rules = (await client.get(f"/api/v1/campaigns/{SLUG}/rules", headers=admin_headers)).json()
+    assert [r["name"] for r in rules["rules"]] == [r.name for r in RULES]
+    url = f"/api/v1/campaigns/{SLUG}/observations"
+
+    async def issues(lon: float, lat: float, **properties: object) -> list[dict[str, Any]]:
+        body = {"type": "Feature", "id": str(uuid.uuid4()), "properties": properties,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]}}  # fmt: skip
+        response = await client.post(url, json=body, headers=contributor_headers)
+        assert response.status_code == 201, response.text
+        assert response.json()["properties"]["status"] == "flagged"
+        return list(response.json()["properties"]["quality_issues"])
+
+    (outside,) = await issues(*WEST_OF_AUCH, condition="seen")
+    assert outside["figures"]["tolerance_m"] == 0 and outside["figures"]["outside_m"] > 30_000
+    assert outside["message"] == {
+        "fr": "L'observation est à 34 km de la zone de la campagne.",
+        "en": "The observation is 34 km outside the campaign area.",
+    }
+    (vague,) = await issues(*CAPITOLE, condition="seen", accuracy_m=80)
+    assert vague["message"] == {"fr": "Précision 80 m, 20 m au plus demandés.",
+                                "en": "Accuracy 80 m, at most 20 m asked."}  # fmt: skip
+    lon, lat = MARKER
+    (known,) = await issues(lon + 0.0001, lat, condition="damaged")  # some 8 m east
+    assert known["rule"] == "repere-connu"
+    assert known["message"] == {
+        "fr": "L'observation 3100101 - 1 (670067311) n'est qu'à 8 m (écart minimum 15 m) : "
+        "sans doute la même chose.",
+        "en": "Observation 3100101 - 1 (670067311) is only 8 m away (minimum spacing 15 m): "
+        "probably the same thing.",
+    }

@@ -19,10 +19,13 @@ from app.auth import service as auth
 from app.auth.models import User
 from app.campaigns import repository as campaigns_repository
 from app.campaigns import service as campaigns
+from app.campaigns.models import Campaign
 from app.campaigns.schemas import CampaignCreate
 from app.demo import saint_barthelemy
 from app.observations import submission
-from app.quality import layers, layers_repository
+from app.quality import layers, layers_repository, rules_repository
+from app.quality import service as quality
+from app.quality.rules import RuleIn
 from app.quality.schemas import LayerImport
 from app.targets import repository as targets_repository
 
@@ -45,6 +48,13 @@ TARGETS = {
     "reference_property": "id",
     "revisit_after_days": 3650,
 }
+# Feedback a newcomer sees at once: a point outside the département, a vague GPS position, a
+# point within 15 m of a known marker (named: "probably the same thing").
+RULES = [
+    RuleIn(name="dans-la-haute-garonne", kind="inside", severity="flag"),
+    RuleIn(name="precision-gps", kind="accuracy", severity="flag", params={"max_m": 20}),
+    RuleIn(name="repere-connu", kind="duplicate", severity="flag", params={"distance_m": 15}),
+]
 _LAST_VISIT = re.compile(r"en (\d{4})\.?\s*$")
 
 
@@ -145,6 +155,13 @@ async def _communes_layer(session: AsyncSession) -> None:
     await layers.import_layer(session, COMMUNES, options)
 
 
+async def _quality_rules(session: AsyncSession, campaign: Campaign) -> None:
+    """The demo's rules, once: after IGN's visits are in (they are not judged by them), and
+    never over rules an owner has set since."""
+    if not await rules_repository.rules_of(session, campaign.id):
+        await quality.replace_rules(session, campaign, RULES)
+
+
 async def load_demo(session: AsyncSession) -> dict[str, int]:
     """Create the demo campaigns if missing and submit the markers; returns the outcome counts
     of the markers' campaign."""
@@ -180,6 +197,7 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
     targets = await targets_repository.ids_by_reference(session, campaign)
     features = [marker_feature(m, targets.get(m["properties"]["id"])) for m in markers]
     results = await submission.submit_batch(session, campaign, user, features)
+    await _quality_rules(session, campaign)
     counts: dict[str, int] = {}
     for result in results:
         counts[result.outcome] = counts.get(result.outcome, 0) + 1
