@@ -2,7 +2,7 @@
 // with its recovery code) and the settings screen: language, display name and opt-ins,
 // notifications (notifications.js), the device account's recovery code and its upgrade to an
 // e-mail account, signing out.
-import { LANGUAGES, formatDate, lang, t } from './i18n.js';
+import { LANGUAGES, formatDate, lang, t, tn } from './i18n.js';
 import { notificationsSection, stopPushHere } from './notifications.js';
 import { allCaptures } from './outbox.js';
 import { announce, errorText, fill, h, viewHeading } from './ui.js';
@@ -92,7 +92,7 @@ export function renderSettings(app, view) {
   const logout = h('button', { type: 'button', class: 'danger', id: 'logout', onclick: async () => {
     const waiting = (await allCaptures()).filter((i) => i.userId === user.id).length;
     const deviceWarning = !user.is_device ? '' : recovery.hasCode() ? t('recovery.logoutKeep') : t('recovery.logoutLost');
-    const warning = [deviceWarning, waiting ? t('settings.logoutWarn', { n: waiting }) : ''].filter(Boolean).join('\n\n');
+    const warning = [deviceWarning, waiting ? tn('settings.logoutWarn', waiting) : ''].filter(Boolean).join('\n\n');
     if (warning && !confirm(warning)) return;
     await stopPushHere(app);
     await app.signOut();

@@ -6,7 +6,7 @@ import { request } from './api.js';
 import { renderCampaign, renderCampaignList } from './campaigns.js';
 import { renderCapture } from './capture.js';
 import { loadContributions, renderContributions } from './contributions.js';
-import { lang, setLanguage, t, translatePage } from './i18n.js';
+import { formatNumber, lang, setLanguage, t, tn, translatePage } from './i18n.js';
 import { adoptCaptures, allCaptures, flushOutbox, onOutboxChange } from './outbox.js';
 import { renderReview } from './review.js';
 import { renderTimeline } from './timeline.js';
@@ -127,7 +127,7 @@ const app = {
   async switchLanguage(code) {
     await setLanguage(code);
     dropMap(); // MapLibre's controls take their language when the map is made
-    $('lang').textContent = t('lang.short');
+    labelLanguageButton();
     await refreshOutbox(); // the counter's label
     await route();
   },
@@ -177,8 +177,8 @@ async function flush(force = false) {
     return;
   }
   const said = [];
-  if (result.sent) said.push(t('outbox.sent', { n: result.sent }));
-  if (result.needsFixing) said.push(t('outbox.toFix', { n: result.needsFixing }));
+  if (result.sent) said.push(tn('outbox.sent', result.sent));
+  if (result.needsFixing) said.push(tn('outbox.toFix', result.needsFixing));
   if (said.length) announce(said.join(' '));
   if (result.needsAuth) await app.expired();
   clearTimeout(retryTimer);
@@ -195,7 +195,7 @@ async function refreshOutbox() {
   const counter = $('outbox-count');
   counter.textContent = String(items.length);
   $('outbox').dataset.count = String(items.length);
-  $('outbox').setAttribute('aria-label', t('outbox.label', { n: items.length }));
+  $('outbox').setAttribute('aria-label', tn('outbox.label', items.length));
   if (app.mapView?.map) app.mapView.module.showOutbox(app.mapView.map, items.filter((i) => i.campaign === app.mapView.slug));
   // The service worker may have found the token expired while sending.
   const stored = await loadSession();
@@ -224,8 +224,8 @@ async function ensureMap(campaign) {
         const position = await module.locate();
         module.showPosition(map, position);
         map.flyTo({ center: position.lonLat, zoom: Math.max(map.getZoom(), 16) });
-        announce(t('campaign.position', { acc: Math.round(position.accuracy) }));
-      } catch (error) { announce(t('capture.geoError', { reason: error.message })); }
+        announce(t('campaign.position', { acc: formatNumber(position.accuracy) }));
+      } catch (error) { announce(t(`geo.${error.problem || 'unavailable'}`)); }
     } }, '◎');
   element.append(locate);
   await refreshOutbox();
@@ -297,9 +297,17 @@ function showBanner() {
 
 // ---- start --------------------------------------------------------------------------------
 
+/** The language button shows the other language ("EN") and is named in it, starting with what
+ * it shows ("EN: switch to English"), so that a voice command saying what is seen finds it. */
+function labelLanguageButton() {
+  const button = $('lang');
+  button.textContent = t('lang.short');
+  button.lang = lang() === 'fr' ? 'en' : 'fr';
+}
+
 async function start() {
   translatePage();
-  $('lang').textContent = t('lang.short');
+  labelLanguageButton();
   $('lang').addEventListener('click', () => app.switchLanguage(lang() === 'fr' ? 'en' : 'fr'));
   $('outbox').addEventListener('click', () => { location.hash = '#/mine'; });
   await saveLanguage(lang()); // the service worker sends the outbox in this language too

@@ -1,6 +1,6 @@
 // The list of campaigns (with a search box) and a campaign's page under its map.
 import { STATUS_COLOURS } from './map/colours.js';
-import { formatNumber, t } from './i18n.js';
+import { t, tn } from './i18n.js';
 import { allCaptures } from './outbox.js';
 import { targetLegend } from './targets.js';
 import { announce, errorText, fill, h, viewHeading } from './ui.js';
@@ -34,7 +34,7 @@ function card(campaign) {
   return h('li', {}, h('a', { class: 'card', href: `#/c/${campaign.slug}` },
     h('strong', {}, campaign.title),
     campaign.description ? h('span', { class: 'clamp' }, campaign.description) : null,
-    h('small', {}, `${t('campaigns.count', { n: formatNumber(campaign.observation_count || 0) })} · ${campaign.licence}`)));
+    h('small', {}, `${tn('campaigns.count', campaign.observation_count || 0)} · ${campaign.licence}`)));
 }
 
 const DRAW = { Point: 'Point', LineString: 'LineString', Polygon: 'Polygon', MultiPolygon: 'Polygon' };

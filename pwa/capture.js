@@ -4,7 +4,7 @@
 import { loadForEdit, saveEdit } from './edit.js';
 import { fieldOfPath, buildForm } from './forms.js';
 import { lineLength, polygonArea } from './geo.js';
-import { formatNumber, t } from './i18n.js';
+import { formatNumber, t, tn } from './i18n.js';
 import { alreadyReported, confirmSame } from './nearby.js';
 import { getCapture, newCapture, putCapture } from './outbox.js';
 import { loadTarget } from './targets.js';
@@ -161,7 +161,7 @@ function tools(draft, drawing, ui, mapView) {
   const centre = () => { const { lng, lat } = mapView.map.getCenter(); return [lng, lat]; };
   if (draft.type === 'Point') {
     return [
-      button(t('capture.gps'), () => useGps(drawing, ui, mapView), 'primary-outline'),
+      button(t('capture.gps'), () => useGps(draft, drawing, ui, mapView), 'primary-outline'),
       button(t('capture.centre'), () => drawing.setPoint(centre(), null)),
     ];
   }
@@ -181,15 +181,19 @@ function tools(draft, drawing, ui, mapView) {
   ];
 }
 
-async function useGps(drawing, ui, mapView) {
+async function useGps(draft, drawing, ui, mapView) {
   ui.where.textContent = t('capture.locating');
+  ui.where.setAttribute('aria-busy', 'true');
   try {
     const position = await mapView.module.locate();
     mapView.module.showPosition(mapView.map, position);
     mapView.map.jumpTo({ center: position.lonLat, zoom: Math.max(mapView.map.getZoom(), 17) });
     drawing.setPoint(position.lonLat, position.accuracy);
   } catch (error) {
-    showWhereError(ui, t('capture.geoError', { reason: error.message }));
+    refreshWhere(ui, draft); // no longer looking: what was placed before, if anything
+    showWhereError(ui, `${t(`geo.${error.problem || 'unavailable'}`)} ${t('capture.placeInstead')}`);
+  } finally {
+    ui.where.removeAttribute('aria-busy');
   }
 }
 
@@ -197,12 +201,12 @@ function refreshWhere(ui, draft) {
   showWhereError(ui, '');
   if (draft.type === 'Point') {
     if (!draft.point) { ui.where.textContent = ''; return; }
-    const [lon, lat] = draft.point.map((v) => v.toFixed(5));
+    const [lon, lat] = draft.point.map((v) => formatNumber(v, 5, 5));
     ui.where.textContent = draft.accuracy === null ? t('capture.placed', { lat, lon })
       : t('capture.fix', { lat, lon, acc: formatNumber(draft.accuracy) });
     return;
   }
-  const parts = [t('capture.vertices', { n: draft.vertices.length })];
+  const parts = [tn('capture.vertices', draft.vertices.length)];
   if (draft.type === 'Polygon' && draft.vertices.length >= 3) parts.push(t('capture.area', { area: formatArea(polygonArea([[...draft.vertices, draft.vertices[0]]])) }));
   if (draft.type === 'LineString' && draft.vertices.length >= 2) parts.push(t('capture.length', { length: `${formatNumber(lineLength(draft.vertices), 1)} m` }));
   if (draft.closed) parts.push(t(draft.type === 'Polygon' ? 'capture.closed' : 'capture.finished'));
@@ -230,7 +234,7 @@ async function submit(app, campaign, draft, ui, form, item) {
   const first = form.showErrors(errors);
   showWhereError(ui, geometry ? '' : t(`capture.no${draft.type}`));
   if (!geometry || errors.length) {
-    announce(t('capture.errors', { n: errors.length + (geometry ? 0 : 1) }));
+    announce(tn('capture.errors', errors.length + (geometry ? 0 : 1)));
     (geometry ? first : ui.tools.querySelector('button'))?.focus();
     return;
   }
@@ -319,6 +323,6 @@ function showServerErrors(ui, form, fields, errors = [], detail = '') {
   fill(ui.check, h('div', { class: 'notice error-box', role: 'alert' },
     h('p', {}, t('capture.refused')),
     h('ul', {}, (errors.length ? errors.map((e) => e.detail) : [detail]).map((text) => h('li', {}, text)))));
-  announce(t('capture.errors', { n: errors.length || 1 }));
+  announce(tn('capture.errors', errors.length || 1));
   (onPlace.length ? ui.tools.querySelector('button') : first)?.focus();
 }

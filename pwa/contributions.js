@@ -1,6 +1,6 @@
 // "My contributions": what is still on the device (the outbox, with what to do about refusals)
 // and what the server holds, with its status, unread feedback and each one's timeline.
-import { formatDate, formatTime, t } from './i18n.js';
+import { formatDate, formatTime, t, tn } from './i18n.js';
 import { allCaptures, removeCapture, retryCapture, sendAsNew } from './outbox.js';
 import { unreadCounts } from './reading.js';
 import { button, errorText, fill, h, statusBadge, viewHeading } from './ui.js';
@@ -74,7 +74,7 @@ function outboxCard(app, item, refresh) {
   return h('li', { class: `card outbox-item state-${item.state}`, 'data-id': item.id, 'data-state': item.state },
     h('strong', {}, title(app, item.campaign, item.feature.properties)),
     h('span', { class: 'state' }, item.observationId ? `${t('outbox.edit')} · ${state}` : state),
-    item.photos.length ? h('small', {}, t('mine.photos', { n: item.photos.length })) : null,
+    item.photos.length ? h('small', {}, tn('mine.photos', item.photos.length)) : null,
     item.state === 'conflict' ? h('p', { class: 'small' }, t(item.observationId ? 'outbox.editConflict' : 'outbox.conflictHelp')) : null,
     errors.length ? h('ul', { class: 'reasons' }, errors.map((e) => h('li', {}, e))) : null,
     item.state === 'waiting' && item.nextAttemptAt > Date.now() ? h('small', {}, t('outbox.retryAt', { time: formatTime(item.nextAttemptAt) })) : null,
@@ -111,6 +111,6 @@ function sentCard(app, { feature, following }, unread) {
     h('strong', {}, title(app, properties.campaign, properties)),
     h('span', { class: 'row' }, statusBadge(properties.status),
       following ? h('span', { class: 'small' }, t('mine.following')) : null,
-      unread ? h('span', { class: 'new' }, t('mine.unread', { n: unread })) : null),
+      unread ? h('span', { class: 'new' }, tn('mine.unread', unread)) : null),
     h('small', {}, `${app.campaignBySlug(properties.campaign)?.title || properties.campaign} · ${formatDate(properties.created_at)}`)));
 }

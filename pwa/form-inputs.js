@@ -4,7 +4,8 @@
 // file input, thumbnails, remove; the value is the SHA-256 of each file's bytes, the files go to
 // the outbox and are uploaded after the observation with field=<question>).
 import { fieldElement, readRaw, validate } from './forms.js';
-import { formatNumber, pick, t } from './i18n.js';
+import { positionProblem } from './geo.js';
+import { formatNumber, pick, t, tn } from './i18n.js';
 import { h } from './ui.js';
 
 export const TYPED = new Set(['note', 'geopoint', 'repeat', 'photo', 'audio']);
@@ -37,7 +38,7 @@ function geopoint(field, value, id) {
       const point = { type: 'Point', coordinates: [round(longitude), round(latitude)] };
       stored.value = JSON.stringify(point);
       shown.textContent = describe(point, accuracy);
-    }, () => { shown.textContent = t('form.geopoint.failed'); }, { enableHighAccuracy: true, timeout: 20000 });
+    }, (error) => { shown.textContent = t(`geo.${positionProblem(error)}`); }, { enableHighAccuracy: true, timeout: 20000 });
   });
   return h('fieldset', { class: 'field geopoint', id, 'data-name': field.name },
     legend(field), use, shown, stored, h('p', { class: 'error', id: `${id}-error`, hidden: true }));
@@ -168,7 +169,7 @@ export function convertTyped(field, input) {
 }
 
 function counted(field, count, errors) {
-  if (field.min_count != null && count < field.min_count) errors.push({ name: field.name, message: t('error.too_few', { min: field.min_count }) });
+  if (field.min_count != null && count < field.min_count) errors.push({ name: field.name, message: tn('error.too_few', field.min_count) });
   if (field.max_count != null && count > field.max_count) errors.push({ name: field.name, message: t('error.too_many', { max: field.max_count }) });
   return errors;
 }

@@ -1,5 +1,9 @@
 // Geometry on the client: areas and lengths on a sphere (what a contributor sees while drawing;
 // the server measures again on the ellipsoid), an accuracy circle, bounding boxes.
+// Why the browser gave no position (GeolocationPositionError codes), as the app's texts name it.
+const POSITION_PROBLEMS = { 1: 'denied', 2: 'unavailable', 3: 'timeout' };
+export const positionProblem = (error) => POSITION_PROBLEMS[error?.code] || 'unavailable';
+
 const RADIUS = 6378137; // metres, the WGS 84 equatorial radius (as in Web Mercator)
 const rad = (degrees) => (degrees * Math.PI) / 180;
 

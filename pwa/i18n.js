@@ -18,6 +18,11 @@ function pickLanguage() {
 
 export const lang = () => current;
 
+// Numbers, dates and plurals by region: French of France, and British English (5 March 2025,
+// not March 5).
+const LOCALES = { fr: 'fr-FR', en: 'en-GB' };
+export const locale = () => LOCALES[current];
+
 /** Texts of a module of the app ({fr: {...}, en: {...}}), added beside the base texts. */
 export function addMessages(messages) {
   for (const language of LANGUAGES) Object.assign(MESSAGES[language], messages[language] || {});
@@ -49,7 +54,7 @@ export function pickText(label, language) {
  * `key.one`, `key.other`... ({n} is the count, formatted for the language).
  */
 export function tn(key, n, params = {}) {
-  const rule = new Intl.PluralRules(current).select(n);
+  const rule = new Intl.PluralRules(locale()).select(n);
   const found = [`${key}.${rule}`, `${key}.other`].find((k) => k in MESSAGES[current] || k in MESSAGES.en);
   return t(found || key, { ...params, n: formatNumber(n) });
 }
@@ -73,10 +78,11 @@ export function translatePage(root = document) {
   }
 }
 
-export const formatNumber = (value, digits = 0) =>
-  new Intl.NumberFormat(current, { maximumFractionDigits: digits }).format(value);
+/** A number as the language writes it (12,5 in French), with at most `digits` decimals. */
+export const formatNumber = (value, digits = 0, minDigits = 0) =>
+  new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, minimumFractionDigits: minDigits }).format(value);
 
 export const formatDate = (iso) =>
-  iso ? new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '';
+  iso ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '';
 
-export const formatTime = (ms) => new Intl.DateTimeFormat(current, { timeStyle: 'short' }).format(new Date(ms));
+export const formatTime = (ms) => new Intl.DateTimeFormat(locale(), { timeStyle: 'short' }).format(new Date(ms));

@@ -4,7 +4,7 @@
 // circle, the shape being drawn and, in review mode, the observation under review.
 // Loaded on demand (import()) so that the lists and forms do not wait for MapLibre.
 import { addArea, addReferenceLayers, basemapFromUrl, createMap, maplibregl } from './map/map.js';
-import { bbox, circle } from './geo.js';
+import { bbox, circle, positionProblem } from './geo.js';
 
 const TILES = (collection) => `/ogc/collections/${collection}/tiles/WebMercatorQuad`;
 const INK = '#0b5cad';
@@ -103,13 +103,15 @@ export function focusOn(map, geometry) {
   map.fitBounds([[west, south], [east, north]], { padding: 48, maxZoom: 18, duration: 0 });
 }
 
-/** The device's position: {lonLat, accuracy (m)}; rejects with the browser's reason. */
+/** The device's position: {lonLat, accuracy (m)}; rejects with an Error whose `problem` is
+ * 'denied', 'unavailable', 'timeout' or 'unsupported' (the browser's own message is in English). */
 export function locate() {
+  const failure = (problem) => Object.assign(new Error(`geolocation: ${problem}`), { problem });
   return new Promise((resolve, reject) => {
-    if (!navigator.geolocation) { reject(new Error('geolocation')); return; }
+    if (!navigator.geolocation) { reject(failure('unsupported')); return; }
     navigator.geolocation.getCurrentPosition(
       ({ coords }) => resolve({ lonLat: [coords.longitude, coords.latitude], accuracy: coords.accuracy }),
-      (error) => reject(new Error(error.message || 'geolocation')),
+      (error) => reject(failure(positionProblem(error))),
       { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 },
     );
   });

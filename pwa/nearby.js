@@ -1,7 +1,7 @@
 // "Is this it?": before a new point is sent, what was already reported within about 30 m is
 // shown (photo, status). "Yes, that's it" confirms the original (kind `same`: the contributor
 // then follows it) instead of sending a likely duplicate; "No, it's another one" goes on.
-import { formatNumber, t } from './i18n.js';
+import { formatNumber, t, tn } from './i18n.js';
 import { photoUrl } from './review.js';
 import { announce, button, errorText, h, statusBadge } from './ui.js';
 
@@ -43,7 +43,7 @@ function candidate(app, item, chosen) {
       item.reference ? h('small', { class: 'reference' }, ` (${item.reference})`) : null,
       h('div', { class: 'row' }, statusBadge(item.status)),
       h('small', {}, t('nearby.distance', { m: formatNumber(item.distance_m) }),
-        item.confirmations ? ` · ${t('nearby.confirmations', { n: item.confirmations })}` : ''))),
+        item.confirmations ? ` · ${tn('nearby.confirmations', item.confirmations)}` : ''))),
     button(t('nearby.same'), chosen, 'primary'));
 }
 

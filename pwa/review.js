@@ -1,7 +1,7 @@
 // Review mode for a campaign's validators: the whole queue (flagged first), a page at a time,
 // each observation on the map with its attributes, quality issues, photos and earlier votes;
 // agree, disagree with a reason, say you are not sure, or skip it (to the end of the queue).
-import { formatDate, formatNumber, pick, t } from './i18n.js';
+import { formatDate, formatNumber, pick, t, tn } from './i18n.js';
 import { announce, button, errorText, fill, h, statusBadge, viewHeading } from './ui.js';
 
 const REASONS = ['wrong_location', 'wrong_attributes', 'not_found_on_site', 'duplicate', 'not_relevant', 'inappropriate', 'other'];
@@ -64,7 +64,7 @@ async function showItem(app, campaign, mapView, body, queue, next) {
     const { skipped } = queue;
     await queue.start(); // the end of a pass: asked again, so that "nothing left" is true
     if (!queue.items.length) fill(body, h('p', { class: 'notice', id: 'review-done' }, t('review.empty')));
-    else if (skipped) fill(body, h('p', { class: 'notice', id: 'review-skipped' }, t('review.left', { n: queue.total })), button(t('review.again'), next, 'primary'));
+    else if (skipped) fill(body, h('p', { class: 'notice', id: 'review-skipped' }, tn('review.left', queue.total)), button(t('review.again'), next, 'primary'));
     else await next(); // sent meanwhile
     return;
   }

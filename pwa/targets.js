@@ -2,7 +2,7 @@
 // coloured by their state, those due a visit ringed; a tap opens a sheet with the target's
 // name, reference, state and last visit, "claim" (hold it for a few hours) and "report on
 // this", which opens the capture at the target with `target` set.
-import { formatDate, pick, t } from './i18n.js';
+import { formatDate, formatTime, pick, t, tn } from './i18n.js';
 import { announce, button, errorText, h } from './ui.js';
 
 // Colour-blind-safe (Okabe-Ito); states are the campaign's own, these cover the usual ones.
@@ -79,7 +79,7 @@ async function openTarget(app, campaign, id) {
     heading,
     h('p', {}, t('target.reference', { ref: target.reference })),
     h('p', { id: 'target-state', 'data-state': target.state ?? '' }, t('target.state', { state: stateLabel(campaign, target.state) })),
-    h('p', { class: 'small' }, target.last_visited_at ? t('target.lastVisit', { date: formatDate(target.last_visited_at), n: target.visit_count }) : t('target.neverVisited')),
+    h('p', { class: 'small' }, target.last_visited_at ? tn('target.lastVisit', target.visit_count, { date: formatDate(target.last_visited_at) }) : t('target.neverVisited')),
     target.to_visit ? h('p', { class: 'notice' }, t('target.toVisit')) : null,
     claimState,
     h('div', { class: 'actions' }, report, app.session ? claim : null, button(t('target.close'), close, 'link')));
@@ -90,6 +90,6 @@ async function openTarget(app, campaign, id) {
 
 function claimText(target) {
   if (!target.claimed) return '';
-  const until = new Date(target.claim_expires_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const until = formatTime(Date.parse(target.claim_expires_at));
   return target.mine ? t('target.yourClaim', { time: until }) : t('target.othersClaim', { time: until });
 }

@@ -103,6 +103,11 @@ _PAGE = """<!doctype html>
   .releve-legend h1 {{ font-size: 14px; margin: 0 0 4px; }}
   .releve-legend h2 {{ font-size: 12px; font-weight: normal; color: #444; margin: 0 0 2px; }}
   .releve-legend ul {{ list-style: none; margin: 0; padding: 0; }}
+  /* The attribution reads at 4.5:1 at least over any map (MapLibre's is 2:1). */
+  .maplibregl-ctrl.maplibregl-ctrl-attrib {{ background-color: rgba(255, 255, 255, .92);
+    color: #1b1b1b; }}
+  .maplibregl-ctrl-attrib a, .maplibregl-ctrl-attrib a:hover {{ color: #1b1b1b;
+    text-decoration: underline; }}
   .releve-swatch {{ display: inline-block; width: 10px; height: 10px; margin-right: 6px;
     border-radius: 50%; border: 1px solid #fff; box-shadow: 0 0 0 1px rgba(0, 0, 0, .3); }}
 </style>

@@ -105,12 +105,12 @@ async def test_draw_polygon_with_undo_and_close(
     await locate_on_map(page)
     for dx, dy in ((-70, -50), (70, -50), (70, 50), (0, 90)):  # the last one is a slip...
         await page.touchscreen.tap(*await map_point(page, dx, dy))
-    await expect(page.locator("#where")).to_contain_text("4 sommet(s)")
+    await expect(page.locator("#where")).to_contain_text("4 sommets")
     await page.click("text=Annuler le dernier sommet")  # ...undone
     await page.touchscreen.tap(*await map_point(page, -70, 50))
     await page.click("text=Fermer le polygone")
     where = page.locator("#where")
-    await expect(where).to_contain_text("4 sommet(s)")
+    await expect(where).to_contain_text("4 sommets")
     await expect(where).to_contain_text("polygone fermé")
     shown_area = area_of(await where.inner_text())
     await page.evaluate("window.scrollTo(0, 0)")

@@ -65,7 +65,7 @@ async def test_the_whole_queue_is_reached_and_skips_come_back_last(
     assert await item.get_attribute("data-id") == skipped
     await page.get_by_role("button", name="Passer").click()
     await expect(page.locator("#review-skipped")).to_have_text(
-        "Il reste 1 observation(s) que vous avez passée(s)."
+        "Il reste 1 observation que vous avez passée."
     )
     await expect(page.locator("#review-done")).to_have_count(0)
     await screenshots(page, "review-skipped")
