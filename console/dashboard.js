@@ -3,7 +3,7 @@
 // contributor and rule findings are tables with bars. Every chart has its figures in a table
 // beside it (caption, headers with scope), so nothing is only visual.
 import uPlot from '/vendor/console/uplot.js';
-import { formatDate, formatNumber, lang } from '/i18n.js';
+import { formatDate, formatNumber, locale } from '/i18n.js';
 import { fill, h } from '/ui.js';
 import { call } from './api.js';
 import { t } from './messages.js';
@@ -60,7 +60,7 @@ async function loadStats(slug) {
   }
 }
 
-const dayFormat = () => new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeZone: 'UTC' });
+const dayFormat = () => new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' });
 const formatDay = (day) => dayFormat().format(new Date(`${day}T00:00:00Z`));
 
 function drawFigures(content, stats) {
@@ -106,7 +106,7 @@ function timeFigure(id, title, days, values, { bars }) {
 
 function drawChart(holder, days, values, label, bars) {
   const x = days.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000);
-  const ticks = new Intl.DateTimeFormat(lang(), { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const ticks = new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', timeZone: 'UTC' });
   const axis = { stroke: '#1b1b1b', grid: { stroke: '#d9d9d9' }, ticks: { stroke: '#767676' } };
   const series = bars
     ? { label, stroke: BARS, fill: BARS, width: 1, paths: uPlot.paths.bars({ size: [0.7, 24] }), points: { show: false } }

@@ -100,7 +100,8 @@ async def test_the_home_shows_the_backlog_and_the_dashboard_its_figures(
     await page.wait_for_selector("#per-day .chart canvas")
     assert await page.locator(".chart canvas").count() >= 2, "two uPlot charts"
     today = await page.evaluate(
-        "(lang) => new Intl.DateTimeFormat(lang, {dateStyle: 'medium', timeZone: 'UTC'})"
+        "(lang) => new Intl.DateTimeFormat({fr: 'fr-FR', en: 'en-GB'}[lang], "
+        "{dateStyle: 'medium', timeZone: 'UTC'})"
         ".format(new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z'))",
         lang,
     )
