@@ -41,6 +41,7 @@ from app.quality.schemas import (
     LayerProperty,
     LayerUseOut,
 )
+from app.search import service as place_search
 
 DEFAULT_CRS = "EPSG:4326"
 # Called after each chunk: (features just staged, features in the source if known).
@@ -80,6 +81,7 @@ async def import_layer(
         await _stage(session, source, progress)
         counts = await _write_features(session, layer, crs, source.name)
         await repository.drop_staging(session)
+        await place_search.index_layer(session, layer.id)
         _record(layer, source, crs, counts, time.perf_counter() - started)
         if not await repository.swap_in(session, layer, options.slug):
             raise Conflict("reference_layer_slug_taken", slug=options.slug)
