@@ -10,8 +10,9 @@ the migration for the layers already there: one definition for both, kept with t
 Names are compared in their normalised form (``place_name_norm``: no accents, lower case,
 punctuation as spaces, French street abbreviations spelled out), which never holds ``%`` or
 ``_``: it is safe in a LIKE prefix as it is. Matches are prefixes (b-tree, for one or two
-letters) or names of which a part is a close spelling of the query (``%>``, pg_trgm's word
-similarity over the GIN index, which forgives a letter or two).
+letters), names of which a part is a close spelling of the query (``%>``, pg_trgm's word
+similarity) and names close to the whole query (``%``, a typo in a full name: "tolouse"), the
+trigram operators at pg_trgm's default thresholds, over the GIN index.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ matched AS (
            similarity(query.norm, s.norm_label) AS likeness
     FROM sources s, query
     WHERE query.norm <> ''
-      AND (s.norm_label LIKE query.norm || '%' OR s.norm_label %> query.norm)
+      AND (s.norm_label LIKE query.norm || '%' OR s.norm_label %> query.norm
+           OR s.norm_label % query.norm)
 ), kept AS (
     SELECT *, row_number() OVER (
         PARTITION BY norm_label, ST_SnapToGrid(center, 0.000001) ORDER BY source
