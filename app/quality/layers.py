@@ -6,7 +6,8 @@ read, then one INSERT ... SELECT reprojects to EPSG:4326 and repairs invalid geo
 PostGIS (layers_repository.py). The features go under a new layer row with no slug; only once
 they are all in does the swap delete the old layer of the slug and hand the slug over, in the
 caller's transaction: readers see the old layer or the new one, never half of one, and a failed
-import leaves the old one as it was.
+import leaves the old one as it was. The new layer's place names (app/search) are built before
+the swap, so search follows the same version.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ punctuation as spaces, French street abbreviations spelled out), which never hol
 ``_``: it is safe in a LIKE prefix as it is. Matches are prefixes (b-tree, for one or two
 letters), names of which a part is a close spelling of the query (``%>``, pg_trgm's word
 similarity) and names close to the whole query (``%``, a typo in a full name: "tolouse"), the
-trigram operators at pg_trgm's default thresholds, over the GIN index.
+trigram operators at pg_trgm's default thresholds, over the GIN index. One or two letters are
+prefixes only: every name beginning with "r" shares a trigram with it.
 """
 
 from __future__ import annotations
@@ -43,31 +44,37 @@ _SOURCES = """
     FROM targets t WHERE t.campaign_id = :campaign_id
 """
 
+# Exact names first, then names that begin with the query, then names with a word that does,
+# then the closest spellings; shorter names before longer ones.
+_RANK = """exact DESC, prefix DESC, word_prefix DESC, closeness DESC, likeness DESC,
+           length(label), label, feature_id"""
+
 _SEARCH = text(f"""
-WITH query AS (SELECT place_name_norm(:q) AS norm),
-sources AS ({_SOURCES}),
+WITH sources AS ({_SOURCES}),
 matched AS (
     SELECT s.*,
-           s.norm_label = query.norm AS exact,
-           s.norm_label LIKE query.norm || '%' AS prefix,
-           (' ' || s.norm_label) LIKE '% ' || query.norm || '%' AS word_prefix,
-           word_similarity(query.norm, s.norm_label) AS closeness,
-           similarity(query.norm, s.norm_label) AS likeness
-    FROM sources s, query
-    WHERE query.norm <> ''
-      AND (s.norm_label LIKE query.norm || '%' OR s.norm_label %> query.norm
-           OR s.norm_label % query.norm)
+           s.norm_label = :norm AS exact,
+           s.norm_label LIKE :norm || '%' AS prefix,
+           (' ' || s.norm_label) LIKE '% ' || :norm || '%' AS word_prefix,
+           word_similarity(:norm, s.norm_label) AS closeness,
+           similarity(:norm, s.norm_label) AS likeness
+    FROM sources s
+    WHERE s.norm_label LIKE :norm || '%'
+       OR (length(:norm) >= 3 AND (s.norm_label %> :norm OR s.norm_label % :norm))
+), best AS (
+    SELECT * FROM matched
+    ORDER BY {_RANK}
+    LIMIT :candidates
 ), kept AS (
     SELECT *, row_number() OVER (
         PARTITION BY norm_label, ST_SnapToGrid(center, 0.000001) ORDER BY source
     ) AS copy
-    FROM matched
+    FROM best
 )
 SELECT label, kind, layer, collection, feature_id, ST_X(center) AS lon, ST_Y(center) AS lat,
        bbox
 FROM kept WHERE copy = 1
-ORDER BY exact DESC, prefix DESC, word_prefix DESC, closeness DESC, likeness DESC,
-         length(label), label, feature_id
+ORDER BY {_RANK}
 LIMIT :limit
 """).bindparams(
     bindparam("layer_ids", type_=ARRAY(PG_UUID(as_uuid=True))),
@@ -166,8 +173,14 @@ async def used_layer_ids(session: AsyncSession, campaign: Campaign) -> list[uuid
 async def search(
     session: AsyncSession, scope: Scope, campaign_slug: str, q: str, limit: int
 ) -> list[Match]:
-    parameters = {**scope.parameters(campaign_slug), "q": q, "limit": limit}
-    rows = await session.execute(_SEARCH, parameters)
+    """The best ``limit`` names matching ``q``; none when ``q`` holds no letter or digit."""
+    # Normalised once, beforehand: a constant the indexes use, not a call on every row.
+    norm = await session.scalar(select(func.place_name_norm(q)))
+    if not norm:
+        return []
+    # Duplicates (a target and its layer's feature) are dropped among the best few only.
+    parameters = {**scope.parameters(campaign_slug), "norm": norm, "limit": limit}
+    rows = await session.execute(_SEARCH, {**parameters, "candidates": limit * 4})
     return [Match(*row) for row in rows]
 
 
