@@ -45,6 +45,7 @@ from app.review.board_router import router as review_board_router
 from app.review.outcomes_page import page_router as outcomes_page_router
 from app.review.outcomes_router import router as outcomes_router
 from app.review.router import router as review_router
+from app.search.router import router as search_router
 from app.server_errors import UnexpectedErrorMiddleware
 from app.stats.router import router as stats_router
 from app.sync.router import router as sync_router
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.include_router(targets_router, responses=problem_responses(*signed_in, 409))
     api.include_router(invitations_router, responses=problem_responses(*signed_in))
     api.include_router(notifications_router, responses=problem_responses(*signed_in))
+    api.include_router(search_router, responses=problem_responses(400, 404, 422))
     app.include_router(api)
     public_read = problem_responses(400, 404, 422)
     app.include_router(media_files_router, responses=public_read)

@@ -19,6 +19,7 @@ from app.quality.messages import RULE_MESSAGES
 from app.review.board_messages import BOARD_MESSAGES
 from app.review.messages import REVIEW_MESSAGES
 from app.review.outcome_messages import OUTCOME_MESSAGES
+from app.search.messages import SEARCH_MESSAGES
 from app.sync.messages import SYNC_MESSAGES
 from app.targets.messages import TARGET_ACTIONS, TARGET_MESSAGES
 
@@ -682,6 +683,8 @@ MESSAGES.update(FORM_VERSION_MESSAGES)
 # Revisits of known features (app/targets)
 MESSAGES.update(TARGET_MESSAGES)
 MESSAGES.update(BASEMAP_MESSAGES)
+# Place search (app/search)
+MESSAGES.update(SEARCH_MESSAGES)
 
 
 # What a refused request tried to do, as ``forbidden`` says it: "Vous n'avez pas le droit de …".

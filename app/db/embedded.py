@@ -57,8 +57,8 @@ class EmbeddedPostgres(ServerControl):
 
     `start()` (or `with`) initialises the cluster on first use, starts the server on a free
     127.0.0.1 port and a Unix socket in `socket_dir`, and makes sure database ``releve`` exists,
-    owned by the app role, with PostGIS, btree_gist and unaccent. `fast=True` trades durability
-    on power loss for speed (tests only).
+    owned by the app role, with PostGIS, btree_gist, unaccent and pg_trgm. `fast=True` trades
+    durability on power loss for speed (tests only).
     """
 
     install_signal_handlers = staticmethod(install_signal_handlers)

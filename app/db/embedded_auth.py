@@ -38,7 +38,7 @@ host  replication {ADMIN_ROLE} 127.0.0.1/32 scram-sha-256
 # PostGIS is not a trusted extension: the superuser creates it. The trusted ones are created
 # as the app role so that it owns them (migrations may drop and create them again).
 SUPERUSER_EXTENSIONS = ("postgis",)
-APP_EXTENSIONS = ("btree_gist", "unaccent")
+APP_EXTENSIONS = ("btree_gist", "unaccent", "pg_trgm")
 
 
 @dataclass(frozen=True)

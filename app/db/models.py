@@ -28,6 +28,7 @@ from app.review.models import (
     Webhook,
     WebhookDelivery,
 )
+from app.search.models import PlaceName
 from app.targets.models import Target
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "OrganisationMember",
     "Outcome",
     "OutgoingEmail",
+    "PlaceName",
     "PushSubscription",
     "QualityRule",
     "RateCounter",

@@ -6,7 +6,8 @@ read, then one INSERT ... SELECT reprojects to EPSG:4326 and repairs invalid geo
 PostGIS (layers_repository.py). The features go under a new layer row with no slug; only once
 they are all in does the swap delete the old layer of the slug and hand the slug over, in the
 caller's transaction: readers see the old layer or the new one, never half of one, and a failed
-import leaves the old one as it was.
+import leaves the old one as it was. The new layer's place names (app/search) are built before
+the swap, so search follows the same version.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from app.quality.schemas import (
     LayerProperty,
     LayerUseOut,
 )
+from app.search import service as place_search
 
 DEFAULT_CRS = "EPSG:4326"
 # Called after each chunk: (features just staged, features in the source if known).
@@ -80,6 +82,7 @@ async def import_layer(
         await _stage(session, source, progress)
         counts = await _write_features(session, layer, crs, source.name)
         await repository.drop_staging(session)
+        await place_search.index_layer(session, layer.id)
         _record(layer, source, crs, counts, time.perf_counter() - started)
         if not await repository.swap_in(session, layer, options.slug):
             raise Conflict("reference_layer_slug_taken", slug=options.slug)

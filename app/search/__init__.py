@@ -1,0 +1,1 @@
+"""Place search: communes, streets, addresses and named places of reference layers."""
