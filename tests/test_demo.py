@@ -118,3 +118,14 @@ async def test_demo_rules_answer_a_newcomer_in_words(
         "en": "Observation 3100101 - 1 (670067311) is only 8 m away (minimum spacing 15 m): "
         "probably the same thing.",
     }
+    # "Report on this" puts the point on the marker and names it: a visit is the marker's
+    # history, not "probably the same thing" as IGN's visit or the point just above.
+    original = await client.get(f"/api/v1/observations/{known['related'][0]['observation']}")
+    assert original.status_code == 200, original.text
+    marker = original.json()["properties"]["target"]
+    visit = {"type": "Feature", "id": str(uuid.uuid4()),
+             "properties": {"condition": "damaged", "target": marker},
+             "geometry": {"type": "Point", "coordinates": [lon, lat]}}  # fmt: skip
+    response = await client.post(url, json=visit, headers=contributor_headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["properties"]["quality_issues"] == []

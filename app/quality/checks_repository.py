@@ -216,6 +216,9 @@ async def best_match(
 # (ties on created_at, as within one batch, broken by id), and, for new submissions, those
 # earlier in the same batch.
 _SAME_FIELD = "(CAST(:field AS text) IS NULL OR {a} -> :field = {b} -> :field)"
+# A report that names its target says what it is about: it is a visit (and sits on the marker,
+# as every earlier visit does), never "probably the same thing" as something else.
+_NO_TARGET = "({b} ->> 'target' IS NULL)"
 _LIVE = "o.status NOT IN ('withdrawn', 'rejected', 'duplicate')"
 _OTHERS = f"""
     SELECT o.id, o.geom, o.properties AS props FROM observations o
@@ -246,7 +249,9 @@ async def duplicate_points(
 ) -> Sequence[Any]:  # fmt: skip
     """Per point or line candidate: the nearest possible original within ``metres``."""
     same_stored = _SAME_FIELD.format(a="o.properties", b="c.props")
+    same_stored += " AND " + _NO_TARGET.format(b="c.props")
     same_batch = _SAME_FIELD.format(a="b.props", b="a.props")
+    same_batch += " AND " + _NO_TARGET.format(b="a.props")
     sql = (
         _NEAR_BATCH
         + f"""
@@ -299,7 +304,8 @@ async def duplicate_polygons(
         SELECT o.id, {iou} AS iou
         FROM (({_OTHERS} AND o.geom && c.geom)
               UNION ALL ({_EARLIER_IN_BATCH} AND c2.geom && c.geom)) AS o
-        WHERE {_SAME_FIELD.format(a="o.props", b="c.props")} AND ST_Dimension(o.geom) = 2
+        WHERE {_SAME_FIELD.format(a="o.props", b="c.props")}
+          AND {_NO_TARGET.format(b="c.props")} AND ST_Dimension(o.geom) = 2
           AND ST_Intersects(o.geom, c.geom)
         ORDER BY iou DESC NULLS LAST LIMIT 1
     ) AS best ON true

@@ -183,7 +183,13 @@ async def test_duplicates_name_the_original_by_title_and_reference(
     target = (await _targets(client))[0]
     first = visit(target, "seen")
     assert (await client.post(OBSERVATIONS, json=first, headers=contributor_headers)).is_success
-    second = await client.post(OBSERVATIONS, json=visit(target, "damaged"),
+    again = await client.post(
+        OBSERVATIONS, json=visit(target, "damaged"), headers=contributor_headers
+    )
+    assert again.json()["properties"]["quality_issues"] == []  # a visit is history, not a twin
+    unnamed = visit(target, "damaged")
+    del unnamed["properties"]["target"]
+    second = await client.post(OBSERVATIONS, json=unnamed,
                                headers={**contributor_headers, "Accept-Language": "en"})  # fmt: skip
     (issue,) = second.json()["properties"]["quality_issues"]
     name = f"{target['title']} ({target['reference']})"
@@ -193,5 +199,7 @@ async def test_duplicates_name_the_original_by_title_and_reference(
     lon, lat = target["geometry"]["coordinates"]
     nearby = await client.get("/api/v1/campaigns/reperes/nearby",
                               params={"lon": lon, "lat": lat, "radius_m": 10})  # fmt: skip
-    items = nearby.json()["items"]
+    items = [i for i in nearby.json()["items"] if i["id"] != unnamed["id"]]
+    assert len(items) == 2
+    # Visits are named by their target (not by a UUID), whatever their number.
     assert {(i["title"], i["reference"]) for i in items} == {(target["title"], target["reference"])}
