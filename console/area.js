@@ -121,11 +121,11 @@ class AreaScreen {
 
   async openMap() {
     stylesheet('/vendor/maplibre/maplibre-gl.css');
-    const [{ addReferenceLayers, basemapFromUrl, createMap }, tilejson, references] = await Promise.all([
+    const [{ addReferenceLayers, basemapOf, createMap }, tilejson, references] = await Promise.all([
       import('/map/map.js'), getJson(TILES(this.campaign.slug)).catch(() => standIn(this.campaign)),
       Promise.all(this.layers.map((layer) => getJson(TILES(`layers.${layer.slug}`)).catch(() => null)))]);
     const map = await createMap(this.mapElement, {
-      tilejson, lang: lang(), bbox: this.startBox(tilejson), basemap: basemapFromUrl(this.campaign.basemap_url),
+      tilejson, lang: lang(), bbox: this.startBox(tilejson), basemap: basemapOf(this.campaign),
     });
     // Each layer keeps its place in the list, so that its map layer is reference-<index>.
     this.mapLayers = this.layers.map((layer, index) => (references[index] ? layer : null));

@@ -37,11 +37,11 @@ export function drawnArea(campaign) {
     if (!document.querySelector('link[href="/vendor/maplibre/maplibre-gl.css"]')) {
       document.head.append(h('link', { rel: 'stylesheet', href: '/vendor/maplibre/maplibre-gl.css' }));
     }
-    const [{ basemapFromUrl, createMap }, tilejson] = await Promise.all([
+    const [{ basemapOf, createMap }, tilejson] = await Promise.all([
       import('/map/map.js'), getJson(TILES(campaign.slug)).catch(() => null)]);
     const bounds = campaign.area ? bbox(campaign.area) : tilejson?.bounds || FRANCE;
     const map = await createMap(container, {
-      tilejson: tilejson || standIn(campaign, bounds), lang: lang(), bbox: bounds, basemap: basemapFromUrl(campaign.basemap_url),
+      tilejson: tilejson || standIn(campaign, bounds), lang: lang(), bbox: bounds, basemap: basemapOf(campaign),
     });
     if (campaign.area) {
       // The campaign's area, dashed, as on the area screen: where contributions are expected.

@@ -14,13 +14,13 @@ function stylesheet(href) {
 /** A map of the campaign with nothing of its tiles drawn: the board's features go on top. */
 export async function openBoardMap(element, campaign, { onClick, onArea }) {
   stylesheet('/vendor/maplibre/maplibre-gl.css');
-  const { createMap, basemapFromUrl, STATUS_COLOURS } = await import('/map/map.js');
+  const { createMap, basemapOf, STATUS_COLOURS } = await import('/map/map.js');
   const tilejson = {
     tilejson: '3.0.0', tiles: [`${location.origin}/ogc/collections/${campaign.slug}/tiles/WebMercatorQuad/{z}/{x}/{y}`],
     minzoom: 0, maxzoom: 0, bounds: campaign.area ? bbox(campaign.area) : [-5.5, 41.2, 9.7, 51.2],
     attribution: campaign.attribution || '', vector_layers: [{ id: campaign.slug }],
   };
-  const map = await createMap(element, { tilejson, lang: lang(), statuses: [], basemap: basemapFromUrl(campaign.basemap_url) });
+  const map = await createMap(element, { tilejson, lang: lang(), statuses: [], basemap: basemapOf(campaign) });
   const colour = ['match', ['get', 'status'], ...Object.entries(STATUS_COLOURS).flat(), '#444444'];
   map.addSource('board', { type: 'geojson', data: EMPTY, promoteId: 'key' });
   map.addLayer({ id: 'board-fill', type: 'fill', source: 'board', filter: ['!', POINT], paint: { 'fill-color': colour, 'fill-opacity': 0.35 } });

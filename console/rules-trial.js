@@ -4,7 +4,7 @@
 // same, each with its findings in the page's language.
 import { formatNumber, lang } from '/i18n.js';
 import { bbox } from '/geo.js';
-import { basemapFromUrl, createMap } from '/map/map.js';
+import { basemapOf, createMap } from '/map/map.js';
 import { fill, h } from '/ui.js';
 import { t } from './messages.js';
 
@@ -74,7 +74,7 @@ async function drawMap(container, observations, campaign) {
   const pad = 0.002;
   const map = await createMap(container, {
     tilejson: standIn(campaign), lang: lang(), bbox: [box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad],
-    basemap: basemapFromUrl(campaign.basemap_url),
+    basemap: basemapOf(campaign),
   });
   map.addSource('trial', { type: 'geojson', data });
   const colour = ['match', ['get', 'severity'], ...Object.entries(SEVERITY_COLOURS).flat(), '#444'];

@@ -196,6 +196,7 @@ async function refreshOutbox() {
   counter.textContent = String(items.length);
   $('outbox').dataset.count = String(items.length);
   $('outbox').setAttribute('aria-label', tn('outbox.label', items.length));
+  app.outboxItems = new Map(items.map((item) => [item.id, item]));
   if (app.mapView?.map) app.mapView.module.showOutbox(app.mapView.map, items.filter((i) => i.campaign === app.mapView.slug));
   // The service worker may have found the token expired while sending.
   const stored = await loadSession();
@@ -218,6 +219,7 @@ async function ensureMap(campaign) {
   window.releveMap = map; // for tests and debugging, like the embed page
   app.mapView = { slug: campaign.slug, map, module };
   if (campaign.targets) (await import('./targets.js')).addTargets(map, campaign, app);
+  (await import('./features.js')).attachFeaturePopups(map, campaign, app);
   const locate = h('button', { type: 'button', class: 'map-locate', 'aria-label': t('campaign.locate'), title: t('campaign.locate'),
     onclick: async () => {
       try {

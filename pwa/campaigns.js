@@ -1,7 +1,9 @@
 // The list of campaigns (with a search box) and a campaign's page under its map.
 import { STATUS_COLOURS } from './map/colours.js';
 import { t, tn } from './i18n.js';
+import { offlineSection } from './offline.js';
 import { allCaptures } from './outbox.js';
+import { placeSearch } from './search.js';
 import { targetLegend } from './targets.js';
 import { announce, errorText, fill, h, viewHeading } from './ui.js';
 
@@ -40,20 +42,38 @@ function card(campaign) {
 const DRAW = { Point: 'Point', LineString: 'LineString', Polygon: 'Polygon', MultiPolygon: 'Polygon' };
 
 /** The campaign's page under its map: what to do, the legend, the licence. */
-export async function renderCampaign(app, panel, { campaign }) {
+export async function renderCampaign(app, panel, { campaign, mapView }) {
   const kinds = [...new Set(campaign.geometry_types.map((type) => DRAW[type]))];
   const actions = kinds.map((kind) => h('a', { class: 'button primary', href: `#/c/${campaign.slug}/new/${kind}` }, t(`campaign.add${kind}`)));
   const reviewSlot = h('div', { class: 'review-slot' });
+  const view = () => {
+    const bounds = mapView.map.getBounds();
+    return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()];
+  };
   fill(panel,
     viewHeading(campaign.title),
     campaign.description ? h('p', { class: 'lead' }, campaign.description) : null,
-    h('div', { class: 'actions' }, actions), reviewSlot, legend(campaign),
+    h('div', { class: 'actions' }, actions), reviewSlot,
+    placeSearch(app, campaign, (place) => showPlace(mapView, place)), legend(campaign),
+    offlineSection(campaign, { view }),
     h('p', { class: 'small' }, t('campaign.licence', { licence: campaign.licence }), campaign.attribution ? ` — ${campaign.attribution}` : ''),
   );
   const mine = (await allCaptures()).filter((i) => i.campaign === campaign.slug);
   if (mine.length) panel.querySelector('[data-key=outbox]')?.removeAttribute('hidden');
   if (['owner', 'validator'].includes(await app.role(campaign.slug))) {
     reviewSlot.append(h('a', { class: 'button', href: `#/c/${campaign.slug}/review` }, t('campaign.review')));
+  }
+}
+
+/** A place found: a commune or street shown whole, an address or place marked and zoomed to. */
+function showPlace({ map, module }, place) {
+  window.scrollTo({ top: 0 }); // the map is above the panel: bring it back into view
+  if (place.bbox && place.bbox[0] !== place.bbox[2]) {
+    const [west, south, east, north] = place.bbox;
+    map.fitBounds([[west, south], [east, north]], { padding: 32, maxZoom: 18, duration: 0 });
+    module.focusOn(map, null);
+  } else {
+    module.focusOn(map, { type: 'Point', coordinates: place.center });
   }
 }
 

@@ -27,6 +27,9 @@ export async function renderCapture(app, panel, { campaign, mapView, type, itemI
   const target = targetId ? await loadTarget(app, campaign, targetId) : null;
   if (target) Object.assign(draft, { target: target.id, targetInfo: target, point: target.geometry.coordinates });
   if (item?.feature.properties.target) draft.target = item.feature.properties.target;
+  // "Report here" from a popup: the new point starts where the feature was tapped.
+  if (app.placeAt && !item && !target && draft.type === 'Point') draft.point = app.placeAt.map(round);
+  app.placeAt = null;
   // A change of a sent contribution: made on that version (its ETag).
   draft.change = editing ? { id: observationId, etag: editing.etag } : item?.observationId ? { id: item.observationId, etag: item.etag } : null;
   const ui = layout(campaign, draft, item, editing?.question);

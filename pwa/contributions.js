@@ -66,6 +66,8 @@ function outboxCard(app, item, refresh) {
   const redo = h('a', { class: 'button primary', href: `#/c/${item.campaign}/change/${item.observationId}`,
     onclick: () => removeCapture(item.id) }, t('outbox.redo'));
   const actions = {
+    // Not sent yet: it can still be opened and changed, or deleted.
+    waiting: item.observationId ? [remove] : [h('a', { class: 'button', href: `#/c/${item.campaign}/edit/${item.id}` }, t('outbox.open')), remove],
     needs_fixing: [h('a', { class: 'button primary', href: `#/c/${item.campaign}/edit/${item.id}` }, t('outbox.fix')), remove],
     conflict: [item.observationId ? redo : act(t('outbox.asNew'), () => sendAsNew(item.id), 'primary'), remove],
     failed: [act(t('outbox.retry'), () => retryCapture(item.id), 'primary'), remove],

@@ -3,8 +3,9 @@
 // chose, the contributor's unsent captures (from the outbox), their position with its accuracy
 // circle, the shape being drawn and, in review mode, the observation under review.
 // Loaded on demand (import()) so that the lists and forms do not wait for MapLibre.
-import { addArea, addReferenceLayers, basemapFromUrl, createMap, maplibregl } from './map/map.js';
+import { addArea, addReferenceLayers, basemapOf, createMap, maplibregl } from './map/map.js';
 import { bbox, circle, positionProblem } from './geo.js';
+import { offlineCaps } from './offline.js';
 
 const TILES = (collection) => `/ogc/collections/${collection}/tiles/WebMercatorQuad`;
 const INK = '#0b5cad';
@@ -13,18 +14,24 @@ export { maplibregl };
 
 /** The campaign's map in `container`, with the overlays the app draws into. */
 export async function openCampaignMap(container, campaign, lang) {
-  const tilejson = await tileJson(campaign);
+  // Offline, an area copied onto the device has tiles down to some zoom only: deeper zooms are
+  // drawn from those (MapLibre over-zooms a source past its maxzoom).
+  const caps = offlineCaps(campaign.slug);
+  const tilejson = capped(await tileJson(campaign), caps.data);
   const references = await Promise.all((campaign.map_layers || []).map((slug) =>
-    getJson(`${TILES(`layers.${slug}`)}/tilejson.json`).catch(() => null)));
+    getJson(`${TILES(`layers.${slug}`)}/tilejson.json`).then((doc) => capped(doc, caps.data)).catch(() => null)));
+  const basemap = basemapOf(campaign);
   const map = await createMap(container, {
     tilejson, lang, bbox: campaign.area ? bbox(campaign.area) : tilejson.bounds,
-    basemap: basemapFromUrl(campaign.basemap_url),
+    basemap: basemap && caps.basemap !== undefined ? { ...basemap, maxzoom: caps.basemap } : basemap,
   });
   addReferenceLayers(map, references.filter(Boolean));
   addArea(map, campaign.area);
   addOverlays(map);
   return map;
 }
+
+const capped = (tilejson, maxzoom) => (maxzoom === undefined ? tilejson : { ...tilejson, maxzoom: Math.min(tilejson.maxzoom ?? maxzoom, maxzoom) });
 
 async function getJson(url) {
   const response = await fetch(url, { headers: { Accept: 'application/json' } });
@@ -77,7 +84,7 @@ const feature = (geometry, properties = {}) => ({ type: 'Feature', geometry, pro
 
 /** The contributor's unsent captures of this campaign. */
 export function showOutbox(map, items) {
-  map.getSource('outbox')?.setData(collection(items.map((i) => feature(i.feature.geometry, { state: i.state }))));
+  map.getSource('outbox')?.setData(collection(items.map((i) => feature(i.feature.geometry, { state: i.state, item: i.id }))));
 }
 
 /** The position and its accuracy circle. */

@@ -7,6 +7,10 @@ const KEY = 'session';
 // The service worker keeps authenticated API answers in caches named after a hash of the
 // token (see sw.js); they are deleted when the user signs out, so nobody else sees them.
 export const USER_CACHE_PREFIX = 'releve-api-user-';
+// Offline areas (offline.js): one cache per campaign, filled by requests carrying COPY_HEADER,
+// which the service worker lets through to the network untouched.
+export const OFFLINE_PREFIX = 'releve-offline-';
+export const COPY_HEADER = 'X-Releve-Copy';
 
 // Tokens expire (90 days after they were issued, by default). The app renews its token when
 // fewer than 30 days are left, so a phone in use keeps its pseudonymous account (and the

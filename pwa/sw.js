@@ -6,11 +6,15 @@
 //   carrying a token go to a cache named after a hash of that token, deleted when anyone signs
 //   in or out (session.js), so one user never gets another's answers.
 // - Tiles and TileJSON (public) are network-first too; photos (content-addressed) cache-first.
+// - Basemaps served here (/basemaps/): tiles and glyphs cache-first, styles network-first.
+// - Offline areas (offline.js) are caches of their own, `releve-offline-<slug>`, filled by the
+//   page (its requests carry X-Releve-Copy and pass through untouched); public reads fall back
+//   on them when the network does not answer.
 // - Background Sync sends the outbox with the same module the page uses.
 import { flushOutbox } from './outbox.js';
-import { USER_CACHE_PREFIX } from './session.js';
+import { COPY_HEADER, OFFLINE_PREFIX, USER_CACHE_PREFIX } from './session.js';
 
-const VERSION = '62ac6579f745';
+const VERSION = 'd634fff68582';
 const SHELL_CACHE = `releve-shell-${VERSION}`;
 const PUBLIC_CACHE = 'releve-public';
 const MEDIA_CACHE = 'releve-media';
@@ -22,7 +26,7 @@ const SHELL = [
   '/app.js', '/account.js', '/api.js', '/campaigns.js', '/capture.js', '/contributions.js', '/forms.js', '/form-inputs.js',
   '/form-logic.js', '/logic.js',
   '/edit.js', '/geo.js', '/i18n.js', '/idb.js', '/mapview.js', '/messages.js', '/nearby.js', '/notifications.js', '/outbox.js', '/reading.js', '/review.js', '/session.js',
-  '/targets.js', '/timeline.js', '/ui.js',
+  '/targets.js', '/timeline.js', '/ui.js', '/offline.js', '/search.js', '/features.js', '/map/popup.js',
   '/map/map.js', '/map/colours.js',
   // MapLibre asks for its worker as maplibre-gl-worker.mjs?v=<version>: matched ignoring the query.
   '/vendor/maplibre/maplibre-gl.mjs', '/vendor/maplibre/maplibre-gl-worker.mjs', '/vendor/maplibre/maplibre-gl.css',
@@ -53,11 +57,16 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate') {
     // The app is one page (hash routes); other pages of the site (/docs, /ogc, /embed) are not ours.
     if (url.pathname === '/' || url.pathname === '/index.html') event.respondWith(fromShell(request, '/'));
-  } else if (url.pathname.startsWith('/api/')) {
+  } else if (url.pathname.startsWith('/api/') && !request.headers.has(COPY_HEADER)) {
     // Only JSON is kept: an export (GeoPackage, CSV...) is downloaded, never stored here.
     event.respondWith(apiCacheName(request).then((name) => networkFirst(event, name, { json: true })));
+  } else if (request.headers.has(COPY_HEADER)) {
+    // An offline copy being made: straight to the network, stored by the page.
   } else if (url.pathname.startsWith('/ogc/') && /\/tiles\//.test(url.pathname)) {
     event.respondWith(networkFirst(event, PUBLIC_CACHE, { limit: MAX_PUBLIC_ENTRIES }));
+  } else if (url.pathname.startsWith('/basemaps/')) {
+    event.respondWith(/\.json$/.test(url.pathname) ? networkFirst(event, PUBLIC_CACHE)
+      : storedFirst(request, PUBLIC_CACHE, MAX_PUBLIC_ENTRIES));
   } else if (url.pathname.startsWith('/media/')) {
     event.respondWith(cacheFirst(request, MEDIA_CACHE));
   } else if (SHELL.includes(url.pathname)) {
@@ -103,7 +112,8 @@ function networkFirst(event, cacheName, { json = false, limit = 0 } = {}) {
     return response;
   });
   event.waitUntil(network.catch(() => null));
-  const kept = () => caches.match(request, { cacheName }).then((cached) => cached && marked(cached));
+  const kept = () => (cacheName === PUBLIC_CACHE ? publicCopy(request) : caches.match(request, { cacheName }))
+    .then((cached) => cached && marked(cached));
   const slow = new Promise((resolve) => { setTimeout(resolve, SLOW_NETWORK_MS); })
     .then(kept).then((cached) => cached || network);
   return Promise.race([network, slow]).catch(async (error) => {
@@ -118,6 +128,30 @@ function marked(cached) {
   const headers = new Headers(cached.headers);
   headers.set('X-Releve-From-Cache', '1');
   return new Response(cached.body, { status: cached.status, statusText: cached.statusText, headers });
+}
+
+/** A public answer kept on the device: the last one seen, else the one in an offline area. */
+async function publicCopy(request) {
+  const names = (await caches.keys()).filter((name) => name === PUBLIC_CACHE || name.startsWith(OFFLINE_PREFIX));
+  names.sort((a, b) => (a === PUBLIC_CACHE ? -1 : b === PUBLIC_CACHE ? 1 : 0));
+  for (const name of names) {
+    const cached = await caches.match(request, { cacheName: name, ignoreVary: true });
+    if (cached) return cached;
+  }
+  return undefined;
+}
+
+/** What the device holds (an offline area, an earlier visit), else the network's answer, kept. */
+async function storedFirst(request, cacheName, limit) {
+  const cached = await publicCopy(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.status === 200) {
+    const cache = await caches.open(cacheName);
+    await cache.put(request, response.clone());
+    await trimCache(cache, limit);
+  }
+  return response;
 }
 
 async function trimCache(cache, limit) {

@@ -3,6 +3,7 @@
 // name, reference, state and last visit, "claim" (hold it for a few hours) and "report on
 // this", which opens the capture at the target with `target` set.
 import { formatDate, formatTime, pick, t, tn } from './i18n.js';
+import { offlineCaps } from './offline.js';
 import { announce, button, errorText, h } from './ui.js';
 
 // Colour-blind-safe (Okabe-Ito); states are the campaign's own, these cover the usual ones.
@@ -23,7 +24,8 @@ const tiles = (slug) => `${location.origin}/ogc/collections/${slug}-targets/tile
 export function addTargets(map, campaign, app) {
   if (!campaign.targets) return;
   const layer = `${campaign.slug}-targets`;
-  map.addSource('targets', { type: 'vector', tiles: [tiles(campaign.slug)], minzoom: 0, maxzoom: 16 });
+  const maxzoom = offlineCaps(campaign.slug).data ?? 16; // an offline copy stops at its zoom
+  map.addSource('targets', { type: 'vector', tiles: [tiles(campaign.slug)], minzoom: 0, maxzoom });
   const colour = ['match', ['get', 'state'], ...Object.entries(STATE_COLOURS).flat(), NEVER];
   map.addLayer({ id: 'targets-point', type: 'circle', source: 'targets', 'source-layer': layer,
     paint: { 'circle-radius': 7, 'circle-color': colour,

@@ -206,7 +206,8 @@ async def describe(
     ]
 
 
-def _basemap_style(campaign: Campaign, base_url: str) -> str | None:
+def basemap_style(campaign: Campaign, base_url: str) -> str | None:
+    """The MapLibre style of the campaign's basemap: the served one, else its URL if a style."""
     if campaign.basemap:
         return f"{base_url}basemaps/{campaign.basemap}/style.json"
     url = campaign.basemap_url
@@ -238,7 +239,7 @@ def _out(
         map_layers=campaign.map_layers or [],
         basemap_url=campaign.basemap_url,
         basemap=campaign.basemap,
-        basemap_style=_basemap_style(campaign, base_url),
+        basemap_style=basemap_style(campaign, base_url),
         targets=campaign.targets,
         observation_count=count,
         opens_at=campaign.opens_at,

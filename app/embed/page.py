@@ -11,6 +11,7 @@ import html
 import math
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -52,8 +53,9 @@ def parse_bbox(value: str | None) -> LonLatBox | None:
 
 
 def page_config(
-    title: str, statuses: tuple[str, ...], options: EmbedOptions, tilejson_url: str
-) -> dict[str, Any]:
+    title: str, statuses: tuple[str, ...], options: EmbedOptions, tilejson_url: str,
+    basemap: dict[str, Any] | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """What the page's script needs: passed as JSON to ``createMap`` and ``createLegend``."""
     language = options.language
     return {
@@ -64,10 +66,20 @@ def page_config(
         "legendTitle": render("embed_legend_title", language),
         "title": title,
         "lang": language,
-        # Hook: a campaign may name a raster basemap later ({tiles, tileSize, attribution}).
-        "basemap": None,
+        "basemap": basemap,
         "cooperativeGestures": True,
     }
+
+
+def basemap_option(style_url: str | None, basemap_url: str | None) -> dict[str, Any] | None:
+    """The map's ``basemap`` option: a MapLibre style, else a raster tile template whose
+    attribution names its host (the least that can be said)."""
+    if style_url:
+        return {"styleUrl": style_url}
+    if basemap_url and "{z}" in basemap_url:
+        host = urlsplit(basemap_url.replace("{", "").replace("}", "")).hostname or ""
+        return {"tiles": [basemap_url], "tileSize": 256, "attribution": host}
+    return None
 
 
 def render_page(title: str, config: dict[str, Any], language: Language) -> str:
@@ -108,6 +120,12 @@ _PAGE = """<!doctype html>
     color: #1b1b1b; }}
   .maplibregl-ctrl-attrib a, .maplibregl-ctrl-attrib a:hover {{ color: #1b1b1b;
     text-decoration: underline; }}
+  .releve-popup h2 {{ font-size: 14px; margin: 0 18px 4px 0; }}
+  .releve-popup p {{ margin: 0 0 4px; color: #444; }}
+  .releve-popup-rows {{ display: grid; grid-template-columns: auto 1fr; gap: 2px 8px; margin: 0; }}
+  .releve-popup-rows dt {{ color: #444; }}
+  .releve-popup-rows dd {{ margin: 0; overflow-wrap: anywhere; }}
+  .releve-popup-photo {{ display: block; max-width: 100%; max-height: 120px; margin: 4px 0; }}
   .releve-swatch {{ display: inline-block; width: 10px; height: 10px; margin-right: 6px;
     border-radius: 50%; border: 1px solid #fff; box-shadow: 0 0 0 1px rgba(0, 0, 0, .3); }}
 </style>
@@ -116,7 +134,8 @@ _PAGE = """<!doctype html>
 <div id="map" role="region" aria-label="{label}"></div>
 <script type="application/json" id="embed-config">{config}</script>
 <script type="module">
-import {{ createMap, createLegend }} from '../map/map.js';
+import {{ createMap, createLegend, dataLayerIds }} from '../map/map.js';
+import {{ attachPopups, featureTitle, photoOf, popupContent, rawRows }} from '../map/popup.js';
 
 const config = JSON.parse(document.getElementById('embed-config').textContent);
 const legend = createLegend({{
@@ -126,7 +145,15 @@ const heading = document.createElement('h1');
 heading.textContent = config.title;
 legend.prepend(heading);
 document.body.append(legend);
-window.releveMap = await createMap(document.getElementById('map'), config);
+const map = await createMap(document.getElementById('map'), config);
+// A tap on an observation: what its tile says of it (status, attributes, photo).
+attachPopups(map, {{ layers: dataLayerIds, content: (feature) => {{
+  const properties = feature.properties;
+  const status = config.labels[properties.status] || properties.status;
+  return popupContent({{ title: featureTitle(properties, status), status,
+    rows: rawRows(properties), photo: photoOf(properties), photoAlt: config.title }});
+}} }});
+window.releveMap = map;
 </script>
 </body>
 </html>

@@ -37,9 +37,10 @@ async def embed_map(
             raise  # API clients get the usual problem+json
         return _error_page(error, language=language)
     statuses = _shown_statuses(campaign, options.statuses)
-    config = page.page_config(
-        campaign.title, statuses, options, _tilejson_url(request, slug, options)
-    )
+    style = campaigns.basemap_style(campaign, str(request.base_url))
+    basemap = page.basemap_option(style, campaign.basemap_url)
+    tilejson = _tilejson_url(request, slug, options)
+    config = page.page_config(campaign.title, statuses, options, tilejson, basemap)
     ancestors = request.app.state.settings.embed_frame_ancestors
     headers = {
         "Content-Security-Policy": f"frame-ancestors {ancestors}",

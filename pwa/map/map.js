@@ -35,7 +35,9 @@ const LOCALES = {
  *   lang         'fr' or 'en', for MapLibre's controls
  *   colours      status -> CSS colour (default STATUS_COLOURS)
  *   basemap      optional raster basemap {tiles: [url], tileSize, attribution, maxzoom}, or
- *                {styleUrl} for a MapLibre style drawn under the collection (see basemapFromUrl)
+ *                {styleUrl, maxzoom} for a MapLibre style drawn under the collection (see
+ *                basemapOf); `maxzoom` caps its sources (an offline copy: deeper zooms are
+ *                drawn from the last copied one)
  *   cooperativeGestures  true in an embedded frame: the page scrolls, Ctrl + wheel zooms
  *   onFeatureClick(feature, lngLat)  called with the clicked feature, if any
  */
@@ -44,7 +46,7 @@ export async function createMap(container, options) {
   const colours = options.colours || STATUS_COLOURS;
   const bounds = options.bbox || tilejson.bounds;
   let style = buildStyle(tilejson, { colours, statuses: options.statuses, basemap: options.basemap });
-  if (options.basemap && options.basemap.styleUrl) style = await underStyle(options.basemap.styleUrl, style);
+  if (options.basemap && options.basemap.styleUrl) style = await underStyle(options.basemap, style);
   const map = new maplibregl.Map({
     container,
     style,
@@ -67,6 +69,9 @@ export async function createMap(container, options) {
     const nudge = setInterval(() => { if (map.loaded()) map.triggerRepaint(); }, 500);
     map.once('load', () => { clearInterval(nudge); resolve(); });
   });
+  // The attribution opens folded: on a phone it would cover a third of the map (the ⓘ button
+  // unfolds it).
+  map.getContainer().querySelector('.maplibregl-compact-show')?.classList.remove('maplibregl-compact-show');
   return map;
 }
 
@@ -158,6 +163,12 @@ export function createLegend({ title, statuses, labels, colours = STATUS_COLOURS
   return legend;
 }
 
+/** A campaign's basemap as the `basemap` option: one served here, else its `basemap_url`. */
+export function basemapOf(campaign) {
+  if (campaign.basemap_style) return { styleUrl: campaign.basemap_style };
+  return basemapFromUrl(campaign.basemap_url);
+}
+
 /**
  * A campaign's `basemap_url` as the `basemap` option: a raster tile template ({z}/{x}/{y})
  * or the URL of a MapLibre style. The attribution names the tiles' host, the least we can say.
@@ -171,11 +182,13 @@ export function basemapFromUrl(url) {
 }
 
 /** `style` drawn over another style (a basemap): its sources and layers come first. */
-async function underStyle(url, style) {
+async function underStyle({ styleUrl, maxzoom }, style) {
   try {
-    const base = await fetchTileJson(url);
+    const base = await fetchTileJson(styleUrl);
     const layers = style.layers.filter((layer) => layer.id !== 'background');
-    return { ...base, sources: { ...base.sources, ...style.sources }, layers: [...base.layers, ...layers] };
+    const sources = Object.fromEntries(Object.entries(base.sources).map(([id, source]) =>
+      [id, maxzoom != null && !(source.maxzoom <= maxzoom) ? { ...source, maxzoom } : source]));
+    return { ...base, sources: { ...sources, ...style.sources }, layers: [...base.layers, ...layers] };
   } catch (error) {
     console.warn('basemap style unavailable', error);
     return style;

@@ -26,8 +26,10 @@ from tests.pwa.conftest import (
 # calculations on the phone; its XPath evaluator is vendored, outside the budget) and the inputs
 # of the newer question types (form-inputs.js: media, geopoint, note, repeat) and the targets
 # of monitoring campaigns (targets.js: map layer, sheet, report), and the logic of a repeat's
-# children in each instance, to about 219 KiB.
-SHELL_BUDGET = 226 * 1024
+# children in each instance, to about 219 KiB; the texts in the app's languages with their
+# plurals, the offline areas (offline.js), place search (search.js) and tapped features'
+# popups (features.js, map/popup.js), to about 260 KiB (some 70 KiB over the wire, gzipped).
+SHELL_BUDGET = 266 * 1024
 # Under pwa/vendor/ (make vendor): precached with the shell, so part of its version.
 VENDORED = [
     "maplibre/maplibre-gl.mjs",
