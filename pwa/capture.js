@@ -44,7 +44,7 @@ export async function renderCapture(app, panel, { campaign, mapView, type, itemI
     event.preventDefault();
     submit(app, campaign, draft, ui, form, item).catch((error) => announce(errorText(error)));
   });
-  return () => { drawing.detach(); draft.urls.forEach(URL.revokeObjectURL); document.getElementById('nearby')?.remove(); };
+  return () => { draft.stopGps?.(); drawing.detach(); draft.urls.forEach(URL.revokeObjectURL); document.getElementById('nearby')?.remove(); };
 }
 
 function startDraft(campaign, type, item) {
@@ -142,6 +142,7 @@ function attachMap(mapView, draft, changed) {
   };
   const onClick = (event) => {
     const lonLat = [event.lngLat.lng, event.lngLat.lat];
+    draft.stopGps?.(); // placed by hand: the position is no longer followed
     if (draft.type === 'Point') setPoint(lonLat, null);
     else addVertex(lonLat);
   };
@@ -165,7 +166,7 @@ function tools(draft, drawing, ui, mapView) {
   if (draft.type === 'Point') {
     return [
       button(t('capture.gps'), () => useGps(draft, drawing, ui, mapView), 'primary-outline'),
-      button(t('capture.centre'), () => drawing.setPoint(centre(), null)),
+      button(t('capture.centre'), () => { draft.stopGps?.(); drawing.setPoint(centre(), null); }),
     ];
   }
   const polygon = draft.type === 'Polygon';
@@ -184,20 +185,46 @@ function tools(draft, drawing, ui, mapView) {
   ];
 }
 
-async function useGps(draft, drawing, ui, mapView) {
+// A fix this precise ends the wait; until then each better fix moves the point, and the
+// contributor may keep the current one, or place the point by hand, at any moment.
+const GOOD_FIX_M = 10;
+const FIX_WAIT_MS = 60000;
+
+function useGps(draft, drawing, ui, mapView) {
+  draft.stopGps?.();
   ui.where.textContent = t('capture.locating');
   ui.where.setAttribute('aria-busy', 'true');
-  try {
-    const position = await mapView.module.locate();
+  const keep = h('button', { type: 'button', class: 'small-button', id: 'keep-fix', onclick: () => stop() }, t('capture.keepFix'));
+  let best = null;
+  let timer = null;
+  const stop = () => {
+    stopWatching();
+    clearTimeout(timer);
+    draft.stopGps = null;
+    ui.where.removeAttribute('aria-busy');
+    keep.remove();
+    if (best) refreshWhere(ui, draft);
+  };
+  const stopWatching = mapView.module.watchPosition((position) => {
+    if (best && position.accuracy > best.accuracy) return; // a worse fix never replaces a better one
+    const first = !best;
+    best = position;
     mapView.module.showPosition(mapView.map, position);
-    mapView.map.jumpTo({ center: position.lonLat, zoom: Math.max(mapView.map.getZoom(), 17) });
+    if (first) mapView.map.jumpTo({ center: position.lonLat, zoom: Math.max(mapView.map.getZoom(), 17) });
     drawing.setPoint(position.lonLat, position.accuracy);
-  } catch (error) {
+    if (position.accuracy <= GOOD_FIX_M) { stop(); return; }
+    ui.where.textContent = `${ui.where.textContent} ${t('capture.improving')}`;
+    if (!keep.isConnected) ui.where.after(keep);
+  }, (error) => {
+    // A watch goes on after a passing failure: with a fix in hand, keep it and wait on.
+    if (best && error.problem !== 'denied') return;
+    if (best) { stop(); return; }
+    stop();
     refreshWhere(ui, draft); // no longer looking: what was placed before, if anything
     showWhereError(ui, `${t(`geo.${error.problem || 'unavailable'}`)} ${t('capture.placeInstead')}`);
-  } finally {
-    ui.where.removeAttribute('aria-busy');
-  }
+  });
+  timer = setTimeout(stop, FIX_WAIT_MS);
+  draft.stopGps = stop;
 }
 
 function refreshWhere(ui, draft) {
@@ -232,6 +259,7 @@ function geometryOf(draft) {
 }
 
 async function submit(app, campaign, draft, ui, form, item) {
+  draft.stopGps?.(); // sent with the best fix so far
   const geometry = geometryOf(draft);
   const { values, errors } = form.read();
   const first = form.showErrors(errors);

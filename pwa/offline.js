@@ -212,12 +212,8 @@ export async function copyArea(campaign, plan, { refresh = false, onProgress = (
       if (response.status === 200 || response.status === 204) {
         await cache.put(url, response);
         stored += 1;
-      } else {
-        console.warn('offline copy', url, response.status);
-        missing += 1;
-      }
-    } catch (error) {
-      console.warn('offline copy', url, error);
+      } else missing += 1;
+    } catch {
       missing += 1; // the network went: the copy stays incomplete, to be resumed
     }
   };

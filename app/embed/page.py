@@ -150,7 +150,7 @@ const map = await createMap(document.getElementById('map'), config);
 attachPopups(map, {{ layers: dataLayerIds, content: (feature) => {{
   const properties = feature.properties;
   const status = config.labels[properties.status] || properties.status;
-  return popupContent({{ title: featureTitle(properties, status), status,
+  return popupContent({{ title: featureTitle(properties, config.title), status,
     rows: rawRows(properties), photo: photoOf(properties), photoAlt: config.title }});
 }} }});
 window.releveMap = map;

@@ -70,8 +70,24 @@ async def test_embed_map_draws_the_campaign_from_this_server_only(
     outside = [url for url in requested if not url.startswith((live_server, "blob:", "data:"))]
     assert outside == []
     assert any("/tiles/WebMercatorQuad/" in url for url in requested)
+    # The campaign's basemap, served here: its style, glyphs and tiles.
+    assert any("/basemaps/haute-garonne/style.json" in url for url in requested)
+    assert any("/basemaps/fonts/" in url for url in requested)
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=ARTIFACTS / "embed-reperes-geodesiques-31-fr.png")
+    # A click on a marker opens what its tile says of it.
+    feature = await page.evaluate(
+        f"(() => {{ const [f] = {POINTS}; const p = window.releveMap.project(f.geometry.coordinates);"
+        " return {x: p.x, y: p.y, status: f.properties.status}; })()"
+    )
+    await page.mouse.click(feature["x"], feature["y"])
+    popup = page.locator(".releve-popup")
+    labels = {"pending": "En attente", "needs_review": "À vérifier", "flagged": "Signalée",
+              "validated": "Validée", "needs_info": "Informations demandées"}  # fmt: skip
+    await popup.wait_for(timeout=5_000)
+    assert labels[feature["status"]] in await popup.inner_text()
+    assert await popup.locator("dt").count() > 0
+    await page.screenshot(path=ARTIFACTS / "embed-popup-fr.png")
     await page.context.close()
 
 

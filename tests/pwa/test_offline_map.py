@@ -152,3 +152,36 @@ async def test_campaign_page_with_basemap_on_a_desktop(
         await screenshot(page, "basemap-desktop")
     finally:
         await context.close()
+
+
+async def test_a_copy_cut_by_a_lost_network_resumes_where_it_stopped(
+    phone: BrowserContext, field_data: Field, committed_db: Database
+) -> None:
+    await with_basemap(field_data, committed_db)
+    page = await open_app(phone, field_data.url)
+    await start_without_account(page)
+    await open_campaign(page)
+    await page.click("text=Copier pour le hors-ligne")
+    await page.wait_for_function(
+        "Number(document.getElementById('offline-progress').value) >= 200", timeout=COPIED
+    )
+    await phone.set_offline(True)
+    status = page.locator("#offline-status")
+    await expect(status).to_contain_text("Copie incomplète", timeout=COPIED)
+    cut: dict[str, Any] = await page.evaluate(
+        "JSON.parse(localStorage.getItem('releve-offline:arbres'))"
+    )
+    assert 0 < cut["missing"] < cut["files"], cut
+    await screenshot(page, "offline-incomplete")
+    await phone.set_offline(False)
+    await page.get_by_role("button", name="Reprendre la copie").click()
+    await expect(status).to_contain_text("Copie du", timeout=COPIED)
+    resumed: dict[str, Any] = await page.evaluate(
+        "JSON.parse(localStorage.getItem('releve-offline:arbres'))"
+    )
+    # Only what was missing was fetched again, and nothing is missing now.
+    assert resumed["missing"] == 0 and resumed["fetched"] == cut["missing"], (cut, resumed)
+    cached = await page.evaluate(
+        "caches.open('releve-offline-arbres').then((c) => c.keys()).then((k) => k.length)"
+    )
+    assert cached == resumed["files"]
