@@ -206,18 +206,35 @@ async function refreshOutbox() {
 
 // ---- the campaign's map, kept while moving between its pages ------------------------------
 
-async function ensureMap(campaign) {
+/**
+ * The campaign's map view: {slug, ready, map, module}. It is returned at once, its `map` and
+ * `module` null until `ready` resolves, so that a page under the map (the campaign's, a
+ * capture) works while MapLibre and the tiles still load on a slow network.
+ */
+function ensureMap(campaign) {
   if (app.mapView?.slug === campaign.slug) {
-    app.mapView.map.resize();
+    app.mapView.map?.resize();
     return app.mapView;
   }
   dropMap();
   const element = h('div', { class: 'map', role: 'region', 'aria-label': t('campaign.map', { title: campaign.title }) });
   fill($('map-holder'), element);
+  const view = { slug: campaign.slug, map: null, module: null };
+  view.ready = loadMap(view, element, campaign);
+  view.ready.catch((error) => {
+    console.warn('map', error);
+    if (app.mapView === view) app.mapView = null; // tried again on the next visit of the page
+  });
+  app.mapView = view;
+  return view;
+}
+
+async function loadMap(view, element, campaign) {
   const module = await import('./mapview.js');
   const map = await module.openCampaignMap(element, campaign, lang());
+  if (app.mapView !== view) { map.remove(); throw new Error('map left before it was ready'); }
   window.releveMap = map; // for tests and debugging, like the embed page
-  app.mapView = { slug: campaign.slug, map, module };
+  Object.assign(view, { map, module });
   if (campaign.targets) (await import('./targets.js')).addTargets(map, campaign, app);
   (await import('./features.js')).attachFeaturePopups(map, campaign, app);
   const locate = h('button', { type: 'button', class: 'map-locate', 'aria-label': t('campaign.locate'), title: t('campaign.locate'),
@@ -231,12 +248,13 @@ async function ensureMap(campaign) {
     } }, '◎');
   element.append(locate);
   await refreshOutbox();
-  return app.mapView;
+  return view;
 }
 
 function dropMap() {
-  app.mapView?.map.remove();
+  app.mapView?.map?.remove();
   app.mapView = null;
+  window.releveMap = null;
   $('map-holder').replaceChildren();
 }
 
@@ -264,7 +282,7 @@ async function route() {
       const panel = $('panel');
       fill(panel, h('p', {}, t('loading')));
       const campaign = await app.campaign(match[1]);
-      const mapView = await ensureMap(campaign);
+      const mapView = ensureMap(campaign);
       if (current !== navigation) return;
       result = await render(app, panel, { ...params(match), campaign, mapView });
     } else {

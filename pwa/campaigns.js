@@ -47,6 +47,7 @@ export async function renderCampaign(app, panel, { campaign, mapView }) {
   const actions = kinds.map((kind) => h('a', { class: 'button primary', href: `#/c/${campaign.slug}/new/${kind}` }, t(`campaign.add${kind}`)));
   const reviewSlot = h('div', { class: 'review-slot' });
   const view = () => {
+    if (!mapView.map) return null;
     const bounds = mapView.map.getBounds();
     return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()];
   };
@@ -54,7 +55,7 @@ export async function renderCampaign(app, panel, { campaign, mapView }) {
     viewHeading(campaign.title),
     campaign.description ? h('p', { class: 'lead' }, campaign.description) : null,
     h('div', { class: 'actions' }, actions), reviewSlot,
-    placeSearch(app, campaign, (place) => showPlace(mapView, place)), legend(campaign),
+    placeSearch(app, campaign, (place) => mapView.ready.then(() => showPlace(mapView, place))), legend(campaign),
     offlineSection(campaign, { view }),
     h('p', { class: 'small' }, t('campaign.licence', { licence: campaign.licence }), campaign.attribution ? ` — ${campaign.attribution}` : ''),
   );

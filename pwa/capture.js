@@ -3,7 +3,7 @@
 // reasons to fix, warnings to confirm); then the outbox, online or not, the same way.
 import { loadForEdit, saveEdit } from './edit.js';
 import { fieldOfPath, buildForm } from './forms.js';
-import { lineLength, polygonArea } from './geo.js';
+import { lineLength, polygonArea, watchPosition } from './geo.js';
 import { formatNumber, t, tn } from './i18n.js';
 import { alreadyReported, confirmSame } from './nearby.js';
 import { getCapture, newCapture, putCapture } from './outbox.js';
@@ -35,7 +35,13 @@ export async function renderCapture(app, panel, { campaign, mapView, type, itemI
   const ui = layout(campaign, draft, item, editing?.question);
   fill(panel, ui.root);
   const form = buildForm(ui.fields, campaign.fields, item ? item.feature.properties : {});
-  const drawing = attachMap(mapView, draft, () => refreshWhere(ui, draft));
+  // The form works before the map is ready (a slow network): the point is kept, and drawn
+  // once the map comes.
+  let left = false;
+  const drawing = unattached(draft, () => refreshWhere(ui, draft));
+  mapView.ready.then(() => {
+    if (!left) Object.assign(drawing, attachMap(mapView, draft, () => refreshWhere(ui, draft)));
+  }).catch(() => {});
   fill(ui.tools, ...tools(draft, drawing, ui, mapView));
   refreshWhere(ui, draft);
   renderPhotos(ui, draft);
@@ -44,7 +50,7 @@ export async function renderCapture(app, panel, { campaign, mapView, type, itemI
     event.preventDefault();
     submit(app, campaign, draft, ui, form, item).catch((error) => announce(errorText(error)));
   });
-  return () => { draft.stopGps?.(); drawing.detach(); draft.urls.forEach(URL.revokeObjectURL); document.getElementById('nearby')?.remove(); };
+  return () => { left = true; draft.stopGps?.(); drawing.detach(); draft.urls.forEach(URL.revokeObjectURL); document.getElementById('nearby')?.remove(); };
 }
 
 function startDraft(campaign, type, item) {
@@ -114,11 +120,25 @@ function renderPhotos(ui, draft) {
   ui.photos.querySelectorAll('.remove').forEach((b, i) => b.setAttribute('aria-label', t('capture.removePhoto', { n: i + 1 })));
 }
 
+/** The drawing before the map is ready: the draft alone. */
+function unattached(draft, changed) {
+  return {
+    setPoint(lonLat, accuracy) {
+      draft.point = lonLat.map(round);
+      draft.accuracy = accuracy === null ? null : Math.round(accuracy * 10) / 10;
+      changed();
+    },
+    addVertex() {},
+    redraw: changed,
+    detach() {},
+  };
+}
+
 /** Map interactions while capturing; returns {setPoint, addVertex, redraw, detach}. */
 function attachMap(mapView, draft, changed) {
   const { map, module } = mapView;
   let marker = null;
-  const redraw = () => {
+  const draw = () => {
     if (draft.type === 'Point') {
       if (draft.point && !marker) {
         marker = new module.maplibregl.Marker({ draggable: true, color: '#0b5cad' }).setLngLat(draft.point).addTo(map);
@@ -128,8 +148,8 @@ function attachMap(mapView, draft, changed) {
     } else {
       module.showDraft(map, draft.vertices, { closed: draft.closed, polygon: draft.type === 'Polygon' });
     }
-    changed();
   };
+  const redraw = () => { draw(); changed(); };
   const setPoint = (lonLat, accuracy) => {
     draft.point = lonLat.map(round);
     draft.accuracy = accuracy === null ? null : Math.round(accuracy * 10) / 10;
@@ -148,7 +168,7 @@ function attachMap(mapView, draft, changed) {
   };
   map.on('click', onClick);
   map.getContainer().classList.add('capturing');
-  redraw();
+  draw(); // what the page says of the place (and any server error about it) stays as it is
   if (draft.point) map.jumpTo({ center: draft.point, zoom: Math.max(map.getZoom(), 16) });
   return {
     setPoint, addVertex, redraw,
@@ -162,16 +182,17 @@ function attachMap(mapView, draft, changed) {
 }
 
 function tools(draft, drawing, ui, mapView) {
-  const centre = () => { const { lng, lat } = mapView.map.getCenter(); return [lng, lat]; };
+  const centre = () => { const { lng, lat } = mapView.map?.getCenter() || {}; return [lng, lat]; };
   if (draft.type === 'Point') {
     return [
       button(t('capture.gps'), () => useGps(draft, drawing, ui, mapView), 'primary-outline'),
-      button(t('capture.centre'), () => { draft.stopGps?.(); drawing.setPoint(centre(), null); }),
+      // The map's centre once there is a map (it may still be loading).
+      button(t('capture.centre'), () => mapView.ready.then(() => { draft.stopGps?.(); drawing.setPoint(centre(), null); })),
     ];
   }
   const polygon = draft.type === 'Polygon';
   return [
-    button(t('capture.addVertex'), () => drawing.addVertex(centre())),
+    button(t('capture.addVertex'), () => mapView.ready.then(() => drawing.addVertex(centre()))),
     button(t('capture.undo'), () => {
       if (draft.closed) draft.closed = false;
       else draft.vertices.pop();
@@ -205,12 +226,14 @@ function useGps(draft, drawing, ui, mapView) {
     keep.remove();
     if (best) refreshWhere(ui, draft);
   };
-  const stopWatching = mapView.module.watchPosition((position) => {
+  const stopWatching = watchPosition((position) => {
     if (best && position.accuracy > best.accuracy) return; // a worse fix never replaces a better one
     const first = !best;
     best = position;
-    mapView.module.showPosition(mapView.map, position);
-    if (first) mapView.map.jumpTo({ center: position.lonLat, zoom: Math.max(mapView.map.getZoom(), 17) });
+    if (mapView.map) {
+      mapView.module.showPosition(mapView.map, position);
+      if (first) mapView.map.jumpTo({ center: position.lonLat, zoom: Math.max(mapView.map.getZoom(), 17) });
+    }
     drawing.setPoint(position.lonLat, position.accuracy);
     if (position.accuracy <= GOOD_FIX_M) { stop(); return; }
     ui.where.textContent = `${ui.where.textContent} ${t('capture.improving')}`;

@@ -63,3 +63,18 @@ export function bbox(geometry) {
   visit(geometry.coordinates);
   return box;
 }
+
+/**
+ * Follow the device's position as it improves: `onFix({lonLat, accuracy})` on each fix,
+ * `onError(error)` as locate() rejects. Returns a function that stops following.
+ */
+export function watchPosition(onFix, onError) {
+  const failure = (problem) => Object.assign(new Error(`geolocation: ${problem}`), { problem });
+  if (!navigator.geolocation) { onError(failure('unsupported')); return () => {}; }
+  const id = navigator.geolocation.watchPosition(
+    ({ coords }) => onFix({ lonLat: [coords.longitude, coords.latitude], accuracy: coords.accuracy }),
+    (error) => onError(failure(positionProblem(error))),
+    { enableHighAccuracy: true, timeout: 30000, maximumAge: 0 },
+  );
+  return () => navigator.geolocation.clearWatch(id);
+}

@@ -140,7 +140,7 @@ const intersect = (a, b) => [Math.max(a[0], b[0]), Math.max(a[1], b[1]), Math.mi
  * `view` is the box on screen, copied instead when the area is too large for a useful zoom.
  */
 export async function planCopy(campaign, view) {
-  const area = campaign.area ? bboxOf(campaign.area) : view;
+  const area = campaign.area ? bboxOf(campaign.area) : view || [-180, -85, 180, 85];
   let plan = await planFor(campaign, area);
   if (plan.maxzoom !== null && plan.maxzoom < WANTED_ZOOM && view) {
     const visible = intersect(area, view);

@@ -9,6 +9,7 @@ const REASONS = ['wrong_location', 'wrong_attributes', 'not_found_on_site', 'dup
 const PAGE = 50;
 
 export async function renderReview(app, panel, { campaign, mapView }) {
+  await mapView.ready;
   const body = h('div', { id: 'review-item' }, h('p', {}, t('loading')));
   fill(panel, h('a', { href: `#/c/${campaign.slug}`, class: 'back' }, `← ${campaign.title}`), viewHeading(t('review.title')), body);
   const queue = reviewQueue(app, campaign);

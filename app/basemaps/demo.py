@@ -14,7 +14,6 @@ than its sources is kept.
 from __future__ import annotations
 
 import gzip
-import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +25,8 @@ from typing import Any
 import orjson
 from shapely.geometry import mapping, shape
 
+from app.demo.osm import osm_tags, poi_kind
+
 DATA = Path(__file__).resolve().parents[1] / "demo" / "data"
 OSM = DATA / "osm"
 OSM_ATTRIBUTION = (
@@ -36,7 +37,6 @@ HG_ATTRIBUTION = (
     "© IGN Admin Express (Licence Ouverte Etalab 2.0); adresses © Toulouse Métropole (ODbL)"
 )
 BUILD_SECONDS = 600
-_TAG = re.compile(r'"([^"]+)"=>"([^"]*)"')
 
 
 def _features(path: Path) -> list[dict[str, Any]]:
@@ -44,13 +44,6 @@ def _features(path: Path) -> list[dict[str, Any]]:
     with opener(path, "rb") as file:
         features: list[dict[str, Any]] = orjson.loads(file.read())["features"]
     return features
-
-
-def _tags(properties: dict[str, Any]) -> dict[str, str]:
-    """An OSM feature's tags: its own columns and those of the ``other_tags`` hstore text."""
-    tags = {k: str(v) for k, v in properties.items() if v not in (None, "") and k != "other_tags"}
-    tags.update(_TAG.findall(properties.get("other_tags") or ""))
-    return tags
 
 
 def _out(
@@ -72,12 +65,11 @@ LANDCOVER = {
     ("aeroway", "apron"): "apron",
     ("aeroway", "helipad"): "apron",
 }
-POI_KEYS = ("amenity", "shop", "tourism", "aeroway", "power", "man_made", "leisure")
 
 
 def saint_barthelemy() -> Iterator[bytes]:
     for feature in _features(OSM / "saint_barthelemy_areas_other.geojson"):
-        tags, geometry = _tags(feature["properties"]), feature["geometry"]
+        tags, geometry = osm_tags(feature["properties"]), feature["geometry"]
         if tags.get("land_area") == "administrative":
             yield _out(geometry, "land")
         elif tags.get("natural") == "water":
@@ -87,18 +79,18 @@ def saint_barthelemy() -> Iterator[bytes]:
             if kind:
                 yield _out(geometry, "landcover", {"class": kind, "name": tags.get("name")})
     for feature in _features(OSM / "saint_barthelemy_roads.geojson"):
-        tags = _tags(feature["properties"])
+        tags = osm_tags(feature["properties"])
         road = {"class": tags["highway"], "name": tags.get("name")}
         yield _out(feature["geometry"], "roads", road)
     for feature in _features(OSM / "saint_barthelemy_buildings.geojson"):
         yield _out(feature["geometry"], "buildings")
     for feature in _features(OSM / "saint_barthelemy_pois.geojson"):
-        tags, geometry = _tags(feature["properties"]), feature["geometry"]
+        tags, geometry = osm_tags(feature["properties"]), feature["geometry"]
         name = tags.get("name")
         if tags.get("place") in ("town", "village", "hamlet", "neighbourhood", "locality"):
             yield _out(geometry, "places", {"class": tags["place"], "name": name})
         elif name and "place" not in tags:
-            kind = next((tags[key] for key in POI_KEYS if key in tags), "poi")
+            kind = poi_kind(tags) or "poi"
             yield _out(geometry, "pois", {"class": kind, "name": name}, 14)
 
 

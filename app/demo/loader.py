@@ -23,7 +23,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.schemas import CampaignCreate
 from app.demo import saint_barthelemy
 from app.observations import submission
-from app.quality import layers, layers_repository, rules_repository
+from app.quality import layers, rules_repository
 from app.quality import service as quality
 from app.quality.rules import RuleIn
 from app.quality.schemas import LayerImport
@@ -132,27 +132,23 @@ async def _import_user(session: AsyncSession) -> User:
 
 async def _markers_layer(session: AsyncSession) -> None:
     """The markers as a reference layer: the campaign's targets, revisited by citizens."""
-    if await layers_repository.get_by_slug(session, LAYER) is not None:
-        return
     options = LayerImport(
         slug=LAYER,
         title="Repères géodésiques IGN (Haute-Garonne)",
         licence="etalab-2.0",
         attribution="© IGN (repères géodésiques, Licence Ouverte Etalab 2.0)",
     )
-    await layers.import_layer(session, MARKERS, options)
+    await layers.ensure_layer(session, MARKERS, options)
 
 
 async def _communes_layer(session: AsyncSession) -> None:
-    if await layers_repository.get_by_slug(session, COMMUNES_LAYER) is not None:
-        return
     options = LayerImport(
         slug=COMMUNES_LAYER,
         title="Communes de Haute-Garonne",
         licence="etalab-2.0",
         attribution="© IGN Admin Express (Licence Ouverte Etalab 2.0)",
     )
-    await layers.import_layer(session, COMMUNES, options)
+    await layers.ensure_layer(session, COMMUNES, options)
 
 
 async def _quality_rules(session: AsyncSession, campaign: Campaign) -> None:

@@ -8,7 +8,6 @@ roads, land, beaches and place names, so that the demo shows a basemap people re
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,8 @@ from app.campaigns import repository as campaigns_repository
 from app.campaigns import service as campaigns
 from app.campaigns.models import Campaign
 from app.campaigns.schemas import CampaignCreate
-from app.quality import layers, layers_repository
+from app.demo.osm import osm_tags, poi_kind
+from app.quality import layers
 from app.quality.schemas import LayerImport
 
 OSM = Path(__file__).resolve().parent / "data" / "osm"
@@ -29,8 +29,6 @@ SLUG = "lieux-saint-barthelemy"
 LAYER = "osm-lieux-saint-barthelemy"
 BASEMAP = "saint-barthelemy"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
-_TAG = re.compile(r'"([^"]+)"=>"([^"]*)"')
-KINDS = ("amenity", "shop", "tourism", "aeroway", "power", "man_made", "leisure")
 
 
 def _label(fr: str, en: str) -> dict[str, str]:
@@ -65,10 +63,7 @@ def places() -> dict[str, Any]:
     features = []
     for feature in orjson.loads((OSM / "saint_barthelemy_pois.geojson").read_bytes())["features"]:
         props = feature["properties"]
-        tags = dict(_TAG.findall(props.get("other_tags") or ""))
-        kind = next(
-            (tags.get(k) or props.get(k) for k in KINDS if tags.get(k) or props.get(k)), None
-        )
+        kind = poi_kind(osm_tags(props))
         name = props.get("name") or (props.get("ref") if kind == "survey_point" else None)
         if not name or props.get("place") or not kind:
             continue
@@ -91,8 +86,6 @@ def island() -> dict[str, Any]:
 
 
 async def _layer(session: AsyncSession) -> None:
-    if await layers_repository.get_by_slug(session, LAYER) is not None:
-        return
     options = LayerImport(
         slug=LAYER,
         title="Lieux de Saint-Barthélemy (OpenStreetMap)",
@@ -102,7 +95,7 @@ async def _layer(session: AsyncSession) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "lieux.geojson"
         path.write_bytes(orjson.dumps(places()))
-        await layers.import_layer(session, path, options)
+        await layers.ensure_layer(session, path, options)
 
 
 async def load(session: AsyncSession, user: User) -> Campaign:

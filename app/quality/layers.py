@@ -56,6 +56,15 @@ class SourceCrs:
     proj: str | None  # otherwise: PROJ string or WKT, which PostGIS hands to PROJ
 
 
+async def ensure_layer(session: AsyncSession, path: Path, options: LayerImport) -> bool:
+    """Import the layer ``options.slug`` from ``path`` unless one of that slug exists (a demo or
+    a set-up run twice); whether it was imported."""
+    if await repository.get_by_slug(session, options.slug) is not None:
+        return False
+    await import_layer(session, path, options)
+    return True
+
+
 async def import_layer(
     session: AsyncSession,
     path: Path,
