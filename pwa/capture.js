@@ -4,7 +4,8 @@
 import { loadForEdit, saveEdit } from './edit.js';
 import { fieldOfPath, buildForm } from './forms.js';
 import { lineLength, polygonArea, watchPosition } from './geo.js';
-import { formatNumber, t, tn } from './i18n.js';
+import { formatNumber, formatTime, t, tn } from './i18n.js';
+import { settings } from './idb.js';
 import { alreadyReported, confirmSame } from './nearby.js';
 import { getCapture, newCapture, putCapture } from './outbox.js';
 import { loadTarget } from './targets.js';
@@ -30,11 +31,20 @@ export async function renderCapture(app, panel, { campaign, mapView, type, itemI
   // "Report here" from a popup: the new point starts where the feature was tapped.
   if (app.placeAt && !item && !target && draft.type === 'Point') draft.point = app.placeAt.map(round);
   app.placeAt = null;
+  // A new capture left unsent (another tab, the back button) is kept on the device, and
+  // taken up again the next time the same capture is started.
+  draft.keptKey = !item && !editing ? `draft:${campaign.slug}:${targetId ? `target:${targetId}` : draft.type}` : null;
+  const kept = draft.keptKey ? await settings.get(draft.keptKey).catch(() => null) : null;
+  if (kept) {
+    Object.assign(draft, { id: kept.id, point: kept.point ?? draft.point, accuracy: kept.accuracy ?? null,
+      vertices: kept.vertices || [], closed: kept.closed, photos: kept.photos || [], observedAt: kept.observedAt });
+  }
   // A change of a sent contribution: made on that version (its ETag).
   draft.change = editing ? { id: observationId, etag: editing.etag } : item?.observationId ? { id: item.observationId, etag: item.etag } : null;
   const ui = layout(campaign, draft, item, editing?.question);
   fill(panel, ui.root);
-  const form = buildForm(ui.fields, campaign.fields, item ? item.feature.properties : {});
+  if (kept) ui.root.querySelector('.view-title').after(keptNotice(draft, kept));
+  const form = buildForm(ui.fields, campaign.fields, item ? item.feature.properties : kept?.values || {});
   // The form works before the map is ready (a slow network): the point is kept, and drawn
   // once the map comes.
   let left = false;
@@ -50,7 +60,27 @@ export async function renderCapture(app, panel, { campaign, mapView, type, itemI
     event.preventDefault();
     submit(app, campaign, draft, ui, form, item).catch((error) => announce(errorText(error)));
   });
-  return () => { left = true; draft.stopGps?.(); drawing.detach(); draft.urls.forEach(URL.revokeObjectURL); document.getElementById('nearby')?.remove(); };
+  return () => { left = true; keepDraft(draft, form); draft.stopGps?.(); drawing.detach(); draft.urls.forEach(URL.revokeObjectURL); document.getElementById('nearby')?.remove(); };
+}
+
+/** Keep an unsent new capture on the device, if anything was entered. */
+function keepDraft(draft, form) {
+  if (!draft.keptKey || draft.sent || draft.discarded) return;
+  const { values } = form.read();
+  const answered = Object.values(values).some((v) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.length));
+  if (!answered && !draft.point && !draft.vertices.length && !draft.photos.length) return;
+  const { id, point, accuracy, vertices, closed, photos, observedAt } = draft;
+  settings.set(draft.keptKey, { id, point, accuracy, vertices, closed, photos, observedAt, values, keptAt: Date.now() })
+    .catch((error) => console.warn('draft', error));
+}
+
+function keptNotice(draft, kept) {
+  const discard = button(t('capture.draftDiscard'), async () => {
+    draft.discarded = true;
+    await settings.remove(draft.keptKey);
+    window.dispatchEvent(new HashChangeEvent('hashchange')); // the same capture, started afresh
+  }, 'link');
+  return h('p', { class: 'notice', id: 'draft-kept' }, t('capture.draftKept', { time: formatTime(kept.keptAt) }), ' ', discard);
 }
 
 function startDraft(campaign, type, item) {
@@ -97,7 +127,8 @@ function layout(campaign, draft, item, question) {
         photoInput('photo-gallery', t('capture.gallery'), { multiple: true }, ui, draft)), ui.photos),
     ui.check,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'send' }, t('capture.submit')),
-      h('a', { class: 'button', href: draft.change ? `#/mine/${draft.change.id}` : item ? '#/mine' : `#/c/${campaign.slug}` }, t('capture.cancel'))));
+      h('a', { class: 'button', href: draft.change ? `#/mine/${draft.change.id}` : item ? '#/mine' : `#/c/${campaign.slug}`,
+        onclick: () => { draft.discarded = true; if (draft.keptKey) settings.remove(draft.keptKey).catch(() => {}); } }, t('capture.cancel'))));
   return ui;
 }
 
@@ -313,6 +344,8 @@ async function submit(app, campaign, draft, ui, form, item) {
   const capture = newCapture({ campaign: campaign.slug, userId: app.session.user.id, feature, photos: [...draft.photos, ...form.files()] });
   if (item) capture.createdAt = item.createdAt;
   await putCapture(capture);
+  draft.sent = true;
+  if (draft.keptKey) await settings.remove(draft.keptKey).catch(() => {});
   announce(navigator.onLine ? t('capture.saved') : t('capture.queued'));
   location.hash = `#/c/${campaign.slug}`;
   app.queued();

@@ -14,7 +14,7 @@
 import { flushOutbox } from './outbox.js';
 import { COPY_HEADER, OFFLINE_PREFIX, USER_CACHE_PREFIX } from './session.js';
 
-const VERSION = 'fa19638ff3e6';
+const VERSION = '442eade2925b';
 const SHELL_CACHE = `releve-shell-${VERSION}`;
 const PUBLIC_CACHE = 'releve-public';
 const MEDIA_CACHE = 'releve-media';
