@@ -20,8 +20,9 @@ const POLICIES = ['all_but_rejected', 'validated_only', 'all'];
 export async function editorScreen(main, context, slug) {
   fill(main, h('p', {}, t('loading')));
   let campaign;
+  let basemaps;
   try {
-    campaign = await call(`/campaigns/${encodeURIComponent(slug)}`);
+    [campaign, basemaps] = await Promise.all([call(`/campaigns/${encodeURIComponent(slug)}`), servedBasemaps()]);
   } catch (error) {
     fill(main, h('section', { class: 'screen' }, h('h1', { tabindex: '-1' }, slug),
       h('p', { class: 'form-alert', role: 'alert' }, problemText(error))));
@@ -29,7 +30,7 @@ export async function editorScreen(main, context, slug) {
   }
   const heading = h('h1', { tabindex: '-1' }, t('edit.title', { title: campaign.title }));
   const figures = h('p', { class: 'figures', id: 'figures' });
-  const form = editorForm(campaign);
+  const form = editorForm(campaign, basemaps);
   const preview = h('div', { class: 'phone-form' });
   const showFigures = (c) => fill(figures, t('edit.figures', { n: c.observation_count ?? 0, count: formatNumber(c.observation_count ?? 0), status: t(`status.${c.status}`) }));
   showFigures(campaign);
@@ -55,7 +56,17 @@ export async function editorScreen(main, context, slug) {
   else fill(preview, h('p', {}, t('preview.empty')));
 }
 
-function editorForm(c) {
+/** The basemaps this instance serves (GET /basemaps); none when the list cannot be had. */
+async function servedBasemaps() {
+  try {
+    const response = await fetch('/basemaps', { headers: { Accept: 'application/json' } });
+    return response.ok ? (await response.json()).basemaps : [];
+  } catch {
+    return [];
+  }
+}
+
+function editorForm(c, basemaps) {
   const input = (name, value, attributes = {}) => h('input', { id: `c-${name}`, name, value: value ?? '', autocomplete: 'off', ...attributes });
   const select = (name, values, chosen, label) => h('select', { id: `c-${name}`, name },
     values.map((v) => h('option', { value: v, selected: v === chosen }, label(v))));
@@ -81,9 +92,23 @@ function editorForm(c) {
       h('div', { class: 'field', 'data-path': '/allow_anonymous' },
         choice('checkbox', 'allow_anonymous', 'true', t('field.allow_anonymous'), c.allow_anonymous),
         h('p', { class: 'error', hidden: true })),
-      labelled('/basemap_url', t('field.basemap_url'), input('basemap_url', c.basemap_url, { type: 'url', spellcheck: 'false' }))),
+      labelled('/basemap', t('field.basemap'), basemapSelect(c.basemap, basemaps), t('field.basemapHelp')),
+      labelled('/basemap_url', t('field.basemap_url'), input('basemap_url', c.basemap_url, { type: 'url', spellcheck: 'false' }),
+        t('field.basemap_urlHelp'))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('edit.save')),
       h('a', { href: '#/', class: 'button' }, t('nav.home'))));
+}
+
+/**
+ * The served basemaps by title, after "none" (null: the free URL or the default). A chosen one
+ * the instance no longer serves stays listed by its name, so that saving says what is wrong.
+ */
+function basemapSelect(chosen, basemaps) {
+  const names = basemaps.map((b) => [b.name, b.title || b.name]);
+  if (chosen && !names.some(([name]) => name === chosen)) names.push([chosen, chosen]);
+  return h('select', { id: 'c-basemap', name: 'basemap' },
+    h('option', { value: '', selected: !chosen }, t('basemap.none')),
+    names.map(([name, title]) => h('option', { value: name, selected: name === chosen }, title)));
 }
 
 function licenceField(licence) {
@@ -111,7 +136,7 @@ function readForm(form) {
     // A number when it reads as one; otherwise as typed, so the server names what is wrong.
     location_precision_m: precision === '' ? null : (/^\d+$/.test(precision) ? Number(precision) : precision),
     geometry_types: checked, allow_anonymous: form.elements.allow_anonymous.checked,
-    basemap_url: value('basemap_url') || null,
+    basemap: value('basemap') || null, basemap_url: value('basemap_url') || null,
     opens_at: instant(value('opens_at')), closes_at: instant(value('closes_at')),
   };
 }

@@ -1,8 +1,10 @@
 // The review board's map (console/review.js): the listed observations coloured by status, the
-// ticked ones outlined, the current one larger, and an area drawn with Terra Draw.
+// ticked ones outlined, the current one larger, and an area drawn with Terra Draw. A click on
+// one makes it the current one and opens a popup with its status and answers.
 import { bbox } from '/geo.js';
 import { lang } from '/i18n.js';
 import { h } from '/ui.js';
+import { t } from './messages.js';
 
 const EMPTY = { type: 'FeatureCollection', features: [] };
 const POINT = ['==', ['geometry-type'], 'Point'];
@@ -14,7 +16,7 @@ function stylesheet(href) {
 /** A map of the campaign with nothing of its tiles drawn: the board's features go on top. */
 export async function openBoardMap(element, campaign, { onClick, onArea }) {
   stylesheet('/vendor/maplibre/maplibre-gl.css');
-  const { createMap, basemapOf, STATUS_COLOURS } = await import('/map/map.js');
+  const [{ createMap, basemapOf, STATUS_COLOURS }, popups] = await Promise.all([import('/map/map.js'), import('/map/popup.js')]);
   const tilejson = {
     tilejson: '3.0.0', tiles: [`${location.origin}/ogc/collections/${campaign.slug}/tiles/WebMercatorQuad/{z}/{x}/{y}`],
     minzoom: 0, maxzoom: 0, bounds: campaign.area ? bbox(campaign.area) : [-5.5, 41.2, 9.7, 51.2],
@@ -30,15 +32,26 @@ export async function openBoardMap(element, campaign, { onClick, onArea }) {
     'circle-stroke-color': ['case', ['get', 'ticked'], '#111111', '#ffffff'],
     'circle-stroke-width': ['case', ['get', 'ticked'], 3, 1],
   } });
+  const layers = ['board-point', 'board-fill'];
+  let listed = new Map();
+  let draw = null;
+  // Before the selection below: making an observation current recentres the map on it.
+  popups.attachPopups(map, {
+    layers: () => layers,
+    content: (hit) => (listed.has(hit.properties.key) ? observationPopup(listed.get(hit.properties.key), campaign.fields, popups) : null),
+    when: () => draw?.getMode() !== 'polygon',
+  });
   map.on('click', (event) => {
-    const [hit] = map.queryRenderedFeatures(event.point, { layers: ['board-point', 'board-fill'] });
+    // The popup's tolerance, so that both pick the same observation.
+    const { x, y } = event.point;
+    const [hit] = map.queryRenderedFeatures([[x - 10, y - 10], [x + 10, y + 10]], { layers });
     if (hit) onClick(hit.properties.key);
   });
   map.on('mouseenter', 'board-point', () => { map.getCanvas().style.cursor = 'pointer'; });
   map.on('mouseleave', 'board-point', () => { map.getCanvas().style.cursor = ''; });
   const [{ TerraDraw, TerraDrawPolygonMode }, { TerraDrawMapLibreGLAdapter }] = await Promise.all([
     import('terra-draw'), import('/vendor/console/terra-draw-maplibre-gl-adapter.js')]);
-  const draw = new TerraDraw({ adapter: new TerraDrawMapLibreGLAdapter({ map }), modes: [new TerraDrawPolygonMode()] });
+  draw = new TerraDraw({ adapter: new TerraDrawMapLibreGLAdapter({ map }), modes: [new TerraDrawPolygonMode()] });
   draw.start();
   draw.on('finish', () => {
     const polygons = draw.getSnapshot().filter((f) => f.geometry.type === 'Polygon' && !f.properties.currentlyDrawing);
@@ -57,6 +70,7 @@ export async function openBoardMap(element, campaign, { onClick, onArea }) {
   return {
     map,
     show(features, ticked, current) {
+      listed = new Map(features.map((f) => [f.id, f]));
       const data = features.filter((f) => f.geometry).map((f) => ({
         type: 'Feature', geometry: f.geometry,
         properties: { key: f.id, status: f.properties.status, ticked: ticked.has(f.id), current: f.id === current },
@@ -78,4 +92,13 @@ export async function openBoardMap(element, campaign, { onClick, onArea }) {
     startDrawing() { draw.clear(); draw.setMode('polygon'); },
     clearDrawing() { draw.clear(); draw.setMode('static'); },
   };
+}
+
+/** An observation's popup: its first answer (else its status) as title, its status, its answers. */
+function observationPopup(feature, fields, { popupContent, rawRows }) {
+  const status = t(`review.st.${feature.properties.status}`);
+  const answers = Object.fromEntries(fields.map((field) => [field.name, feature.properties[field.name]])
+    .filter(([, value]) => value !== undefined && value !== null && value !== ''));
+  const [first] = Object.values(answers);
+  return popupContent({ title: first === undefined ? status : String(first), status, rows: rawRows(answers) });
 }

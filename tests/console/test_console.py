@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from playwright.async_api import Page
+from playwright.async_api import Page, ViewportSize
 
 from app.messages import render
 from tests.console.conftest import (
+    ARTIFACTS,
+    LAPTOP,
     ORGANISATION,
     Console,
     check_screen,
@@ -21,11 +23,14 @@ from tests.console.conftest import (
 from tests.factories import FIELDS
 
 SLUG = "bancs-albi"
+PHONE: ViewportSize = {"width": 360, "height": 740}
 TEXTS: dict[str, dict[str, str]] = {
     "fr": {"role": "éditeur", "open": "Ouverte", "draft": "Brouillon", "species": "Espèce",
-           "one": "1 contribution", "wait": "réessayez dans", "fix": "2 points à corriger"},
+           "one": "1 contribution", "wait": "réessayez dans", "fix": "2 points à corriger",
+           "saved": "Campagne enregistrée."},
     "en": {"role": "editor", "open": "Open", "draft": "Draft", "species": "Species",
-           "one": "1 contribution", "wait": "try again in", "fix": "2 things to fix"},
+           "one": "1 contribution", "wait": "try again in", "fix": "2 things to fix",
+           "saved": "Campaign saved."},
 }  # fmt: skip
 
 
@@ -148,6 +153,65 @@ async def test_a_refused_change_is_shown_next_to_its_field(
     assert await language(page) == ({"fr", "en"} - {before}).pop()
     expected = {"fr": "Campagne « Bancs »", "en": "Campaign “Bancs”"}[await language(page)]
     assert await page.locator("h1").inner_text() == expected
+
+
+async def test_an_owner_chooses_a_served_basemap(page: Page, console_data: Console) -> None:
+    async with console_data.client() as client:
+        credentials = {"username": "edith", "password": "secret"}
+        token = (await client.post("/api/v1/auth/token", json=credentials)).json()["access_token"]
+        body = {"slug": SLUG, "title": "Bancs", "organisation": ORGANISATION}
+        response = await client.post("/api/v1/campaigns", json=body,
+                                     headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        assert response.status_code == 201, response.text
+        served = (await client.get("/basemaps")).json()["basemaps"]
+    lang = await language(page)
+    saved_text = TEXTS[lang]["saved"]
+    await sign_in(page, "edith")
+    await on_screen(page, "home")
+    await page.click(f".campaign[data-slug='{SLUG}'] h3 a")
+    await on_screen(page, "editor")
+    options = page.locator("#c-basemap option")
+    assert await options.evaluate_all("options => options.map(o => o.value)") == [
+        "", *(basemap["name"] for basemap in served)]  # fmt: skip
+    assert {"haute-garonne", "saint-barthelemy"} <= {basemap["name"] for basemap in served}
+    assert await page.input_value("#c-basemap") == ""
+
+    await page.select_option("#c-basemap", "haute-garonne")
+    await page.click("#campaign-form button[type=submit]")
+    await page.locator("#status", has_text=saved_text).wait_for(state="attached")
+    saved = await campaign(console_data)
+    assert (saved["basemap"], saved["basemap_url"]) == ("haute-garonne", None)
+    assert saved["basemap_style"].endswith("/basemaps/haute-garonne/style.json")
+    await page.reload()
+    await on_screen(page, "editor")
+    assert await page.input_value("#c-basemap") == "haute-garonne"
+    await check_screen(page, "editor-basemap")
+    await page.evaluate("document.getElementById('status').classList.remove('shown')")
+    for label, size in (("1280x800", LAPTOP), ("360x740", PHONE)):
+        await page.set_viewport_size(size)
+        await page.screenshot(path=ARTIFACTS / f"console-editor-basemap-{lang}-{label}.png",
+                              full_page=True, animations="disabled")  # fmt: skip
+    await page.set_viewport_size(LAPTOP)
+
+    # A basemap the instance stopped serving while the page was open: refused next to its field.
+    await page.evaluate("""() => {
+      const select = document.getElementById('c-basemap');
+      select.append(new Option('Retirée', 'retiree'));
+      select.value = 'retiree';
+    }""")
+    await page.click("#campaign-form button[type=submit]")
+    error = page.locator(".field[data-path='/basemap'] .error")
+    await error.wait_for()
+    assert await error.inner_text()
+    assert await page.get_attribute("#c-basemap", "aria-invalid") == "true"
+    assert await page.locator(".field[data-path='/basemap_url'] .error").is_hidden()
+    assert (await campaign(console_data))["basemap"] == "haute-garonne", "nothing saved"
+
+    await page.select_option("#c-basemap", "")
+    await page.click("#campaign-form button[type=submit]")
+    await error.wait_for(state="hidden")
+    await page.locator("#status", has_text=saved_text).wait_for(state="attached")
+    assert (await campaign(console_data))["basemap"] is None
 
 
 async def test_a_throttled_sign_in_says_how_long_to_wait(page: Page) -> None:

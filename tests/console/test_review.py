@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from playwright.async_api import Page, ViewportSize
+from playwright.async_api import Page, ViewportSize, expect
 from sqlalchemy import update
 
 from app.db.session import Database
@@ -19,6 +19,7 @@ from tests.console.conftest import (
     Console,
     check_screen,
     on_screen,
+    serious_violations,
     sign_in,
 )
 from tests.factories import campaign_body, make_user, point_feature
@@ -29,6 +30,7 @@ LAPTOP: ViewportSize = {"width": 1280, "height": 800}
 ISSUE = {"rule": "near-road", "code": "too_far_from_road", "severity": "warn", "kind": "distance",
          "message": {"fr": "Trop loin de la route", "en": "Too far from the road"}}  # fmt: skip
 REASON = {"fr": "Mauvais emplacement", "en": "Wrong location"}
+PENDING = {"fr": "En attente", "en": "Pending"}
 WEST = ["Chêne", "Érable", "Tilleul"]
 EAST = ["Platane", "Micocoulier", "Pin"]
 
@@ -281,3 +283,33 @@ async def test_merge_a_duplicate_into_an_original(
     await page.wait_for_selector(f"tr[data-id='{ids['Pin']}'][data-status=duplicate]")
     assert (await observation(console_data, owner, ids["Pin"]))["status"] == "duplicate"
     assert (await observation(console_data, owner, ids["Platane"]))["status"] == "pending"
+
+
+async def test_a_click_on_the_map_opens_the_observation_popup(
+    page: Page, console_data: Console, committed_db: Database
+) -> None:
+    ids = (await set_up(console_data, committed_db))["ids"]
+    lang = await open_board(page)
+    await wait_rows(page, 7)
+    await page.fill("#review-finding", "too_far_from_road")
+    await page.click("#review-apply")
+    assert await wait_rows(page, 1) == [ids["Chêne"]]
+
+    # Alone on the board, the tree is at the middle of the map once the map has drawn it.
+    await page.locator("#review-map").scroll_into_view_if_needed()
+    box = await page.locator("#review-map canvas").bounding_box()
+    assert box is not None
+    popup = page.locator("#review-map .releve-popup")
+    for _ in range(20):
+        await page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        if await popup.count():
+            break
+        await page.wait_for_timeout(250)
+    await expect(popup.locator(".releve-popup-title")).to_have_text("Chêne")
+    await expect(popup.locator(".releve-popup-status")).to_have_text(PENDING[lang])
+    rows = popup.locator(".releve-popup-rows")
+    await expect(rows.locator("dt")).to_have_text(["species"])
+    await expect(rows.locator("dd")).to_have_text(["Chêne"])
+    assert await page.locator("tr.current").get_attribute("data-id") == ids["Chêne"]
+    assert await serious_violations(page) == []
+    await shoot(page, "popup")
