@@ -69,6 +69,7 @@ addMessages({
 });
 
 const cacheName = (slug) => OFFLINE_PREFIX + slug;
+const gazetteerUrl = (slug) => absolute(`/api/v1/search/gazetteer?campaign=${encodeURIComponent(slug)}`);
 const recordKey = (slug) => `releve-offline:${slug}`;
 // Not through URL(): that would escape the {z}/{x}/{y} of a template.
 const absolute = (path) => (/^https?:/.test(path) ? path : location.origin + path);
@@ -153,7 +154,7 @@ export async function planCopy(campaign, view) {
 }
 
 async function planFor(campaign, box) {
-  const urls = [absolute(`/api/v1/search/gazetteer?campaign=${encodeURIComponent(campaign.slug)}`)];
+  const urls = [gazetteerUrl(campaign.slug)];
   const data = [];
   for (const collection of [campaign.slug, ...(campaign.map_layers || []).map((slug) => `layers.${slug}`)]) {
     const url = absolute(`${TILES(collection)}/tilejson.json`);
@@ -240,8 +241,7 @@ export async function deleteCopy(slug) {
 
 /** The gazetteer of the copy ({columns, rows}), or null. */
 export async function copiedGazetteer(slug) {
-  const url = absolute(`/api/v1/search/gazetteer?campaign=${encodeURIComponent(slug)}`);
-  const response = await caches.match(url, { cacheName: cacheName(slug), ignoreVary: true });
+  const response = await caches.match(gazetteerUrl(slug), { cacheName: cacheName(slug), ignoreVary: true });
   return response ? response.json() : null;
 }
 

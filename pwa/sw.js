@@ -14,7 +14,7 @@
 import { flushOutbox } from './outbox.js';
 import { COPY_HEADER, OFFLINE_PREFIX, USER_CACHE_PREFIX } from './session.js';
 
-const VERSION = '442eade2925b';
+const VERSION = '253663534197';
 const SHELL_CACHE = `releve-shell-${VERSION}`;
 const PUBLIC_CACHE = 'releve-public';
 const MEDIA_CACHE = 'releve-media';

@@ -63,6 +63,23 @@ async def basemap_features(page: Page) -> int:
     )
 
 
+async def copy_record(page: Page) -> dict[str, Any]:
+    """What the app says it holds of the campaign (offline.js keeps it in localStorage)."""
+    record: dict[str, Any] = await page.evaluate(
+        "JSON.parse(localStorage.getItem('releve-offline:arbres'))"
+    )
+    return record
+
+
+async def cached_files(page: Page) -> int:
+    """Files really in the campaign's offline cache."""
+    return int(
+        await page.evaluate(
+            "caches.open('releve-offline-arbres').then((c) => c.keys()).then((k) => k.length)"
+        )
+    )
+
+
 async def tap_at(page: Page, lon: float, lat: float) -> None:
     box = await page.locator(".map canvas").bounding_box()
     assert box is not None
@@ -92,13 +109,9 @@ async def test_served_basemap_offline_copy_search_and_popups(
     status = page.locator("#offline-status")
     await expect(status).to_contain_text("Environ", timeout=20_000)
     await expect(status).to_contain_text("Copie du", timeout=COPIED)
-    record: dict[str, Any] = await page.evaluate(
-        "JSON.parse(localStorage.getItem('releve-offline:arbres'))"
-    )
+    record: dict[str, Any] = await copy_record(page)
     assert record["missing"] == 0 and record["maxzoom"] >= 15, record
-    cached = await page.evaluate(
-        "caches.open('releve-offline-arbres').then((c) => c.keys()).then((k) => k.length)"
-    )
+    cached = await cached_files(page)
     assert cached == record["files"] > 1000
     await expect(page.get_by_role("button", name="Mettre à jour la copie")).to_be_visible()
     await screenshot(page, "offline-copied")
@@ -168,20 +181,14 @@ async def test_a_copy_cut_by_a_lost_network_resumes_where_it_stopped(
     await phone.set_offline(True)
     status = page.locator("#offline-status")
     await expect(status).to_contain_text("Copie incomplète", timeout=COPIED)
-    cut: dict[str, Any] = await page.evaluate(
-        "JSON.parse(localStorage.getItem('releve-offline:arbres'))"
-    )
+    cut: dict[str, Any] = await copy_record(page)
     assert 0 < cut["missing"] < cut["files"], cut
     await screenshot(page, "offline-incomplete")
     await phone.set_offline(False)
     await page.get_by_role("button", name="Reprendre la copie").click()
     await expect(status).to_contain_text("Copie du", timeout=COPIED)
-    resumed: dict[str, Any] = await page.evaluate(
-        "JSON.parse(localStorage.getItem('releve-offline:arbres'))"
-    )
+    resumed: dict[str, Any] = await copy_record(page)
     # Only what was missing was fetched again, and nothing is missing now.
     assert resumed["missing"] == 0 and resumed["fetched"] == cut["missing"], (cut, resumed)
-    cached = await page.evaluate(
-        "caches.open('releve-offline-arbres').then((c) => c.keys()).then((k) => k.length)"
-    )
+    cached = await cached_files(page)
     assert cached == resumed["files"]
