@@ -256,24 +256,25 @@ async def duplicate_points(
         _NEAR_BATCH
         + f"""
     , stored AS (
-        SELECT c.idx, s.id, s.distance_m FROM boxed c
+        SELECT c.idx, s.id, s.distance_m, -1 AS rank FROM boxed c
         JOIN LATERAL (
             SELECT o.id, ST_Distance(o.geom::geography, c.geom::geography) AS distance_m
             FROM observations o
             WHERE o.campaign_id = :campaign_id AND o.geom && c.box
               AND (o.created_at, o.id) < (c.created_at, c.id) AND {_LIVE} AND {same_stored}
               AND ST_DWithin(o.geom::geography, c.geom::geography, :metres)
-            ORDER BY distance_m LIMIT 1
+            ORDER BY distance_m, o.created_at, o.id LIMIT 1
         ) AS s ON true
     ), in_batch AS (
-        SELECT a.idx, b.id, ST_Distance(b.geom::geography, a.geom::geography) AS distance_m
+        SELECT a.idx, b.id, ST_Distance(b.geom::geography, a.geom::geography) AS distance_m,
+               b.idx AS rank
         FROM clustered a JOIN clustered b ON b.cluster = a.cluster AND b.idx < a.idx
         WHERE :within_batch AND b.id <> a.id AND {same_batch}
           AND ST_DWithin(b.geom::geography, a.geom::geography, :metres)
     )
     SELECT DISTINCT ON (idx) idx, id, distance_m
     FROM (SELECT * FROM stored UNION ALL SELECT * FROM in_batch) AS found
-    ORDER BY idx, distance_m
+    ORDER BY idx, distance_m, rank
     """
     )
     params = {**candidates.params(), "campaign_id": campaign_id, "field": field,

@@ -44,7 +44,7 @@ from tests.pwa.conftest import (
     open_campaign,
     start_without_account,
 )
-from tests.pwa.test_notifications import FAKE_PUSH_MANAGER, SHOWN, deliver_to_the_worker
+from tests.pwa.test_notifications import FAKE_PUSH_MANAGER, pushed
 
 SLUG = "arbres"
 TITLE = "Arbres de Toulouse"
@@ -224,11 +224,7 @@ async def test_closing_the_loop_from_the_phone_to_the_console_and_back(
     assert QUESTION in pushes[0].message["body"], pushes[0].message
     # What the push service hands the phone becomes its notification.
     message = pushes[0].message
-    await deliver_to_the_worker(phone, phone.context, app_url, json.dumps(message))
-    deadline = time.monotonic() + WAIT_S
-    while not (shown := await phone.evaluate(SHOWN, message["tag"])):
-        assert time.monotonic() < deadline, "no notification shown"
-        await until_later()
+    shown = await pushed(phone, app_url, message)
     assert [(n["title"], n["url"]) for n in shown] == [(TITLE, message["url"])]
     await phone.goto(f"{app_url}/#/mine/{observation}")
     asked = phone.locator("#question")

@@ -5,15 +5,10 @@ server and the encryption)."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-
 from playwright.async_api import BrowserContext
 
 from tests.pwa.conftest import Field, open_app
-from tests.pwa.test_notifications import SHOWN, deliver_to_the_worker
-
-NOTIFICATION_POLLS = 100
+from tests.pwa.test_notifications import pushed
 
 
 async def test_a_push_message_becomes_a_notification(
@@ -23,13 +18,7 @@ async def test_a_push_message_becomes_a_notification(
     page = await open_app(phone, field_data.url)
     message = {"title": "Arbres de Toulouse", "body": "valentin a commenté : Quelle essence ?",
                "url": f"{field_data.url}/#/mine/abc", "tag": "observation-abc", "lang": "fr"}  # fmt: skip
-    await deliver_to_the_worker(page, phone, field_data.url, json.dumps(message))
-    shown = None
-    for _ in range(NOTIFICATION_POLLS):  # the worker shows it asynchronously
-        shown = await page.evaluate(SHOWN, "observation-abc")
-        if shown:
-            break
-        await asyncio.sleep(0.1)
+    shown = await pushed(page, field_data.url, message)
     assert shown == [
         {"title": "Arbres de Toulouse", "body": "valentin a commenté : Quelle essence ?",
          "url": f"{field_data.url}/#/mine/abc"}

@@ -183,9 +183,9 @@ async def test_duplicates_name_the_original_by_title_and_reference(
     target = (await _targets(client))[0]
     first = visit(target, "seen")
     assert (await client.post(OBSERVATIONS, json=first, headers=contributor_headers)).is_success
-    again = await client.post(
-        OBSERVATIONS, json=visit(target, "damaged"), headers=contributor_headers
-    )
+    beside = visit(target, "damaged")  # a metre away: the first visit stays the nearest
+    beside["geometry"]["coordinates"][1] += 0.00001
+    again = await client.post(OBSERVATIONS, json=beside, headers=contributor_headers)
     assert again.json()["properties"]["quality_issues"] == []  # a visit is history, not a twin
     unnamed = visit(target, "damaged")
     del unnamed["properties"]["target"]
