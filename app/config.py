@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # Who may show /embed/{slug} in a frame: the value of CSP frame-ancestors ("*": any site;
     # e.g. "'self' https://www.example.fr" to allow only those).
     embed_frame_ancestors: str = "*"
+    # Sites whose pages may read the public data (CORS), comma-separated origins; "*": any.
+    # Never with credentials: a page elsewhere reads what anyone may read, or what its own
+    # bearer token allows.
+    cors_origins: str = "*"
     # Any signed-in named (non-device) user may create an organisation and become its admin;
     # when false, only instance admins create organisations.
     self_service_organisations: bool = False
@@ -114,6 +118,11 @@ class Settings(BaseSettings):
 
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None
+
+    def cors_origin_list(self) -> list[str]:
+        return [
+            origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()
+        ]
 
 
 def media_directory(settings: Settings) -> Path:

@@ -26,6 +26,7 @@ from app.embed.router import router as embed_router
 from app.errors import ServiceUnavailable, install_problem_handlers
 from app.exports.router import router as exports_router
 from app.guards import UnstorableTextMiddleware, refuse_unstorable_body
+from app.http_conventions import favicon_route, install_http_conventions
 from app.invitations.router import router as invitations_router
 from app.media.router import files_router as media_files_router
 from app.media.router import router as media_router
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # store is refused in the URL before any route runs.
     app.add_middleware(UnstorableTextMiddleware)
     app.add_middleware(UnexpectedErrorMiddleware)
+    install_http_conventions(app, settings.cors_origin_list())
     api = APIRouter(prefix="/api/v1", dependencies=[Depends(refuse_unstorable_body)])
     signed_in = (400, 401, 403, 404, 422)
     api.include_router(auth_router, responses=problem_responses(*signed_in, 429))
@@ -146,6 +148,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(account_pages_router)
     app.include_router(notification_pages_router, responses=problem_responses(400))
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["service"])
+    if (icon := PWA_DIR / "icons" / "icon-192.png").is_file():
+        favicon = favicon_route(icon)
+        app.add_api_route("/favicon.ico", favicon, methods=["GET"], include_in_schema=False)
     # Before the field app's catch-all "/" mount, which would otherwise answer /console.
     if CONSOLE_DIR.is_dir():
         app.add_api_route("/console", to_console, methods=["GET"], include_in_schema=False)

@@ -36,6 +36,16 @@ async def read_json(request: Request, limit: int, *, check_text: bool = True) ->
     return document
 
 
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """If-None-Match's weak comparison (RFC 9110 13.1.2): ``W/"x"`` matches ``"x"``, and a
+    compressed answer's weakened ETag revalidates like the plain one."""
+    if not if_none_match:
+        return False
+    plain = etag.removeprefix("W/")
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or plain in tags
+
+
 def json_response(
     content: Any, status_code: int = 200, headers: dict[str, str] | None = None,
     media_type: str = "application/json",

@@ -24,7 +24,7 @@ from app.basemaps.style import style_for
 from app.config import Settings
 from app.errors import BadRequest, NotFound
 from app.ogc.tiles import Tile, base_url
-from app.web import json_response
+from app.web import etag_matches, json_response
 
 router = APIRouter(prefix="/basemaps", tags=["basemaps"])
 
@@ -179,7 +179,7 @@ async def get_tile(name: str, z: str, x: str, y: str, request: Request) -> Respo
         return Response(status_code=204, headers=headers)
     tag = hashlib.blake2b(f"{_stamp(basemap)}/{z}/{x}/{y}".encode(), digest_size=12).hexdigest()
     headers["ETag"] = etag = f'"{tag}"'
-    if etag in request.headers.get("if-none-match", ""):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     if info.gzipped:
         if "gzip" in request.headers.get("accept-encoding", ""):

@@ -19,7 +19,7 @@ from app.media import access, audio, service
 from app.media.headers import MediaRoute
 from app.observations import service as observations
 from app.uploads import ReceivedUpload, UploadRules, receive_body, receive_form, temporary_upload
-from app.web import json_response
+from app.web import etag_matches, json_response
 
 # MediaRoute: every media response says X-Content-Type-Options: nosniff.
 router = APIRouter(tags=["media"], route_class=MediaRoute)
@@ -130,6 +130,6 @@ async def photo_file(
                "X-Content-Type-Options": "nosniff"}  # fmt: skip
     if served is access.FileAccess.PRIVATE:
         headers["Vary"] = "Authorization"
-    if request.headers.get("if-none-match") == f'"{sha256}"':
+    if etag_matches(request.headers.get("if-none-match"), f'"{sha256}"'):
         return Response(status_code=304, headers=headers)
     return FileResponse(path, media_type=_TYPES[kind], headers=headers)

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from app.i18n import Language, negotiate_language
 from app.ogc.query import invalid
+from app.web import etag_matches
 
 Format = Literal["json", "html"]
 _FORMATS: dict[str, Format] = {"json": "json", "geojson": "json", "html": "html"}
@@ -66,13 +67,6 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-    return "*" in tags or etag in tags
-
-
 def cached(
     request: Request,
     body: bytes,
@@ -88,7 +82,7 @@ def cached(
         "Vary": "Accept, Accept-Language",
         **(headers or {}),
     }
-    if _matches(request.headers.get("if-none-match"), etag):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=common)
     return Response(body, 200, common, media_type)
 

@@ -10,6 +10,7 @@ from app.campaigns import service as campaigns
 from app.db.session import SessionDep
 from app.search import service
 from app.search.schemas import GazetteerOut, SearchResults
+from app.web import etag_matches
 
 router = APIRouter(tags=["search"])
 
@@ -57,11 +58,7 @@ async def gazetteer(
     # A draft's names are for its members only: no shared cache may keep them.
     cache = "public, no-cache" if found.status != "draft" else "private, no-cache"
     headers = {"ETag": etag, "Cache-Control": cache, "Vary": "Authorization"}
-    if etag in _tags(request.headers.get("if-none-match")):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     body = await service.gazetteer(session, found, scope, etag.strip('"'))
     return Response(body, 200, headers, "application/json")
-
-
-def _tags(if_none_match: str | None) -> set[str]:
-    return {tag.strip().removeprefix("W/") for tag in (if_none_match or "").split(",")}
