@@ -25,8 +25,12 @@ Direction = Literal["next", "prev"]
 
 
 def output_geometry(collection: Collection, crs: Crs) -> ColumnElement[Any]:
-    """The published geometry in ``crs``, with the axis order that CRS defines."""
+    """The published geometry in ``crs``, with the axis order that CRS defines. Polygons of
+    reference layers are turned counter-clockwise (RFC 7946) here, on read: one cheap call per
+    feature served, whatever the source file's winding (observations are stored that way)."""
     geometry = collection.geometry
+    if collection.kind == "layer":
+        geometry = func.ST_ForcePolygonCCW(geometry)
     if crs.srid != 4326:
         geometry = func.ST_Transform(geometry, crs.srid)
     if crs.lat_first:
