@@ -53,7 +53,7 @@ def temporal_node(name: str, lhs: Any, rhs: Any) -> ast.Node:
         )
     if name not in TEMPORAL:
         raise BadRequest("cql2_unsupported", what=name.upper())
-    return TEMPORAL[name](lhs, rhs)  # type: ignore[no-any-return]
+    return TEMPORAL[name](lhs, rhs)
 
 
 def _grammar() -> str:
