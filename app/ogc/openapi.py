@@ -12,6 +12,7 @@ from typing import Any
 from app import __version__
 from app.ogc.cql2 import FILTER_LANGUAGES
 from app.ogc.crs import SUPPORTED
+from app.ogc.presentation import MAX_OFFSET
 from app.ogc.query import DEFAULT_LIMIT, MAX_LIMIT
 from app.ogc.sources import Collection, Property
 
@@ -51,6 +52,29 @@ PARAMETERS: dict[str, Any] = {
     ),
     "filter-crs": _parameter("filter-crs", _CRS_SCHEMA, "CRS of geometry literals in filter."),
     "cursor": _parameter("cursor", {"type": "string"}, "Page cursor (from next/prev links)."),
+    "offset": _parameter(
+        "offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+        "Features skipped (beyond the maximum, follow the next links).",
+    ),
+    "properties": {
+        **_parameter("properties", {"type": "array", "items": {"type": "string"}},
+                     "Only these properties, comma-separated."),
+        "style": "form",
+        "explode": False,
+    },
+    "skipGeometry": _parameter(
+        "skipGeometry", {"type": "boolean", "default": False}, "Features without geometry."
+    ),
+    "resultType": _parameter(
+        "resultType", {"type": "string", "enum": ["results", "hits"], "default": "results"},
+        "hits: numberMatched only, no features.",
+    ),
+    "ids": {
+        **_parameter("ids", {"type": "array", "items": {"type": "string"}},
+                     "Only these feature ids, comma-separated."),
+        "style": "form",
+        "explode": False,
+    },
 }  # fmt: skip
 
 
@@ -76,7 +100,7 @@ def _get(summary: str, parameters: list[Any], media_types: list[str]) -> dict[st
 
 _ITEMS_PARAMETERS = (
     "limit", "bbox", "bbox-crs", "datetime", "crs", "filter", "filter-lang", "filter-crs",
-    "cursor", "f", "lang",
+    "cursor", "offset", "properties", "skipGeometry", "resultType", "ids", "f", "lang",
 )  # fmt: skip
 _FEATURES = ["application/geo+json", "text/html"]
 
