@@ -82,8 +82,11 @@ async def _campaign_collections(
         extra = extras[campaign.id]
         collection = campaign_collection(campaign, derived[campaign.id], extra.latitude)
         collection.extent = extra.extent
-        end = campaign.updated_at.isoformat() if campaign.status == "closed" else None
-        collection.temporal_extent = [campaign.created_at.isoformat(), end]
+        if extra.interval is not None:  # when the published observations were made
+            collection.temporal_extent = extra.interval
+        else:
+            end = campaign.updated_at.isoformat() if campaign.status == "closed" else None
+            collection.temporal_extent = [campaign.created_at.isoformat(), end]
         collections.append(collection)
     return collections
 
