@@ -14,9 +14,10 @@ import orjson
 from lark.exceptions import LarkError
 from pygeofilter import ast
 from pygeofilter.parsers.cql2_json import parse as parse_json
-from pygeofilter.parsers.cql2_text import parse as parse_text
 
 from app.errors import BadRequest
+from app.ogc.cql2_text import INTERVAL_ONLY, temporal_node
+from app.ogc.cql2_text import parse as parse_text
 
 FILTER_LANGUAGES = ("cql2-text", "cql2-json")
 # A filter is a query parameter: anything longer is a mistake or an attack.
@@ -73,7 +74,17 @@ def normalise_json(node: Any, depth: int = 0) -> Any:
     return {key: normalise_json(value, depth + 1) for key, value in node.items()}
 
 
+# CQL2-JSON names pygeofilter reads under its older names.
+_TEMPORAL_NAMES = {"t_starts": "t_begins", "t_finishes": "t_ends"}
+
+
 def _normalise_op(op: Any, args: list[Any]) -> dict[str, Any]:
+    if isinstance(op, str) and op.lower() in INTERVAL_ONLY:
+        temporal_node(op, None, None)  # refused with the reason
+    if isinstance(op, str) and op.lower() in _TEMPORAL_NAMES:
+        return {"op": _TEMPORAL_NAMES[op.lower()], "args": args}
+    if isinstance(op, str) and op.lower() == "t_disjoint":
+        return {"op": "not", "args": [{"op": "t_intersects", "args": args}]}
     if op == "accenti":
         return {"function": {"name": "accenti", "arguments": args}}
     if op == "between" and len(args) == 3:

@@ -185,10 +185,11 @@ def items_links(url: str, params: dict[str, str], result: ItemsResult) -> list[d
         link(href(f="html"), "alternate", HTML),
         link(url.rsplit("/items", 1)[0], "collection", JSON),
     ]
+    # Pages after an offset page go on by cursor: offset is only a way in.
     if result.next_cursor:
-        links.append(link(href(cursor=result.next_cursor, f=None), "next", GEOJSON))
+        links.append(link(href(cursor=result.next_cursor, offset=None, f=None), "next", GEOJSON))
     if result.prev_cursor:
-        links.append(link(href(cursor=result.prev_cursor, f=None), "prev", GEOJSON))
+        links.append(link(href(cursor=result.prev_cursor, offset=None, f=None), "prev", GEOJSON))
     return links
 
 
@@ -207,9 +208,13 @@ def feature_collection(item: Collection, result: ItemsResult, links: list[Any]) 
     if result.number_matched is not None:
         head["numberMatched"] = result.number_matched
     head["numberReturned"] = result.page.count
+    if result.view.hits:
+        head.pop("numberReturned")  # resultType=hits: the count only, no features
     # No timeStamp (optional in Part 1): it would change the ETag every second and defeat
     # HTTP caching of pages whose content has not changed.
     head |= {"license": item.licence, "attribution": item.attribution, "links": links}
     envelope = orjson.dumps(head)
+    if result.view.hits:
+        return envelope
     features = result.page.features.encode()
     return b"".join((envelope[:-1], b',"features":[', features, b"]}"))

@@ -25,8 +25,12 @@ Direction = Literal["next", "prev"]
 
 
 def output_geometry(collection: Collection, crs: Crs) -> ColumnElement[Any]:
-    """The published geometry in ``crs``, with the axis order that CRS defines."""
+    """The published geometry in ``crs``, with the axis order that CRS defines. Polygons of
+    reference layers are turned counter-clockwise (RFC 7946) here, on read: one cheap call per
+    feature served, whatever the source file's winding (observations are stored that way)."""
     geometry = collection.geometry
+    if collection.kind == "layer":
+        geometry = func.ST_ForcePolygonCCW(geometry)
     if crs.srid != 4326:
         geometry = func.ST_Transform(geometry, crs.srid)
     if crs.lat_first:
@@ -98,8 +102,10 @@ async def page(
     limit: int,
     after: list[Any] | None = None,
     direction: Direction = "next",
+    offset: int = 0,
 ) -> Page:
-    """Up to ``limit`` features after (or before) the key ``after``, in key order."""
+    """Up to ``limit`` features after (or before) the key ``after``, in key order, the first
+    ``offset`` of them skipped."""
     order = [key if direction == "next" else key.desc() for key in collection.keys]
     number = func.row_number().over(order_by=order).label("n")
     inner = (
@@ -108,9 +114,11 @@ async def page(
         .where(*collection.where, *where, *_keyset(collection, after, direction))
         .order_by(*order)
         .limit(limit + 1)
+        .offset(offset or None)
         .subquery()
     )  # fmt: skip
-    in_page = inner.c.n <= limit
+    # row_number counts the skipped rows too.
+    in_page = inner.c.n <= limit + offset
     # Features are always sent in ascending key order, whichever way the page was read.
     ascending = inner.c.n if direction == "next" else inner.c.n.desc()
     keys = [inner.c[f"k{i}"] for i in range(len(collection.keys))]
@@ -124,7 +132,7 @@ async def page(
     )
     await use_custom_plans(session)
     row = (await session.execute(query)).one()
-    return _page(row, len(keys), limit)
+    return _page(row, len(keys), limit + offset)
 
 
 def _page(row: Any, key_count: int, limit: int) -> Page:

@@ -207,6 +207,19 @@ def _during(value: Any, start: Any, end: Any) -> ColumnElement[bool]:
     return and_(*conditions)
 
 
+def _starts(value: Any, start: Any, end: Any) -> ColumnElement[bool]:
+    """An instant starts an interval when it is its start (and the interval lasts)."""
+    if start is None or start is end:
+        return false()
+    return and_(value == start, value < end) if end is not None else value == start
+
+
+def _finishes(value: Any, start: Any, end: Any) -> ColumnElement[bool]:
+    if end is None or start is end:
+        return false()
+    return and_(value == end, value > start) if start is not None else value == end
+
+
 def _equals(value: Any, start: Any, end: Any) -> ColumnElement[bool]:
     return value == start if start is not None and start is end else false()
 
@@ -218,7 +231,11 @@ _TEMPORAL: dict[type, Callable[[Any, Any, Any], ColumnElement[bool]]] = {
     ast.TimeOverlaps: _intersects,
     ast.TimeDuring: _during,
     ast.TimeEquals: _equals,
-    ast.TimeDisjoint: lambda value, start, end: not_(_intersects(value, start, end)),
+    ast.TimeDisjoint: lambda value, start, end: and_(
+        value.is_not(None), not_(_intersects(value, start, end))
+    ),
+    ast.TimeBegins: _starts,
+    ast.TimeEnds: _finishes,
     ast.TimeBeforeOrDuring: lambda value, start, end: _before(value, start, end) | _intersects(
         value, start, end
     ),

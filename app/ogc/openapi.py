@@ -6,12 +6,15 @@ page size, so both are large: big pages are cheap (one statement each, see featu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from app import __version__
 from app.ogc.cql2 import FILTER_LANGUAGES
 from app.ogc.crs import SUPPORTED
+from app.ogc.presentation import MAX_OFFSET
 from app.ogc.query import DEFAULT_LIMIT, MAX_LIMIT
+from app.ogc.sources import Collection, Property
 
 _PROBLEM = {"application/problem+json": {"schema": {"type": "object"}}}
 
@@ -49,6 +52,29 @@ PARAMETERS: dict[str, Any] = {
     ),
     "filter-crs": _parameter("filter-crs", _CRS_SCHEMA, "CRS of geometry literals in filter."),
     "cursor": _parameter("cursor", {"type": "string"}, "Page cursor (from next/prev links)."),
+    "offset": _parameter(
+        "offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+        "Features skipped (beyond the maximum, follow the next links).",
+    ),
+    "properties": {
+        **_parameter("properties", {"type": "array", "items": {"type": "string"}},
+                     "Only these properties, comma-separated."),
+        "style": "form",
+        "explode": False,
+    },
+    "skipGeometry": _parameter(
+        "skipGeometry", {"type": "boolean", "default": False}, "Features without geometry."
+    ),
+    "resultType": _parameter(
+        "resultType", {"type": "string", "enum": ["results", "hits"], "default": "results"},
+        "hits: numberMatched only, no features.",
+    ),
+    "ids": {
+        **_parameter("ids", {"type": "array", "items": {"type": "string"}},
+                     "Only these feature ids, comma-separated."),
+        "style": "form",
+        "explode": False,
+    },
 }  # fmt: skip
 
 
@@ -72,16 +98,48 @@ def _get(summary: str, parameters: list[Any], media_types: list[str]) -> dict[st
     }
 
 
-def document(base: str) -> dict[str, Any]:
-    """The OpenAPI document of the OGC API served at ``base``."""
+_ITEMS_PARAMETERS = (
+    "limit", "bbox", "bbox-crs", "datetime", "crs", "filter", "filter-lang", "filter-crs",
+    "cursor", "offset", "properties", "skipGeometry", "resultType", "ids", "f", "lang",
+)  # fmt: skip
+_FEATURES = ["application/geo+json", "text/html"]
+
+
+def _property_schema(prop: Property) -> dict[str, Any] | None:
+    """The schema of ``<property>=<value>`` on items, or None where equality is refused."""
+    if prop.kind in ("geometry", "repeat"):
+        return None
+    if prop.kind == "array":  # the answer includes that choice
+        choices = prop.schema.get("items", {}).get("enum")
+        return {"type": "string"} | ({"enum": choices} if choices else {})
+    if prop.kind in ("date", "datetime"):
+        return {"type": "string", "format": "date" if prop.kind == "date" else "date-time"}
+    schema = {"type": prop.kind}
+    return schema | {"enum": prop.schema["enum"]} if "enum" in prop.schema else schema
+
+
+def _collection_items(collection: Collection) -> dict[str, Any]:
+    """The items path of one collection: its properties are parameters, so that clients that
+    read them (GDAL's OAPIF driver) send ``-where name = 'value'`` to the server."""
+    parameters = _ref(*_ITEMS_PARAMETERS)
+    for prop in collection.properties:
+        schema = _property_schema(prop)
+        if schema is not None and prop.name not in _ITEMS_PARAMETERS:
+            parameters.append(_parameter(prop.name, schema, f"Features whose {prop.name} is."))
+    return _get(f"Features of {collection.id}", parameters, _FEATURES)
+
+
+def document(base: str, collections: Sequence[Collection] = ()) -> dict[str, Any]:
+    """The OpenAPI document of the OGC API served at ``base``, with one items path per
+    collection in ``collections`` besides the generic one."""
     common = _ref("f", "lang")
     json_html = ["application/json", "text/html"]
-    features = ["application/geo+json", "text/html"]
+    features = _FEATURES
     collection = _ref("collectionId", "f", "lang")
-    items_parameters = _ref(
-        "collectionId", "limit", "bbox", "bbox-crs", "datetime", "crs", "filter", "filter-lang",
-        "filter-crs", "cursor", "f", "lang",
-    )  # fmt: skip
+    items_parameters = _ref("collectionId", *_ITEMS_PARAMETERS)
+    per_collection = {
+        f"/collections/{item.id}/items": _collection_items(item) for item in collections
+    }
     return {
         "openapi": "3.0.3",
         "info": {"title": "Relevé OGC API - Features", "version": __version__},
@@ -102,6 +160,7 @@ def document(base: str) -> dict[str, Any]:
             "/collections/{collectionId}/items/{featureId}": _get(
                 "A feature", _ref("collectionId", "featureId", "crs", "f", "lang"), features
             ),
+            **per_collection,
         },
         "components": {"parameters": PARAMETERS},
     }

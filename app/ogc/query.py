@@ -50,14 +50,15 @@ class ItemsQuery:
 
 
 def parse_items_query(
-    params: Mapping[str, str], collection: Collection, default_limit: int = DEFAULT_LIMIT
+    params: Mapping[str, str],
+    collection: Collection,
+    default_limit: int = DEFAULT_LIMIT,
+    others: frozenset[str] = frozenset(),
 ) -> ItemsQuery:
-    """Read the items parameters; property names of ``collection`` filter by equality."""
-    unknown = [
-        name
-        for name in params
-        if name not in ITEMS_PARAMETERS and collection.property(name) is None
-    ]
+    """Read the items parameters; property names of ``collection`` filter by equality, the
+    names in ``others`` are read elsewhere."""
+    known = ITEMS_PARAMETERS | others
+    unknown = [name for name in params if name not in known and collection.property(name) is None]
     if unknown:
         raise BadRequest("ogc_unknown_parameter", name=", ".join(sorted(unknown)))
     query = ItemsQuery(
@@ -67,7 +68,7 @@ def parse_items_query(
         interval=parse_datetime(params.get("datetime")),
         crs=parse_crs(params.get("crs"), "crs"),
         filter_crs=parse_crs(params.get("filter-crs"), "filter-crs"),
-        equals={name: value for name, value in params.items() if name not in ITEMS_PARAMETERS},
+        equals={name: value for name, value in params.items() if name not in known},
         cursor=params.get("cursor"),
     )
     if params.get("filter"):

@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.campaigns.models import Campaign
-from app.observations.models import Observation
-from app.observations.public import campaign_grids, public_geometry_by_campaign
-from app.observations.publication import PUBLIC_CAMPAIGN_STATUSES, is_published
+from app.observations.publication import PUBLIC_CAMPAIGN_STATUSES
+from app.ogc.extents import data_extents
 from app.quality.models import QualityRule, ReferenceLayer
 
 
@@ -36,36 +35,28 @@ async def published_layers(session: AsyncSession, slug: str | None = None) -> li
 class CampaignExtras:
     extent: list[float] | None = None
     latitude: float | None = None
+    interval: list[str | None] | None = None
 
 
 async def campaign_extras(
     session: AsyncSession, campaigns: Sequence[Campaign], observations_extent: bool = True
 ) -> dict[uuid.UUID, CampaignExtras]:
-    """Extent (the area's, else the observations') and reference latitude of campaigns."""
+    """Extent (the published data's, else the area's), observed_at interval of the data, and
+    reference latitude (the area's) of campaigns."""
     extras = {c.id: CampaignExtras() for c in campaigns}
     rows = await session.execute(
         select(Campaign.id, *_box(Campaign.area), func.ST_Y(func.ST_Centroid(Campaign.area)))
         .where(Campaign.id.in_(list(extras)), Campaign.area.is_not(None))
     )  # fmt: skip
     for row in rows:
+        # Only the area sizes the generalisation grid: a latitude taken from the data
+        # would move published points as observations arrive (and disagree with the feed).
         extras[row[0]] = CampaignExtras([row[1], row[2], row[3], row[4]], row[5])
-    missing = [c.id for c in campaigns if extras[c.id].extent is None]
-    if missing and observations_extent:
-        # Over what is published, where it is published: stored places would give away the
-        # exact coordinates of the outermost observations.
-        grid = campaign_grids()
-        extent = func.ST_Extent(public_geometry_by_campaign(Observation.geom, grid))
-        rows = await session.execute(
-            select(Observation.campaign_id, *_box(extent), func.ST_Y(func.ST_Centroid(extent)))
-            .join(Campaign, Campaign.id == Observation.campaign_id)
-            .outerjoin(grid, grid.c.campaign_id == Campaign.id)
-            .where(Observation.campaign_id.in_(missing), is_published())
-            .group_by(Observation.campaign_id)
-        )  # fmt: skip
-        for row in rows:
-            # Only the area sizes the generalisation grid: a latitude taken from the data
-            # would move published points as observations arrive (and disagree with the feed).
-            extras[row[0]] = CampaignExtras([row[1], row[2], row[3], row[4]], None)
+    if observations_extent:
+        for campaign_id, data in (await data_extents(session, campaigns)).items():
+            if data.bbox is not None:
+                extras[campaign_id].extent = data.bbox
+            extras[campaign_id].interval = data.interval
     return extras
 
 

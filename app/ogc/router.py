@@ -66,11 +66,12 @@ async def conformance(request: Request) -> Response:
 
 
 @router.get("/api", summary="OpenAPI 3.0 description of the OGC API")
-async def api(request: Request) -> Response:
+async def api(request: Request, session: SessionDep) -> Response:
     _check_parameters(request)
     if output_format(request) == "html":
         return RedirectResponse("/docs", status_code=303)
-    document = openapi.document(base_url(request))
+    collections = await service.list_collections(session)
+    document = openapi.document(base_url(request), collections)
     return cached(request, orjson.dumps(document), documents.OPENAPI_JSON, max_age=METADATA_MAX_AGE)
 
 

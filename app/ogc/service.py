@@ -20,6 +20,7 @@ from app.errors import NotFound
 from app.ogc import features, repository
 from app.ogc.crs import Crs
 from app.ogc.features import Direction, Page
+from app.ogc.presentation import VIEW_PARAMETERS, ItemsView, ids_condition, parse_view, shaped
 from app.ogc.query import ItemsQuery, conditions, invalid, parse_items_query
 from app.ogc.sources import LAYER_PREFIX, Collection, campaign_collection, layer_collection
 from app.targets.source import TARGETS_SUFFIX, targets_collection
@@ -81,8 +82,11 @@ async def _campaign_collections(
         extra = extras[campaign.id]
         collection = campaign_collection(campaign, derived[campaign.id], extra.latitude)
         collection.extent = extra.extent
-        end = campaign.updated_at.isoformat() if campaign.status == "closed" else None
-        collection.temporal_extent = [campaign.created_at.isoformat(), end]
+        if extra.interval is not None:  # when the published observations were made
+            collection.temporal_extent = extra.interval
+        else:
+            end = campaign.updated_at.isoformat() if campaign.status == "closed" else None
+            collection.temporal_extent = [campaign.created_at.isoformat(), end]
         collections.append(collection)
     return collections
 
@@ -90,6 +94,7 @@ async def _campaign_collections(
 @dataclass(slots=True)
 class ItemsResult:
     query: ItemsQuery
+    view: ItemsView
     page: Page
     next_cursor: str | None
     prev_cursor: str | None
@@ -100,22 +105,34 @@ async def read_items(
     session: AsyncSession, collection: Collection, params: Mapping[str, str], default_limit: int
 ) -> ItemsResult:
     """One page of ``collection`` as the items parameters ``params`` ask."""
-    query = parse_items_query(params, collection, default_limit)
+    query = parse_items_query(params, collection, default_limit, VIEW_PARAMETERS)
+    view = parse_view(params, collection)
     where = conditions(collection, query)
+    if view.ids is not None:
+        where.append(ids_condition(collection, view.ids))
+    if view.hits:
+        # Asked for explicitly: counted to the end, and no feature is read.
+        matched = collection.known_count if not where else None
+        if matched is None:
+            matched = await features.capped_count(session, collection, where, 10**12)
+        return ItemsResult(query, view, Page("", 0, False, None, None), None, None, matched)
     direction: Direction = "next"
     after: list[Any] | None = None
     if query.cursor:
         direction, after = decode_cursor(query.cursor, collection)
-    page = await features.page(session, collection, where, query.crs, query.limit, after, direction)
+    page = await features.page(session, shaped(collection, view), where, query.crs, query.limit,
+                               after, direction, view.offset)  # fmt: skip
     next_cursor, prev_cursor = _cursors(page, direction, after)
+    if view.offset and page.first_key is not None:
+        prev_cursor = encode_cursor("prev", page.first_key)
     matched = None
     if query.cursor is None:
         matched = collection.known_count if not where else None
-        if matched is None and not page.more:
+        if matched is None and not page.more and not view.offset:
             matched = page.count  # the first page holds them all: nothing to count
         if matched is None:
             matched = await features.capped_count(session, collection, where, COUNT_CAP)
-    return ItemsResult(query, page, next_cursor, prev_cursor, matched)
+    return ItemsResult(query, view, page, next_cursor, prev_cursor, matched)
 
 
 def _cursors(

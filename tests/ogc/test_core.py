@@ -44,7 +44,11 @@ async def test_collection_carries_licence_extent_and_crs(
     licence = next(link for link in document["links"] if link["rel"] == "license")
     assert licence["href"] == "https://opendatacommons.org/licenses/odbl/1-0/"
     assert document["attribution"] == "Contributeurs Relevé"
-    assert document["extent"]["spatial"]["bbox"] == [[1.35, 43.55, 1.52, 43.67]]
+    # The published data's extent (not the campaign's area), and when it was observed.
+    assert document["extent"]["spatial"]["bbox"] == [[1.39, 43.58, 1.5, 43.65]]
+    assert document["extent"]["temporal"]["interval"] == [
+        ["2023-09-10T16:45:00+00:00", "2024-07-20T12:00:00+00:00"]
+    ]
     assert "http://www.opengis.net/def/crs/EPSG/0/2154" in document["crs"]
     assert document["storageCrs"] == "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 

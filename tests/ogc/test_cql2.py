@@ -69,6 +69,38 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
      {"op": "t_intersects", "args": [prop("observed_at"),
                                      {"interval": ["2024-05-01T00:00:00Z", "2024-06-30T00:00:00Z"]}]},
      ["Platanus", "Érable plane"]),
+    # Function-style temporal predicates, with timestamps, dates and open intervals.
+    ("T_AFTER(observed_at, TIMESTAMP('2024-06-01T00:00:00Z'))",
+     {"op": "t_after", "args": [prop("observed_at"), {"timestamp": "2024-06-01T00:00:00Z"}]},
+     ["platanus hybrida", "Érable plane"]),
+    ("t_before(observed_at, date('2024-01-01'))",
+     {"op": "t_before", "args": [prop("observed_at"), {"date": "2024-01-01"}]},
+     ["Quercus robur"]),
+    ("T_DURING(observed_at, INTERVAL('2024-06-01', '..'))",
+     {"op": "t_during", "args": [prop("observed_at"), {"interval": ["2024-06-01", ".."]}]},
+     ["platanus hybrida", "Érable plane"]),
+    ("T_INTERSECTS(observed_at, INTERVAL('..', '2024-05-01T10:00:00Z'))",
+     {"op": "t_intersects", "args": [prop("observed_at"),
+                                     {"interval": ["..", "2024-05-01T10:00:00Z"]}]},
+     ["Platanus", "Quercus robur"]),
+    ("T_EQUALS(observed_at, TIMESTAMP('2024-06-15T08:30:00Z'))",
+     {"op": "t_equals", "args": [prop("observed_at"), {"timestamp": "2024-06-15T08:30:00Z"}]},
+     ["Érable plane"]),
+    ("T_DISJOINT(observed_at, INTERVAL('2024-05-01', '2024-06-30'))",
+     {"op": "t_disjoint", "args": [prop("observed_at"), {"interval": ["2024-05-01", "2024-06-30"]}]},
+     ["Quercus robur", "platanus hybrida"]),
+    ("T_STARTS(observed_at, INTERVAL('2024-05-01T10:00:00Z', '2024-12-31T00:00:00Z'))",
+     {"op": "t_starts", "args": [prop("observed_at"),
+                                 {"interval": ["2024-05-01T10:00:00Z", "2024-12-31T00:00:00Z"]}]},
+     ["Platanus"]),
+    ("T_FINISHES(observed_at, INTERVAL('2024-01-01T00:00:00Z', '2024-07-20T12:00:00Z'))",
+     {"op": "t_finishes", "args": [prop("observed_at"),
+                                   {"interval": ["2024-01-01T00:00:00Z", "2024-07-20T12:00:00Z"]}]},
+     ["platanus hybrida"]),
+    ("trunks = 1 AND T_AFTER(observed_at, DATE('2024-01-01'))",
+     {"op": "and", "args": [{"op": "=", "args": [prop("trunks"), 1]},
+                            {"op": "t_after", "args": [prop("observed_at"), {"date": "2024-01-01"}]}]},
+     ["Platanus"]),
     ("planted = DATE('1950-03-01')",
      {"op": "=", "args": [prop("planted"), {"date": "1950-03-01"}]}, ["Platanus"]),
     ("height_m * 2 > 50", {"op": ">", "args": [{"op": "*", "args": [prop("height_m"), 2]}, 50]},
@@ -133,6 +165,19 @@ async def test_geometry_literal_in_epsg_4326_is_latitude_first(
         ({"filter": "S_INTERSECTS(geometry, POLYGON((1 2, 3 4)))"}, "cql2_invalid"),
         ({"filter": "observed_at T_MEETS TIMESTAMP('2024-01-01T00:00:00Z')"}, "cql2_unsupported"),
         ({"filter": "UPPER(species) = 'X'"}, "cql2_unsupported"),
+        ({"filter": "T_MEETS(observed_at, INTERVAL('2024-01-01', '..'))"}, "cql2_unsupported"),
+        (
+            {
+                "filter": '{"op": "t_overlaps", "args": [{"property": "observed_at"}, '
+                '{"interval": ["2024-01-01", ".."]}]}',
+                "filter-lang": "cql2-json",
+            },
+            "cql2_unsupported",
+        ),
+        ({"filter": "T_AFTER(observed_at, 'soon')"}, "cql2_type_mismatch"),
+        ({"filter": "T_AFTER(species, DATE('2024-01-01'))"}, "cql2_type_mismatch"),
+        ({"filter": "T_AFTER(observed_at)"}, "cql2_invalid"),
+        ({"filter": "T_DURING(observed_at, INTERVAL('2024-13-45', '..'))"}, "cql2_invalid"),
     ],
 )
 async def test_bad_filters_are_400_problems_with_the_reason(
@@ -143,6 +188,8 @@ async def test_bad_filters_are_400_problems_with_the_reason(
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
     assert body["code"] == code and body["detail"]
+    if "T_MEETS" in params["filter"] or "t_overlaps" in params["filter"]:
+        assert "T_MEETS" in body["detail"] or "T_OVERLAPS" in body["detail"], body["detail"]
     if code == "cql2_unknown_property":
         assert "colour" in body["detail"] and "species" in body["detail"]
 

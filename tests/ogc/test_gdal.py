@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import re
+import shutil
+import subprocess
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pyogrio
@@ -82,3 +87,68 @@ async def test_ogr2ogr_with_a_spatial_filter_gets_what_the_api_gives(
         ).json()
     assert ids == {feature["id"] for feature in page["features"]}
     assert 0 < len(ids) < COUNT
+
+
+def _gdal_requests(*args: str) -> tuple[str, list[str]]:
+    """Run a GDAL tool with curl's trace on: its output and the request lines it sent."""
+    if shutil.which(args[0]) is None:
+        pytest.skip(f"{args[0]} is not installed")
+    env = os.environ | {"CPL_CURL_VERBOSE": "YES"}
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = re.findall(r"> GET (\S+) HTTP", done.stderr)
+    assert lines, done.stderr[:3000]
+    return done.stdout, [unquote(line) for line in lines]
+
+
+def _gdal_version() -> tuple[int, int]:
+    out = subprocess.run(["ogrinfo", "--version"], capture_output=True, text=True, timeout=30)
+    major, minor = re.findall(r"GDAL (\d+)\.(\d+)", out.stdout)[0]
+    return int(major), int(minor)
+
+
+async def test_the_openapi_document_lists_each_collections_properties_and_page_bounds(
+    live_server: str, published: list[str]
+) -> None:
+    async with httpx.AsyncClient() as client:
+        document = (await client.get(f"{live_server}/ogc/api")).json()
+    path = document["paths"]["/collections/arbres-gdal/items"]["get"]
+    names = {p.get("name") for p in path["parameters"]}
+    assert {"species", "height_m", "trunks", "remarkable", "status"} <= names
+    limit = document["components"]["parameters"]["limit"]["schema"]
+    assert limit == {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1000}
+    assert {"$ref": "#/components/parameters/limit"} in path["parameters"]
+
+
+async def test_ogr2ogr_sends_a_where_on_a_property_to_the_server(
+    live_server: str, published: list[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "oaks.gpkg"
+    _, requests = await asyncio.to_thread(
+        _gdal_requests, "ogr2ogr", "-f", "GPKG", str(target), f"OAPIF:{live_server}/ogc",
+        "arbres-gdal", "-where", "species = 'Quercus'", "-oo", "PAGE_SIZE=10000",
+    )  # fmt: skip
+    items = [r for r in requests if "/collections/arbres-gdal/items" in r]
+    assert any("species=Quercus" in r for r in items), requests
+    assert len(items) <= 3, items
+    expected = sum(1 for index in range(COUNT) if index % 3)
+    assert len(pyogrio.raw.read(str(target), columns=["id"])[3][0]) == expected
+
+
+async def test_a_stock_gdal_pages_by_what_the_server_allows(
+    live_server: str, published: list[str], tmp_path: Path
+) -> None:
+    """GDAL 3.8 and later read ``limit``'s default and maximum in /ogc/api; GDAL 3.6 and 3.7
+    always ask for pages of 10 (PAGE_SIZE overrides it), which a server may not exceed."""
+    target = tmp_path / "all.gpkg"
+    _, requests = await asyncio.to_thread(
+        _gdal_requests, "ogr2ogr", "-f", "GPKG", str(target), f"OAPIF:{live_server}/ogc",
+        "arbres-gdal",
+    )  # fmt: skip
+    items = [r for r in requests if "/collections/arbres-gdal/items" in r]
+    assert len(pyogrio.raw.read(str(target), columns=["id"])[3][0]) == COUNT
+    if _gdal_version() >= (3, 8):
+        assert len(items) <= 3, items
+    else:
+        assert all("limit=10" in r for r in items), items
+        assert len(items) == COUNT // 10 + 1, len(items)  # the first page is read twice

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
-from sqlalchemy import update
+import shapely.geometry
+from shapely.geometry import MultiPolygon, Polygon
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.quality.models import ReferenceLayer
@@ -61,3 +64,40 @@ async def test_layer_pages_follow_the_feature_ids(
         seen += [feature["id"] for feature in body["features"]]
         url = next((link["href"] for link in body["links"] if link["rel"] == "next"), None)
     assert len(seen) == 381 and seen == sorted(seen)
+
+
+COMMUNES = "communes-31-haute-garonne.geojson"
+
+
+def _exterior_rings(geometry: dict[str, Any]) -> list[Any]:
+    shape = shapely.geometry.shape(geometry)
+    polygons = list(shape.geoms) if isinstance(shape, MultiPolygon) else [shape]
+    assert all(isinstance(polygon, Polygon) for polygon in polygons)
+    return [polygon.exterior for polygon in polygons]
+
+
+async def test_layer_polygons_are_served_counter_clockwise(
+    client: httpx.AsyncClient, session: AsyncSession, shared_data: Path
+) -> None:
+    layer_id = await load_layer(session, "communes", shared_data / "reference" / COMMUNES)
+    # Stored clockwise, as some sources give them.
+    await session.execute(
+        text("UPDATE reference_features SET geom = ST_ForcePolygonCW(geom) WHERE layer_id = :id"),
+        {"id": layer_id},
+    )
+    await session.commit()
+    url = "/ogc/collections/layers.communes/items"
+    features = (await client.get(url, params={"limit": 10_000})).json()["features"]
+    assert len(features) > 300
+    rings = [ring for feature in features for ring in _exterior_rings(feature["geometry"])]
+    assert all(ring.is_ccw for ring in rings)
+    single = (await client.get(f"{url}/{features[0]['id']}")).json()
+    assert all(ring.is_ccw for ring in _exterior_rings(single["geometry"]))
+    holes = [
+        interior
+        for feature in features
+        for polygon in [shapely.geometry.shape(feature["geometry"])]
+        for part in (polygon.geoms if isinstance(polygon, MultiPolygon) else [polygon])
+        for interior in part.interiors
+    ]
+    assert not any(hole.is_ccw for hole in holes)  # holes wind the other way
