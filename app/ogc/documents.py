@@ -21,6 +21,7 @@ GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 
 _FEATURES = "http://www.opengis.net/spec/ogcapi-features-{part}/1.0/conf/{name}"
 _CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/{name}"
+_TILES = "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/{name}"
 CONFORMANCE = [
     *(_FEATURES.format(part=1, name=n) for n in ("core", "geojson", "html", "oas30")),
     _FEATURES.format(part=2, name="crs"),
@@ -31,6 +32,9 @@ CONFORMANCE = [
                 "case-insensitive-comparison", "accent-insensitive-comparison",
                 "basic-spatial-functions", "basic-spatial-functions-plus", "spatial-functions",
                 "property-property", "arithmetic")),
+    # OGC API - Tiles: vector tiles of each collection (app/ogc/tilesets.py).
+    *(_TILES.format(name=n)
+      for n in ("core", "tileset", "tilesets-list", "geodata-tilesets", "mvt")),
 ]  # fmt: skip
 
 
@@ -50,6 +54,12 @@ def landing(base: str, title: str) -> dict[str, Any]:
             link(f"{base}/api?f=html", "service-doc", HTML),
             link(f"{base}/conformance", "conformance", JSON),
             link(f"{base}/collections", "data", JSON),
+            link(
+                f"{base}/tileMatrixSets",
+                "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes",
+                JSON,
+                "Tiling schemes of the vector tiles",
+            ),
         ],
     }
 
@@ -80,6 +90,10 @@ def collection(item: Collection, base: str) -> dict[str, Any]:
             # Relation names compare case-insensitively (RFC 8288), but GDAL up to 3.6 looks
             # for this spelling only; without it QGIS guesses field types from one page.
             link(f"{url}/schema", "describedBy", SCHEMA_JSON),
+            link(f"{url}/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", JSON,
+                 "Vector tiles"),
+            link(f"{url}/styles", "http://www.opengis.net/def/rel/ogc/1.0/styles", JSON,
+                 "Map styles"),
         ],
     }  # fmt: skip
     if item.licence:

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from app.db.session import SessionDep
 from app.errors import BadRequest
 from app.i18n import Language
-from app.ogc import documents, openapi, service, views
+from app.ogc import documents, openapi, service, tilesets_router, views
 from app.ogc.crs import content_crs_header, parse_crs
 from app.ogc.query import COMMON_PARAMETERS, DEFAULT_LIMIT
 from app.ogc.responses import (
@@ -23,6 +23,8 @@ from app.ogc.responses import (
 )
 
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
+# OGC API - Tiles metadata: tile matrix sets, tilesets and styles of the collections.
+router.include_router(tilesets_router.router)
 HTML_DEFAULT_LIMIT = 100
 
 

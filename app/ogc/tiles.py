@@ -14,7 +14,6 @@ templated link of the tileset rather than build the path themselves.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
 import math
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from app.observations.schemas import STATUSES
 from app.ogc import service
 from app.ogc import tiles_repository as repository
 from app.ogc.sources import Collection, Property
-from app.web import json_response
+from app.ogc.tiles_http import cached_document, etag_of, matches
 
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 TILE_MATRIX_SET = "WebMercatorQuad"
@@ -44,7 +43,10 @@ MVT_EXTENT = 4096
 MVT_BUFFER = 64
 _HALF_WORLD = 20037508.342789244  # Web Mercator metres from the origin to the antimeridian
 _EARTH_RADIUS = 6378137.0
-_MAX_LATITUDE = 85.0511287798066
+MAX_LATITUDE = 85.0511287798066
+WORLD = (-180.0, -MAX_LATITUDE, 180.0, MAX_LATITUDE)
+# Open data: any site's map may read the tiles and their TileJSON.
+_OPEN = {"Access-Control-Allow-Origin": "*"}
 _CACHE_SECONDS = {
     "campaign": 60,
     "targets": 60,
@@ -200,32 +202,20 @@ async def render_tile(session: AsyncSession, collection: Collection, tile: Tile)
     return b"" if query is None else await repository.tile(session, collection, query)
 
 
-def etag_of(data: bytes) -> str:
-    return '"' + hashlib.blake2b(data, digest_size=16).hexdigest() + '"'
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in tags or etag in tags
-
-
 def tile_response(data: bytes, collection: Collection, request: Request) -> Response:
     headers = {
         "Cache-Control": f"public, max-age={_CACHE_SECONDS[collection.kind]}",
-        # Open data: any site's map may read the tiles.
-        "Access-Control-Allow-Origin": "*",
+        **_OPEN,
     }
     if not data:
         return Response(status_code=204, headers=headers)
     headers["ETag"] = etag = etag_of(data)
-    if _matches(request.headers.get("if-none-match"), etag):
+    if matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(data, media_type=MVT_MEDIA_TYPE, headers=headers)
 
 
-# TileJSON and tilesets ----------------------------------------------------------------------
+# TileJSON ----------------------------------------------------------------------------
 
 
 def base_url(request: Request) -> str:
@@ -246,7 +236,7 @@ def tilejson(
 ) -> dict[str, Any]:
     """TileJSON 3.0.0 of the collection's tileset; ``url`` is its ``.../tiles`` URL."""
     query = "?" + urlencode({"status": ",".join(statuses)}) if statuses is not None else ""
-    west, south, east, north = _clamp(bounds or (-180.0, -_MAX_LATITUDE, 180.0, _MAX_LATITUDE))
+    west, south, east, north = clamp(bounds or WORLD)
     layer: dict[str, Any] = {
         "id": collection.id,
         "description": collection.title,
@@ -264,7 +254,7 @@ def tilejson(
         "minzoom": 0,
         "maxzoom": TILEJSON_MAX_ZOOM,
         "bounds": [west, south, east, north],
-        "center": [(west + east) / 2, (south + north) / 2, _fitting_zoom(west, south, east, north)],
+        "center": [(west + east) / 2, (south + north) / 2, fitting_zoom(west, south, east, north)],
         "vector_layers": [layer],
     }
 
@@ -294,47 +284,29 @@ def _fields(collection: Collection) -> dict[str, str]:
     return fields
 
 
-def _clamp(box: repository.LonLatBox) -> repository.LonLatBox:
+def clamp(box: repository.LonLatBox) -> repository.LonLatBox:
     west, south, east, north = box
     return (
         max(west, -180.0),
-        max(south, -_MAX_LATITUDE),
+        max(south, -MAX_LATITUDE),
         min(east, 180.0),
-        min(north, _MAX_LATITUDE),
+        min(north, MAX_LATITUDE),
     )
 
 
-def _fitting_zoom(west: float, south: float, east: float, north: float) -> int:
+def fitting_zoom(west: float, south: float, east: float, north: float) -> int:
     span = max(east - west, (north - south) * 1.5, 1e-6)
     return max(0, min(TILEJSON_MAX_ZOOM, math.floor(math.log2(360 / span))))
 
 
-async def collection_bounds(
-    session: AsyncSession, collection: Collection
-) -> repository.LonLatBox | None:
+async def collection_extent(session: AsyncSession, collection: Collection) -> repository.Extent:
+    """Box of the published features and their last change (TileJSON, tileset metadata)."""
     if collection.kind == "layer":
-        return tuple(collection.extent) if collection.extent else None  # type: ignore[return-value]
-    return await repository.campaign_extent(session, collection)
-
-
-def tileset(collection: Collection, url: str) -> dict[str, Any]:
-    """The collection's one tileset, as OGC API - Tiles describes it."""
-    return {
-        "title": collection.title,
-        "dataType": "vector",
-        "crs": "http://www.opengis.net/def/crs/EPSG/0/3857",
-        "tileMatrixSetURI": TILE_MATRIX_SET_URI,
-        "links": [
-            {"rel": "self", "type": "application/json", "href": f"{url}/{TILE_MATRIX_SET}"},
-            {"rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme",
-             "href": TILE_MATRIX_SET_URI},
-            {"rel": "item", "type": MVT_MEDIA_TYPE, "templated": True,
-             "href": f"{url}/{TILE_MATRIX_SET}/{{z}}/{{x}}/{{y}}"},
-            {"rel": "describedby", "type": "application/json", "title": "TileJSON",
-             "href": f"{url}/{TILE_MATRIX_SET}/tilejson.json"},
-            {"rel": "license", "href": collection.licence_url, "title": collection.licence},
-        ],
-    }  # fmt: skip
+        box = tuple(collection.extent) if collection.extent else None
+        return repository.Extent(box, collection.updated_at)  # type: ignore[arg-type]
+    extent = await repository.campaign_extent(session, collection)
+    changed = max(filter(None, (extent.changed_at, collection.updated_at)))
+    return repository.Extent(extent.box, changed)
 
 
 # Endpoints ----------------------------------------------------------------------------------
@@ -345,30 +317,15 @@ StatusQuery = Query(
 )
 
 
-@router.get("")
-async def list_tilesets(collection_id: str, request: Request, session: SessionDep) -> Response:
-    collection = await published_collection(session, collection_id)
-    url = tiles_url(request, collection_id)
-    body = {"links": [{"rel": "self", "href": url}], "tilesets": [tileset(collection, url)]}
-    return json_response(body)
-
-
-@router.get(f"/{TILE_MATRIX_SET}")
-async def get_tileset(collection_id: str, request: Request, session: SessionDep) -> Response:
-    collection = await published_collection(session, collection_id)
-    return json_response(tileset(collection, tiles_url(request, collection_id)))
-
-
 @router.get(f"/{TILE_MATRIX_SET}/tilejson.json")
 async def get_tilejson(
     collection_id: str, request: Request, session: SessionDep, status: str | None = StatusQuery
 ) -> Response:
     statuses = parse_statuses(status)
     collection = await published_collection(session, collection_id, statuses)
-    bounds = await collection_bounds(session, collection)
-    body = tilejson(collection, bounds, tiles_url(request, collection_id), statuses)
-    headers = {"Cache-Control": "public, max-age=60", "Access-Control-Allow-Origin": "*"}
-    return json_response(body, headers=headers)
+    extent = await collection_extent(session, collection)
+    body = tilejson(collection, extent.box, tiles_url(request, collection_id), statuses)
+    return cached_document(request, body, extent.changed_at, headers=_OPEN)
 
 
 @router.get(

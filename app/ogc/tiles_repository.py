@@ -10,9 +10,22 @@ Everything the caller chooses arrives as bound parameters or SQLAlchemy expressi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, Text, cast, func, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    Select,
+    Text,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import JSONPATH
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -113,15 +126,31 @@ def _scalar_json(prop: Property) -> ColumnElement[Any]:
     return func.to_jsonb(joined)
 
 
-async def campaign_extent(session: AsyncSession, collection: Collection) -> LonLatBox | None:
-    """Box of the published observations and of the campaign's area (TileJSON bounds)."""
-    observations = select(collection.geometry.label("geom")).where(*collection.where)
-    area = select(Campaign.area.label("geom")).where(Campaign.id == collection.record_id)
-    both = union_all(observations, area).subquery("both_geometries")
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """Box of the published features (None: none and no area) and their last change."""
+
+    box: LonLatBox | None
+    changed_at: datetime | None
+
+
+async def campaign_extent(session: AsyncSession, collection: Collection) -> Extent:
+    """Box of the published rows and of the campaign's area (TileJSON bounds, tileset limits),
+    and the last change of those rows or of the campaign, in one statement."""
+    updated = collection.property("updated_at")
+    changed = updated.value if updated is not None else null()
+    rows = select(
+        collection.geometry.label("geom"), cast(changed, DateTime(timezone=True)).label("changed")
+    ).where(*collection.where)
+    area = select(Campaign.area.label("geom"), Campaign.updated_at.label("changed")).where(
+        Campaign.id == collection.record_id
+    )
+    both = union_all(rows, area).subquery("both_geometries")
     box = func.ST_Extent(both.c.geom)
-    row = (
-        await session.execute(
-            select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))
-        )
-    ).one()
-    return None if row[0] is None else (row[0], row[1], row[2], row[3])
+    statement = select(
+        func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box),
+        func.max(both.c.changed),
+    )  # fmt: skip
+    row = (await session.execute(statement)).one()
+    bounds = None if row[0] is None else (row[0], row[1], row[2], row[3])
+    return Extent(bounds, row[4])
