@@ -29,8 +29,10 @@ from app.errors import BadRequest, NotFound
 from app.observations.schemas import STATUSES
 from app.ogc import service
 from app.ogc import tiles_repository as repository
+from app.ogc.responses import etag_of
 from app.ogc.sources import Collection, Property
-from app.ogc.tiles_http import cached_document, etag_of, matches
+from app.ogc.tiles_http import cached_document
+from app.web import etag_matches
 
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 TILE_MATRIX_SET = "WebMercatorQuad"
@@ -45,8 +47,6 @@ _HALF_WORLD = 20037508.342789244  # Web Mercator metres from the origin to the a
 _EARTH_RADIUS = 6378137.0
 MAX_LATITUDE = 85.0511287798066
 WORLD = (-180.0, -MAX_LATITUDE, 180.0, MAX_LATITUDE)
-# Open data: any site's map may read the tiles and their TileJSON.
-_OPEN = {"Access-Control-Allow-Origin": "*"}
 _CACHE_SECONDS = {
     "campaign": 60,
     "targets": 60,
@@ -203,14 +203,12 @@ async def render_tile(session: AsyncSession, collection: Collection, tile: Tile)
 
 
 def tile_response(data: bytes, collection: Collection, request: Request) -> Response:
-    headers = {
-        "Cache-Control": f"public, max-age={_CACHE_SECONDS[collection.kind]}",
-        **_OPEN,
-    }
+    # Any site's map may read them: CORS comes from app/http_conventions.py, as everywhere.
+    headers = {"Cache-Control": f"public, max-age={_CACHE_SECONDS[collection.kind]}"}
     if not data:
         return Response(status_code=204, headers=headers)
     headers["ETag"] = etag = etag_of(data)
-    if matches(request.headers.get("if-none-match"), etag):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(data, media_type=MVT_MEDIA_TYPE, headers=headers)
 
@@ -325,7 +323,7 @@ async def get_tilejson(
     collection = await published_collection(session, collection_id, statuses)
     extent = await collection_extent(session, collection)
     body = tilejson(collection, extent.box, tiles_url(request, collection_id), statuses)
-    return cached_document(request, body, extent.changed_at, headers=_OPEN)
+    return cached_document(request, body, extent.changed_at)
 
 
 @router.get(

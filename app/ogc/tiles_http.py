@@ -8,7 +8,6 @@ metadata or of its published features (informative: conditional requests use the
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
@@ -17,19 +16,10 @@ import orjson
 from fastapi import Request
 from starlette.responses import Response
 
+from app.ogc.responses import etag_of
+from app.web import etag_matches
+
 DOCUMENT_MAX_AGE = 60
-
-
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-
-
-def matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether ``If-None-Match`` names ``etag`` (weak comparison, RFC 9110 13.1.2)."""
-    if not if_none_match:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in tags or etag in tags
 
 
 def http_date(moment: datetime) -> str:
@@ -53,6 +43,6 @@ def cached_document(
     }
     if last_modified is not None:
         headers["Last-Modified"] = http_date(last_modified)
-    if matches(request.headers.get("if-none-match"), headers["ETag"]):
+    if etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
         return Response(status_code=304, headers=headers)
     return Response(body, 200, headers, media_type)
