@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from starlette.background import BackgroundTask
@@ -22,6 +23,7 @@ MEDIA_TYPES = {
     "geojson": "application/geo+json",
     "geojsonseq": "application/geo+json-seq",
     "csv": "application/zip",
+    "csv-plain": "text/csv; charset=utf-8",
     "gpkg": "application/geopackage+sqlite3",
     "fgb": "application/vnd.flatgeobuf",
 }
@@ -30,14 +32,22 @@ STREAMERS: dict[str, Streamer] = {
     "geojson": writers.geojson,
     "geojsonseq": writers.geojson_sequence,
     "csv": writers.csv_zip,
+    "csv-plain": writers.csv_plain,
 }
 
 
 def _headers(export: Export) -> dict[str, str]:
     collection = export.collection
+    # The attribution (non-ASCII) as an RFC 8187 title* of the link to the collection: the
+    # plain CSV has no room of its own for licence and attribution.
+    attribution = quote(collection.attribution, safe="")
+    links = [
+        f'<{collection.licence_url}>; rel="license"; title="{collection.licence}"',
+        f"<{export.source_url}>; rel=\"via\"; title*=UTF-8''{attribution}",
+    ]
     return {
         "Content-Disposition": f'attachment; filename="{export.filename}"',
-        "Link": f'<{collection.licence_url}>; rel="license"; title="{collection.licence}"',
+        "Link": ", ".join(links),
         "Cache-Control": "no-store",
     }
 
@@ -51,7 +61,9 @@ async def export_campaign(
 ) -> Response:
     """All published observations of a campaign, with the filters of the OGC API items
     (bbox, bbox-crs, datetime, filter, filter-lang, filter-crs, <property>=<value>) and
-    `status` (among published statuses). CSV comes zipped with a README (licence)."""
+    `status` (among published statuses). `csv` is a zip (the CSV, a README with the licence,
+    one CSV per repeat question), `csv-plain` the CSV alone; both take `bom=true` and
+    `separator=comma|semicolon|tab`."""
     params = dict(request.query_params)
     source = f"{str(request.base_url).rstrip('/')}/ogc/collections/{slug}"
     export = await plan_export(session, slug, params, source)
