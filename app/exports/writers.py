@@ -11,6 +11,7 @@ import csv
 import io
 import zipfile
 from collections.abc import AsyncIterator, Sequence
+from datetime import UTC
 from typing import Any
 
 import orjson
@@ -108,8 +109,8 @@ async def csv_zip(database: Database, export: Export) -> AsyncIterator[bytes]:
     start = BOM if options.bom else b""
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED)
-    archive.writestr("README.txt", readme(export, csv_header(export)))
-    with archive.open(f"{collection.id}.csv", "w", force_zip64=True) as entry:
+    archive.writestr(_entry("README.txt", export), readme(export, csv_header(export)))
+    with archive.open(_entry(f"{collection.id}.csv", export), "w", force_zip64=True) as entry:
         entry.write(start + _csv_lines([csv_header(export)], options))
         yield sink.drain()
         async for rows in _partitions(database, query):
@@ -117,13 +118,21 @@ async def csv_zip(database: Database, export: Export) -> AsyncIterator[bytes]:
             yield sink.drain()
     for table in repeats.repeat_tables(export):
         # The instances of each repeat question, related to the main CSV by observation_id.
-        with archive.open(f"{table.name}.csv", "w", force_zip64=True) as entry:
+        with archive.open(_entry(f"{table.name}.csv", export), "w", force_zip64=True) as entry:
             entry.write(start + _csv_lines([repeats.header(table)], options))
             async for rows in _partitions(database, table.text_query):
                 entry.write(_csv_lines(rows, options))
                 yield sink.drain()
     archive.close()
     yield sink.drain()
+
+
+def _entry(name: str, export: Export) -> zipfile.ZipInfo:
+    """A zip member dated by the data, not the clock: the same data gives the same bytes."""
+    stamp = export.created_at.astimezone(UTC)
+    entry = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
 
 
 def _csv_lines(rows: Sequence[Any], options: CsvOptions) -> bytes:
