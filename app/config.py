@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # Basemaps served at /basemaps: PMTiles or MBTiles archives (default: <data_dir>/basemaps),
     # besides the demo ones `make setup` builds (app/basemaps/registry.py).
     basemaps_dir: Path | None = None
+    # GeoPackage and FlatGeobuf exports, built once per data version (default: <data_dir>/exports).
+    exports_dir: Path | None = None
     max_media_bytes: int = Field(default=15 * 1024 * 1024, ge=1024)
     # Audio files of audio questions (stored as sent): a few minutes of speech or bird song.
     max_audio_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
@@ -127,6 +129,10 @@ class Settings(BaseSettings):
 
 def media_directory(settings: Settings) -> Path:
     return settings.media_dir or settings.data_dir / "media"
+
+
+def exports_directory(settings: Settings) -> Path:
+    return settings.exports_dir or settings.data_dir / "exports"
 
 
 def trusted_proxy_list(value: str) -> list[str]:

@@ -556,6 +556,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Unknown export format '{format}'; formats: {supported}.",
         "fr": "Format d'export inconnu « {format} » ; formats : {supported}.",
     },
+    "export_option_invalid": {
+        "en": "'{name}' cannot be '{value}'; allowed: {allowed}.",
+        "fr": "« {name} » ne peut valoir « {value} » ; valeurs permises : {allowed}.",
+    },
     "export_status_not_published": {
         "en": "Status '{status}' is not published by this campaign (published: {published}).",
         "fr": "Le statut « {status} » n'est pas publié par cette campagne (publiés : {published}).",

@@ -25,6 +25,7 @@ CHUNK_ROWS = 5000
 WGS84 = "EPSG:4326"
 # GDAL marks a date-time as UTC with this time zone flag.
 GDAL_UTC = 100
+ID_COLUMN = "id"
 
 
 def geometry_type(export: Export) -> str:
@@ -47,7 +48,9 @@ async def _write_gpkg(session: AsyncSession, export: Export, path: Path) -> None
     collection = export.collection
     properties = collection.properties
     values = [columns.typed_value(prop) for prop in properties]
-    query = rows_query(collection, export.where, columns.wkb(collection), *values)
+    query = rows_query(
+        collection, export.where, columns.wkb(collection), columns.feature_id(collection), *values
+    )
     result = await session.stream(query.execution_options(yield_per=CHUNK_ROWS))
     written = False
     async for rows in result.partitions(CHUNK_ROWS):
@@ -93,9 +96,12 @@ def _append(
     path: Path, export: Export, properties: tuple[Property, ...], rows: Any, append: bool
 ) -> None:
     geometries = np.array([row[0] for row in rows], dtype=object)
-    data, masks, offsets = [], [], {}
+    # The observation's id as the API gives it: rows join back to /observations/{id}.
+    data: list[np.ndarray] = [np.array([row[1] for row in rows], dtype=object)]
+    masks: list[np.ndarray | None] = [None]
+    offsets = {}
     for index, prop in enumerate(properties):
-        array, mask = _array(prop.kind, [row[index + 1] for row in rows])
+        array, mask = _array(prop.kind, [row[index + 2] for row in rows])
         data.append(array)
         masks.append(mask)
         if prop.kind == "datetime":
@@ -110,7 +116,8 @@ def _append(
             "dataset_options": {"VERSION": "1.2"},
         }
     pyogrio.raw.write(
-        str(path), geometries, data, [prop.name for prop in properties], field_mask=masks,
+        str(path), geometries, data, [ID_COLUMN, *(prop.name for prop in properties)],
+        field_mask=masks,
         layer=export.collection.id, driver="GPKG", geometry_type=geometry_type(export),
         crs=WGS84, append=append, gdal_tz_offsets=offsets, **options,
     )  # fmt: skip

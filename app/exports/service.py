@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,17 +17,30 @@ from app.ogc import service as ogc
 from app.ogc.query import conditions, parse_items_query
 from app.ogc.sources import Collection
 
-Format = Literal["geojson", "geojsonseq", "csv", "gpkg", "fgb"]
-FORMATS: tuple[Format, ...] = ("geojson", "geojsonseq", "csv", "gpkg", "fgb")
+# "csv" is the zip (CSV, README, repeats' CSVs) it has always been; "csv-plain" the bare CSV.
+Format = Literal["geojson", "geojsonseq", "csv", "csv-plain", "gpkg", "fgb"]
+FORMATS: tuple[Format, ...] = ("geojson", "geojsonseq", "csv", "csv-plain", "gpkg", "fgb")
 EXTENSIONS: dict[Format, str] = {
     "geojson": "geojson",
     "geojsonseq": "geojsons",
     "csv": "zip",
+    "csv-plain": "csv",
     "gpkg": "gpkg",
     "fgb": "fgb",
 }
 # Paging and output CRS are the OGC API's business; an export is the whole filtered set.
 _NOT_FOR_EXPORTS = frozenset({"limit", "cursor", "crs"})
+# The CSV options (plain and zipped): spreadsheets want a BOM to guess UTF-8, and in French
+# locales a ';' separator. Decimals keep their dot: GIS tools and scripts expect it.
+SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t"}
+_BOOLEANS = {"true": True, "false": False}
+_OPTIONS = ("format", "status", "bom", "separator")
+
+
+@dataclass(frozen=True, slots=True)
+class CsvOptions:
+    bom: bool = False
+    separator: str = ","
 
 
 @dataclass(slots=True)
@@ -37,6 +50,7 @@ class Export:
     where: list[ColumnElement[bool]]
     source_url: str
     created_at: datetime
+    csv: CsvOptions = CsvOptions()
 
     @property
     def filename(self) -> str:
@@ -52,7 +66,7 @@ async def plan_export(
     if collection.kind != "campaign":
         raise NotFound("campaign_not_found", slug=slug)
     export_format = _format(params.get("format"))
-    filters = {k: v for k, v in params.items() if k not in ("format", "status")}
+    filters = {k: v for k, v in params.items() if k not in _OPTIONS}
     refused = sorted(set(filters) & _NOT_FOR_EXPORTS)
     if refused:
         raise BadRequest("ogc_unknown_parameter", name=", ".join(refused))
@@ -61,7 +75,22 @@ async def plan_export(
     statuses = _statuses(params.get("status"), collection)
     if statuses is not None:
         where.append(Observation.status.in_(statuses))
-    return Export(collection, export_format, where, source_url, datetime.now(UTC))
+    options = _csv_options(params)
+    return Export(collection, export_format, where, source_url, datetime.now(UTC), options)
+
+
+def _csv_options(params: Mapping[str, str]) -> CsvOptions:
+    bom = _choice(params, "bom", _BOOLEANS, "false")
+    separator = _choice(params, "separator", SEPARATORS, "comma")
+    return CsvOptions(bom, separator)
+
+
+def _choice(params: Mapping[str, str], name: str, allowed: Mapping[str, Any], default: str) -> Any:
+    value = params.get(name, default)
+    if value not in allowed:
+        raise BadRequest("export_option_invalid", name=name, value=value,
+                         allowed=", ".join(allowed))  # fmt: skip
+    return allowed[value]
 
 
 def _format(value: str | None) -> Format:
