@@ -1,4 +1,5 @@
-"""GDAL reads the FlatGeobuf export over HTTP by ranges (/vsicurl/), from a live server."""
+"""GDAL reads the FlatGeobuf export over HTTP by ranges (/vsicurl/), from a live server: it
+asks HEAD for the size first (app/http_conventions.py), then ranges of the cached file."""
 
 from __future__ import annotations
 
@@ -14,10 +15,6 @@ from tests.factories import make_user
 from tests.live import live_settings, serve
 from tests.ogc.conftest import TREES, create_campaign, submit
 
-# The routes answer GET only; HEAD on every GET comes from middleware of its own. Without it,
-# /vsicurl/ learns the size from the first ranged GET.
-NO_HEAD = ("--config", "CPL_VSIL_CURL_USE_HEAD", "NO")
-
 
 async def test_ogrinfo_reads_the_flatgeobuf_export_by_ranges(
     database_url: str, committed_db: Database, tmp_path: Path
@@ -29,14 +26,14 @@ async def test_ogrinfo_reads_the_flatgeobuf_export_by_ranges(
             await create_campaign(client, headers, "arbres-http")
             ids = await submit(client, headers, "arbres-http", TREES)
         source = f"/vsicurl/{url}/api/v1/campaigns/arbres-http/export?format=fgb"
-        out = await asyncio.to_thread(gdal, "ogrinfo", *NO_HEAD, "-ro", "-al", source)
+        out = await asyncio.to_thread(gdal, "ogrinfo", "-ro", "-al", source)
         assert "using driver `FlatGeobuf'" in out
         assert "Feature Count: 4" in out
         assert all(f"id (String) = {found}" in out for found in ids), out
         assert "species (String) = Érable plane" in out
         copy = tmp_path / "copy.gpkg"
         await asyncio.to_thread(
-            subprocess.run, ["ogr2ogr", *NO_HEAD, "-f", "GPKG", str(copy), source],
+            subprocess.run, ["ogr2ogr", "-f", "GPKG", str(copy), source],
             check=True, timeout=120,
         )  # fmt: skip
         assert "Feature Count: 4" in gdal("ogrinfo", "-so", "-al", str(copy))
