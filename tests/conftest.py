@@ -79,12 +79,14 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, tmp_path: Path) -> Settings:
     # Rate limits off: tests send many writes a minute; tests/auth/test_rate_limits.py turns them on.
+    # Cached export files go to the test's own folder, never the checkout's var/.
     return Settings(
         database_url=database_url,
         migrate_on_start=False,
         rate_limit_per_minute=0,
+        exports_dir=tmp_path / "exports",
     )
 
 

@@ -4,10 +4,12 @@ served by uvicorn in a thread on 127.0.0.1, with its own engine (so data must be
 from __future__ import annotations
 
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -27,6 +29,8 @@ def live_settings(database_url: str, **changes: object) -> Settings:
         "migrate_on_start": False,
         "webhooks_worker": False,
         "rate_limit_per_minute": 0,
+        # Cached export files in a folder of their own, never the checkout's var/.
+        "exports_dir": Path(tempfile.mkdtemp(prefix="releve-exports-")),
         **changes,
     }
     return Settings(database_url=database_url, **options)  # type: ignore[arg-type]

@@ -1,23 +1,17 @@
-"""The exports tests use the trees of the OGC API tests, and a folder of their own for the
-cached export files."""
-
-from collections.abc import AsyncIterator
-from pathlib import Path
+"""The exports tests use the trees of the OGC API tests (cached export files go to each
+test's own folder: the shared ``settings`` fixture points ``exports_dir`` there)."""
 
 import httpx
-import pytest
 
-from app.config import Settings
-from app.db.session import Database
-from tests.clients import app_client
 from tests.ogc.conftest import gdal, trees
 
-__all__ = ["gdal", "trees"]
+__all__ = ["EXPORT", "export", "gdal", "trees"]
+
+EXPORT = "/api/v1/campaigns/arbres/export"
 
 
-@pytest.fixture
-async def client(
-    settings: Settings, db: Database, tmp_path: Path
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_client(settings, db, exports_dir=tmp_path / "exports") as value:
-        yield value
+async def export(client: httpx.AsyncClient, **params: str) -> httpx.Response:
+    """The export of the trees with these parameters, which must succeed."""
+    response = await client.get(EXPORT, params=params)
+    assert response.status_code == 200, response.text
+    return response

@@ -12,17 +12,14 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tests.exports.conftest import gdal
+from tests.exports.conftest import EXPORT, export, gdal
 from tests.ogc.conftest import submit
 
-EXPORT = "/api/v1/campaigns/arbres/export"
 BOM = b"\xef\xbb\xbf"
 
 
 async def csv_export(client: httpx.AsyncClient, **params: str) -> httpx.Response:
-    response = await client.get(EXPORT, params={"format": "csv-plain", **params})
-    assert response.status_code == 200, response.text
-    return response
+    return await export(client, format="csv-plain", **params)
 
 
 async def test_plain_csv_is_utf8_text_with_its_licence_in_the_link_header(

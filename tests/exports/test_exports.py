@@ -15,16 +15,8 @@ import orjson
 import pyogrio
 import pytest
 
-from tests.exports.conftest import gdal
+from tests.exports.conftest import EXPORT, export, gdal
 from tests.ogc.conftest import create_campaign
-
-EXPORT = "/api/v1/campaigns/arbres/export"
-
-
-async def export(client: httpx.AsyncClient, **params: str) -> httpx.Response:
-    response = await client.get(EXPORT, params=params)
-    assert response.status_code == 200, response.text
-    return response
 
 
 async def test_geojson_carries_licence_and_filename(
