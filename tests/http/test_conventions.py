@@ -78,11 +78,11 @@ async def test_every_get_route_answers_any_site_head_and_trailing_slash(
         assert "access-control-allow-credentials" not in got.headers, url
         assert "ETag" in got.headers["access-control-expose-headers"]
         head = await client.head(url, headers=asked)
-        assert head.status_code == got.status_code, url
+        if _head_differs(head, got):  # a body that changes with time (a clock, a count)
+            got = await client.get(url, headers=asked)
+            head = await client.head(url, headers=asked)
+        assert not _head_differs(head, got), (url, head.headers, got.headers)
         assert head.content == b"", url
-        assert head.headers.get("content-type") == got.headers.get("content-type"), url
-        if "content-length" in got.headers:
-            assert head.headers["content-length"] == got.headers["content-length"], url
         if path.startswith(ONE_TIME) or got.status_code in (301, 302, 303, 307, 308):
             continue
         slashed = await client.get(url + "/", headers=asked)
@@ -90,6 +90,14 @@ async def test_every_get_route_answers_any_site_head_and_trailing_slash(
         assert slashed.headers.get("content-type") == got.headers.get("content-type"), url
         checked += 1
     assert checked > 50
+
+
+def _head_differs(head: httpx.Response, got: httpx.Response) -> bool:
+    return (
+        head.status_code != got.status_code
+        or head.headers.get("content-type") != got.headers.get("content-type")
+        or head.headers.get("content-length") != got.headers.get("content-length")
+    )
 
 
 async def test_preflight_is_answered_without_credentials(client: httpx.AsyncClient) -> None:
