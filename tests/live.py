@@ -28,6 +28,11 @@ def live_settings(database_url: str, **changes: object) -> Settings:
     options: dict[str, object] = {
         "migrate_on_start": False,
         "webhooks_worker": False,
+        # No background workers unless a test asks for them: a live server lives for its
+        # module or the whole session, on the one test database, and its workers would take
+        # the notifications and e-mails other tests dispatch themselves.
+        "notifications_worker": False,
+        "email_worker": False,
         "rate_limit_per_minute": 0,
         # Cached export files in a folder of their own, never the checkout's var/.
         "exports_dir": Path(tempfile.mkdtemp(prefix="releve-exports-")),

@@ -63,7 +63,9 @@ async def test_reset_link_opens_a_page_that_sets_the_new_password(
     database_url: str,
     smtp: SmtpServer,
 ) -> None:
-    settings = live_settings(database_url, smtp_host=smtp.host, smtp_port=smtp.port)
+    settings = live_settings(
+        database_url, smtp_host=smtp.host, smtp_port=smtp.port, email_worker=True
+    )
     with serve(settings) as base_url:
         async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
             assert (await sign_up(http, "noa@example.org")).status_code == 201

@@ -47,7 +47,9 @@ POINTS = "observations/ign_geodesie_points_31.geojson"
 @pytest.fixture
 def app_url(database_url: str, committed_db: Database, smtp: SmtpServer) -> Iterator[str]:
     """A live server with its own e-mail worker, sending to the test's SMTP server."""
-    settings = live_settings(database_url, smtp_host=smtp.host, smtp_port=smtp.port)
+    settings = live_settings(
+        database_url, smtp_host=smtp.host, smtp_port=smtp.port, email_worker=True
+    )
     with serve(settings) as url:
         yield url
 

@@ -39,7 +39,9 @@ TEXTS = {
 @pytest.fixture
 def app_url(database_url: str, committed_db: Database, smtp: SmtpServer) -> Iterator[str]:
     """The live server sends its e-mails (its own worker) to the test's SMTP server."""
-    settings = live_settings(database_url, smtp_host=smtp.host, smtp_port=smtp.port)
+    settings = live_settings(
+        database_url, smtp_host=smtp.host, smtp_port=smtp.port, email_worker=True
+    )
     with serve(settings) as url:
         yield url
 

@@ -65,6 +65,8 @@ def live_server(database_url: str, media_dir: Path) -> Iterator[str]:
         database_url=database_url,
         migrate_on_start=False,
         webhooks_worker=False,
+        notifications_worker=False,
+        email_worker=False,
         rate_limit_per_minute=0,
         media_dir=media_dir,
     )
